@@ -1,0 +1,215 @@
+"""Look-ups every command area needs: the community a command is about, a member named in
+it, and the coordinator check. Texts for the errors every area can raise live here too."""
+
+from __future__ import annotations
+
+import difflib
+
+from bot.context import Ctx
+from bot.errors import NotFound, PermissionDenied, UserError
+from data.models import Community, Member, Membership
+
+TEXTS = {
+    "error.unknown_command": (
+        "I don't know the command “{name}”.",
+        "Je ne connais pas la commande « {name} ».",
+    ),
+    "error.did_you_mean": ("Did you mean: {options}?", "Vouliez-vous dire : {options} ?"),
+    "error.see_help": (
+        "Type `help` to see what I can do.",
+        "Tapez `help` pour voir ce que je sais faire.",
+    ),
+    "error.empty_command": (
+        "Type a command, for example `help`.",
+        "Tapez une commande, par exemple `help`.",
+    ),
+    "error.too_many_arguments": (
+        "I didn't understand “{extra}” here. Put text with spaces in quotes.",
+        "Je n'ai pas compris « {extra} » ici. Mettez un texte avec des espaces entre guillemets.",
+    ),
+    "error.missing_argument": ("Please give the {name}.", "Veuillez indiquer : {name}."),
+    "error.missing_argument_usage": (
+        "Please give the {name}. Usage: `{usage}`",
+        "Veuillez indiquer : {name}. Utilisation : `{usage}`",
+    ),
+    "error.too_long": (
+        "The {name} is too long (at most {limit} characters).",
+        "Le champ {name} est trop long ({limit} caractères au plus).",
+    ),
+    "error.bad_tag": (
+        "“{tag}” is not a tag: use letters, digits and dashes after #, e.g. #course-design.",
+        "« {tag} » n'est pas une étiquette : utilisez lettres, chiffres et tirets après #, "
+        "p. ex. #conception-de-cours.",
+    ),
+    "error.too_many_tags": ("At most {limit} tags, please.", "{limit} étiquettes au plus, svp."),
+    "error.bad_url": (
+        "“{url}” is not a web link I can share: use a full http:// or https:// address.",
+        "« {url} » n'est pas un lien web partageable : utilisez une adresse http:// ou "
+        "https:// complète.",
+    ),
+    "error.not_a_number": (
+        "The {name} must be a number, not “{value}”.",
+        "Le champ {name} doit être un nombre, pas « {value} ».",
+    ),
+    "error.bad_choice": (
+        "“{value}” is not one of: {choices}.",
+        "« {value} » n'est pas l'un de : {choices}.",
+    ),
+    "error.stale_button": (
+        "That button no longer works. Try the command again.",
+        "Ce bouton ne fonctionne plus. Réessayez la commande.",
+    ),
+    "error.conflict": (
+        "Someone else just changed this at the same moment. Please try again.",
+        "Quelqu'un d'autre vient de modifier ceci au même moment. Veuillez réessayer.",
+    ),
+    "error.unexpected": (
+        "Sorry, something went wrong on my side. It has been logged; please try again.",
+        "Désolé, un problème est survenu de mon côté. Il a été noté ; veuillez réessayer.",
+    ),
+    "error.unknown_community": (
+        "There is no community called “{name}”.",
+        "Il n'y a pas de communauté nommée « {name} ».",
+    ),
+    "error.unknown_community_suggest": (
+        "There is no community called “{name}”. Did you mean: {options}?",
+        "Il n'y a pas de communauté nommée « {name} ». Vouliez-vous dire : {options} ?",
+    ),
+    "error.which_community": (
+        "Which community? Add `in <community>`; yours are: {options}.",
+        "Quelle communauté ? Ajoutez `in <communauté>` ; les vôtres sont : {options}.",
+    ),
+    "error.no_community": (
+        "Name a community (`in <community>`), or join one first: type `communities`.",
+        "Nommez une communauté (`in <communauté>`), ou rejoignez-en une : tapez `communities`.",
+    ),
+    "error.archived": (
+        "The community “{name}” is archived.",
+        "La communauté « {name} » est archivée.",
+    ),
+    "error.not_coordinator": (
+        "Only coordinators of “{name}” can do that. Ask one of them: {coordinators}.",
+        "Seuls les coordonnateurs de « {name} » peuvent faire cela. Demandez à : {coordinators}.",
+    ),
+    "error.not_member": (
+        "You are not a member of “{name}”. Join it first: `join {name}`.",
+        "Vous n'êtes pas membre de « {name} ». Rejoignez-la d'abord : `join {name}`.",
+    ),
+    "error.unknown_member": (
+        "I don't know anyone called “{name}” here. Mention them with @.",
+        "Je ne connais personne nommé « {name} » ici. Mentionnez la personne avec @.",
+    ),
+    "error.admins_only": (
+        "Only workspace administrators can do that here.",
+        "Seuls les administrateurs de l'espace peuvent faire cela ici.",
+    ),
+    "word.none": ("none", "aucun"),
+}
+
+
+def name_key(name: str) -> str:
+    """The case-insensitive identity of a community name."""
+    return " ".join(name.casefold().split())
+
+
+async def active_communities(ctx: Ctx) -> list[Community]:
+    return await Community.filter(workspace=ctx.workspace, archived=False).order_by("name")
+
+
+async def my_communities(ctx: Ctx, member: Member | None = None) -> list[Community]:
+    who = member or ctx.member
+    return await Community.filter(
+        workspace=ctx.workspace,
+        archived=False,
+        memberships__member=who,
+        memberships__left_at__isnull=True,
+    ).order_by("name")
+
+
+async def find_community(ctx: Ctx, name: str, *, allow_archived: bool = False) -> Community:
+    """The community called ``name`` in this workspace, or an error suggesting close names."""
+    community = await Community.get_or_none(workspace=ctx.workspace, name_key=name_key(name))
+    if community is None:
+        names = [c.name for c in await active_communities(ctx)]
+        by_key = {name_key(n): n for n in names}
+        close = difflib.get_close_matches(name_key(name), list(by_key), n=3, cutoff=0.5)
+        close += [n for k, n in by_key.items() if name_key(name) in k and n not in close]
+        if close:
+            raise NotFound(
+                "error.unknown_community_suggest", name=name, options=", ".join(close[:3])
+            )
+        raise NotFound("error.unknown_community", name=name)
+    if community.archived and not allow_archived:
+        raise UserError("error.archived", name=community.name)
+    return community
+
+
+async def community_for(ctx: Ctx, name: str | None, *, allow_archived: bool = False) -> Community:
+    """The community a command is about: the one named, else the channel's, else the
+    member's only one; with several, the member is asked which."""
+    if name:
+        return await find_community(ctx, name, allow_archived=allow_archived)
+    if ctx.channel_id:
+        home = await Community.get_or_none(
+            workspace=ctx.workspace, home_channel_id=ctx.channel_id, archived=False
+        )
+        if home is not None:
+            return home
+    mine = await my_communities(ctx)
+    if len(mine) == 1:
+        return mine[0]
+    if not mine:
+        raise UserError("error.no_community")
+    raise UserError("error.which_community", options=", ".join(c.name for c in mine))
+
+
+async def membership_of(member: Member, community: Community) -> Membership | None:
+    """The member's current (not left) membership, if any."""
+    return await Membership.get_or_none(member=member, community=community, left_at__isnull=True)
+
+
+async def coordinators_of(community: Community) -> list[Member]:
+    return await Member.filter(
+        memberships__community=community,
+        memberships__role="coordinator",
+        memberships__left_at__isnull=True,
+    ).order_by("display_name")
+
+
+async def is_coordinator(ctx: Ctx, community: Community, member: Member | None = None) -> bool:
+    who = member or ctx.member
+    if who.id == ctx.member.id and ctx.member.is_admin:
+        return True  # workspace admins may always act as coordinators
+    membership = await membership_of(who, community)
+    return membership is not None and membership.role == "coordinator"
+
+
+async def require_coordinator(ctx: Ctx, community: Community) -> None:
+    if not await is_coordinator(ctx, community):
+        names = ", ".join(m.display_name for m in await coordinators_of(community))
+        raise PermissionDenied(
+            "error.not_coordinator",
+            name=community.name,
+            coordinators=names or ctx.tr("word.none"),
+        )
+
+
+async def require_member(ctx: Ctx, community: Community) -> Membership:
+    membership = await membership_of(ctx.member, community)
+    if membership is None:
+        raise PermissionDenied("error.not_member", name=community.name)
+    return membership
+
+
+async def find_member(ctx: Ctx, reference: str) -> Member:
+    """A member of this workspace by platform id (from a mention) or by display name."""
+    member = await Member.get_or_none(workspace=ctx.workspace, external_id=reference)
+    if member is None:
+        matches = await Member.filter(
+            workspace=ctx.workspace, display_name__iexact=reference.lstrip("@")
+        ).limit(2)
+        if len(matches) == 1:
+            member = matches[0]
+    if member is None:
+        raise NotFound("error.unknown_member", name=reference[:60])
+    return member

@@ -1,0 +1,85 @@
+"""What a handler gets: who is asking, where, in which language, and the services it may use."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.clock import Clock
+from bot.errors import DirectMessagesBlocked
+from bot.i18n import Translator
+from bot.messages import Message
+from bot.outbox import Outbox
+from bot.settings import Settings
+from bot.who import Who
+from data.models import Member, Workspace
+
+if TYPE_CHECKING:
+    from bot.registry import Registry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Ctx:
+    who: Who
+    workspace: Workspace
+    member: Member
+    tr: Translator
+    clock: Clock
+    settings: Settings
+    registry: Registry
+    outbox: Outbox | None
+    # messages the handler wants shown after its reply (e.g. a second ephemeral note)
+    follow_ups: list[Message] = field(default_factory=list)
+
+    @property
+    def language(self) -> str:
+        return self.tr.language
+
+    @property
+    def timezone(self) -> str:
+        return self.member.timezone or self.settings.default_timezone
+
+    @property
+    def channel_id(self) -> str | None:
+        return self.who.channel_id
+
+    def translator_for(self, member: Member) -> Translator:
+        """Texts for another member, in their language (for DMs and mentions)."""
+        return Translator(self.registry.texts, member.language or self.settings.default_language)
+
+    def zone_for(self, member: Member) -> str:
+        return member.timezone or self.settings.default_timezone
+
+    async def post(
+        self, channel_id: str, message: Message, *, thread: str | None = None
+    ) -> str | None:
+        """Post to a channel of this workspace. A failure is logged, never shown as the
+        member's error: the command itself has succeeded."""
+        if self.outbox is None:
+            return None
+        try:
+            return await self.outbox.post(
+                self.workspace.external_id, channel_id, message, thread=thread
+            )
+        except Exception:
+            log.exception(
+                "posting to channel %s failed", channel_id, extra={"workspace": self.workspace.id}
+            )
+            return None
+
+    async def direct(self, member: Member, message: Message) -> bool:
+        """Direct-message a member; False when they don't accept DMs or it failed."""
+        if self.outbox is None:
+            return False
+        try:
+            await self.outbox.direct(self.workspace.external_id, member.external_id, message)
+            return True
+        except DirectMessagesBlocked:
+            log.info("member %s does not accept direct messages", member.id)
+            return False
+        except Exception:
+            log.exception("direct message to member %s failed", member.id)
+            return False

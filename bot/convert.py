@@ -1,0 +1,71 @@
+"""Turn a parameter's raw text into its value, by its ``Arg`` kind. Used for text parsed by
+``bot.parser`` and for the option values Discord sends, so both are checked the same way."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from bot.errors import UserError
+from bot.parser import is_url
+from bot.registry import Param
+from bot.urls import clean_url
+
+_TAG = re.compile(r"^[\w][\w\-.+]{0,39}$", re.UNICODE)
+_MENTION_ID = re.compile(r"^<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>$")
+
+
+def clean_text(text: str) -> str:
+    """Drop control and format characters (zero-width, bidi overrides) and trim."""
+    kept = (
+        ch
+        for ch in text
+        if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
+    )
+    return "".join(kept).strip()
+
+
+def parse_tags(raw: str) -> list[str]:
+    tags: list[str] = []
+    for word in raw.replace(",", " ").split():
+        tag = word.lstrip("#").lower()
+        if not tag:
+            continue
+        if not _TAG.match(tag):
+            raise UserError("error.bad_tag", tag=word)
+        if tag not in tags:
+            tags.append(tag)
+    if len(tags) > 10:
+        raise UserError("error.too_many_tags", limit=10)
+    return tags
+
+
+def convert(param: Param, raw: str) -> Any:
+    kind = param.arg.kind
+    text = clean_text(raw)
+    if kind == "tags":
+        return parse_tags(text)
+    if kind == "url":
+        if not is_url(text) and "://" not in text:
+            raise UserError("error.bad_url", url=text[:100])
+        return clean_url(text)
+    if kind == "int":
+        if not text.lstrip("#").isdigit() or len(text) > 9:
+            raise UserError("error.not_a_number", name=param.name, value=text[:40])
+        return int(text.lstrip("#"))
+    if kind == "choice":
+        value = text.lower()
+        if value not in param.arg.choices:
+            raise UserError(
+                "error.bad_choice", value=text[:40], choices=", ".join(param.arg.choices)
+            )
+        return value
+    if kind == "member":
+        match = _MENTION_ID.match(text)
+        return match.group(1) if match else text.lstrip("@")
+    if not text and param.required:
+        raise UserError("error.missing_argument", name=param.name)
+    if len(text) > param.arg.max_length:
+        raise UserError("error.too_long", name=param.name, limit=param.arg.max_length)
+    return text

@@ -1,0 +1,196 @@
+"""The core's front door. Adapters call these methods with plain values (``Who``, text,
+option values, button actions, form values) and render the ``Message`` they return.
+
+Every call runs in one database transaction: a member's mistake (``UserError``) rolls
+back whatever the handler had changed, and is answered with a translated explanation.
+Unexpected errors are logged with context and answered with a short apology; nothing
+a member sends can crash the process.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from bot import members as member_store
+from bot.clock import Clock
+from bot.context import Ctx
+from bot.convert import convert
+from bot.errors import UserError
+from bot.i18n import Translator
+from bot.messages import Choice, Message, Paragraph
+from bot.outbox import Outbox
+from bot.parser import UnknownCommand, parse_line
+from bot.registry import Command, Registry
+from bot.settings import Settings
+from bot.who import Who
+
+log = logging.getLogger(__name__)
+
+
+class CommandObserver(Protocol):
+    """Told about every command handled (metrics hook)."""
+
+    def command_handled(self, name: str, outcome: str, seconds: float) -> None: ...
+
+
+class Core:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        registry: Registry | None = None,
+    ) -> None:
+        from bot.areas import default_registry
+
+        self.settings = settings
+        self.clock = clock
+        self.registry = registry or default_registry()
+        self.outboxes: dict[str, Outbox] = {}
+        self.observers: list[CommandObserver] = []
+
+    def attach_outbox(self, outbox: Outbox) -> None:
+        self.outboxes[outbox.platform] = outbox
+
+    def translator(self, language: str | None) -> Translator:
+        return Translator(self.registry.texts, language or self.settings.default_language)
+
+    # ---- inbound ------------------------------------------------------------------
+
+    async def handle_text(self, who: Who, line: str) -> Message:
+        """A command typed as text: ``join python``, ``/share https://… #tag``."""
+        return await self._run(who, "text", lambda ctx: self._dispatch_text(ctx, line))
+
+    async def handle(self, who: Who, name: str, options: dict[str, str]) -> Message:
+        """A command with its options already separated (Discord application commands)."""
+        command = self.registry.commands.get(name)
+        if command is None:
+            return await self.handle_text(who, name)
+        return await self._run(who, name, lambda ctx: self._invoke(ctx, command, options))
+
+    async def press(self, who: Who, action: str, value: str) -> Message:
+        """A button or select: ``action`` and ``value`` as the core put them on it."""
+        handler = self.registry.press_handlers.get(action)
+        if handler is None:
+            log.warning("unknown button action %r", action)
+            return self._error(self.translator(None), UserError("error.stale_button"))
+        return await self._run(who, f"press:{action}", lambda ctx: handler(ctx, value))
+
+    async def submit_form(
+        self, who: Who, form_id: str, values: dict[str, str], context: str = ""
+    ) -> Message:
+        handler = self.registry.form_handlers.get(form_id)
+        if handler is None:
+            log.warning("unknown form %r", form_id)
+            return self._error(self.translator(None), UserError("error.stale_button"))
+        return await self._run(who, f"form:{form_id}", lambda ctx: handler(ctx, values, context))
+
+    async def event(self, who: Who, name: str, **values: str) -> Message | None:
+        """A platform event with no reply of its own (member joined, channel joined)."""
+        handler = self.registry.event_handlers.get(name)
+        if handler is None:
+            log.warning("no handler for event %r", name)
+            return None
+        return await self._run(who, f"event:{name}", lambda ctx: handler(ctx, **values))
+
+    async def autocomplete(self, who: Who, kind: str, prefix: str) -> list[Choice]:
+        completer = self.registry.completers.get(kind)
+        if completer is None:
+            return []
+        try:
+            async with in_transaction():
+                ctx = await self._context(who)
+                return list(await completer(ctx, prefix[:100]))[:25]
+        except Exception:
+            log.exception("autocomplete %s failed", kind)
+            return []
+
+    # ---- internals ----------------------------------------------------------------
+
+    async def _context(self, who: Who) -> Ctx:
+        workspace, member = await member_store.ensure_member(who, self.clock.now(), self.settings)
+        return Ctx(
+            who=who,
+            workspace=workspace,
+            member=member,
+            tr=self.translator(member.language),
+            clock=self.clock,
+            settings=self.settings,
+            registry=self.registry,
+            outbox=self.outboxes.get(who.platform),
+        )
+
+    async def _run(self, who: Who, name: str, work: Callable[[Ctx], Awaitable[Any]]) -> Message:
+        started = time.perf_counter()
+        outcome = "ok"
+        tr = self.translator(None)
+        try:
+            async with in_transaction():
+                ctx = await self._context(who)
+                tr = ctx.tr
+                reply = await work(ctx)
+                if isinstance(reply, Message):
+                    return reply
+                return Message(ephemeral=True)
+        except UserError as error:
+            outcome = "user_error"
+            return self._error(tr, error)
+        except IntegrityError:
+            # two requests raced on a unique key; the loser is told to try again
+            outcome = "conflict"
+            log.info("unique key conflict in %s", name, exc_info=True)
+            return self._error(tr, UserError("error.conflict"))
+        except Exception:
+            outcome = "error"
+            log.exception(
+                "command %s failed", name, extra={"workspace": who.workspace_id, "command": name}
+            )
+            return self._error(tr, UserError("error.unexpected"))
+        finally:
+            elapsed = time.perf_counter() - started
+            for observer in self.observers:
+                observer.command_handled(name, outcome, elapsed)
+
+    def _error(self, tr: Translator, error: UserError) -> Message:
+        message = Message(ephemeral=True, is_error=True)
+        message.add(Paragraph(tr.spans(error.key, **error.values)))
+        if error.field:
+            message.field_errors[error.field] = tr(error.key, **error.values)
+        if isinstance(error, UnknownCommand):
+            close = difflib.get_close_matches(error.name.lower(), self._command_names(), n=3)
+            if close:
+                message.add(Paragraph(tr.spans("error.did_you_mean", options=", ".join(close))))
+            message.add(Paragraph(tr.spans("error.see_help")))
+        return message
+
+    def _command_names(self) -> list[str]:
+        names = set()
+        for command in self.registry.commands.values():
+            if not command.hidden:
+                names.add(command.name)
+                names.add(command.words[0])
+        return sorted(names)
+
+    async def _dispatch_text(self, ctx: Ctx, line: str) -> Any:
+        parsed = parse_line(self.registry, line)
+        return await self._invoke(ctx, parsed.command, parsed.raw)
+
+    async def _invoke(self, ctx: Ctx, command: Command, raw: dict[str, str]) -> Any:
+        kwargs: dict[str, Any] = {}
+        for param in command.params:
+            text = raw.get(param.name)
+            if text is None or (not text.strip() and param.arg.kind != "tags"):
+                if param.required:
+                    raise UserError(
+                        "error.missing_argument_usage", name=param.name, usage=command.usage
+                    )
+                kwargs[param.name] = param.default
+                continue
+            kwargs[param.name] = convert(param, text)
+        return await command.handler(ctx, **kwargs)

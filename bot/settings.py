@@ -1,0 +1,115 @@
+"""copbot's settings: one pydantic-settings class, built once by the composition root.
+
+Nothing else in the project reads ``os.environ``; everything that needs a setting is
+handed this object (or the few values it needs).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_OFFSET = re.compile(r"^\s*(\d+)\s*([dhm])\s*$")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def parse_offsets(text: str) -> list[timedelta]:
+    """Turn ``"24h,15m"`` into timedeltas, largest first. Raises ValueError on junk."""
+    offsets: list[timedelta] = []
+    for part in text.split(","):
+        match = _OFFSET.match(part)
+        if not match:
+            raise ValueError(f"bad reminder offset {part!r}: use forms like 24h, 15m, 2d")
+        amount, unit = int(match.group(1)), match.group(2)
+        offsets.append(timedelta(**{_UNITS[unit]: amount}))
+    return sorted(set(offsets), reverse=True)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field("sqlite://copbot.sqlite3", alias="DATABASE_URL")
+
+    slack_bot_token: str | None = Field(None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field("https://slack.com/api/", alias="SLACK_API_URL")
+    slack_command: str = Field("/cop", alias="SLACK_COMMAND")
+
+    http_host: str = Field("127.0.0.1", alias="HTTP_HOST")
+    http_port: int | None = Field(None, alias="HTTP_PORT")
+
+    discord_token: str | None = Field(None, alias="DISCORD_TOKEN")
+    discord_api_url: str = Field("https://discord.com/api/v10", alias="DISCORD_API_URL")
+    discord_guild_ids: str | None = Field(None, alias="DISCORD_GUILD_IDS")
+    discord_shard_count: int | None = Field(None, alias="DISCORD_SHARD_COUNT")
+    discord_shard_ids: str | None = Field(None, alias="DISCORD_SHARD_IDS")
+
+    reminder_offsets: str = Field("24h,15m", alias="REMINDER_OFFSETS")
+    default_timezone: str = Field("America/Toronto", alias="DEFAULT_TIMEZONE")
+    default_language: str = Field("en", alias="DEFAULT_LANGUAGE")
+
+    log_level: str = Field("INFO", alias="LOG_LEVEL")
+    log_format: str = Field("text", alias="LOG_FORMAT")
+
+    @field_validator("reminder_offsets")
+    @classmethod
+    def _valid_offsets(cls, value: str) -> str:
+        parse_offsets(value)
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _valid_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _valid_language(cls, value: str) -> str:
+        if value not in ("en", "fr"):
+            raise ValueError("DEFAULT_LANGUAGE must be en or fr")
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _valid_log_format(cls, value: str) -> str:
+        if value not in ("text", "json"):
+            raise ValueError("LOG_FORMAT must be text or json")
+        return value
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    @property
+    def slack_socket_mode(self) -> bool:
+        return self.slack_enabled and bool(self.slack_app_token)
+
+    @property
+    def discord_enabled(self) -> bool:
+        return bool(self.discord_token)
+
+    @property
+    def console_enabled(self) -> bool:
+        return not (self.slack_enabled or self.discord_enabled)
+
+    @property
+    def offsets(self) -> list[timedelta]:
+        return parse_offsets(self.reminder_offsets)
+
+    @property
+    def http_enabled(self) -> bool:
+        """Serve HTTP in Slack HTTP mode or whenever HTTP_PORT is set explicitly."""
+        return self.http_port is not None or (self.slack_enabled and not self.slack_socket_mode)
+
+    @property
+    def effective_http_port(self) -> int:
+        return self.http_port if self.http_port is not None else 3000

@@ -1,0 +1,98 @@
+"""Database set-up: the tortoise config, start-up and schema migration.
+
+Migrations are tortoise's own (``data/migrations``). ``migrate`` runs them under a
+PostgreSQL advisory lock so several copbot processes starting at once are safe; on
+SQLite one process migrates (several processes belong on PostgreSQL anyway).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+log = logging.getLogger(__name__)
+
+MODELS_MODULE = "data.models"
+MIGRATIONS_MODULE = "data.migrations"
+# any constant works; it only has to be the same in every copbot process
+_MIGRATION_LOCK_KEY = 727_001
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            "models": {
+                "models": [MODELS_MODULE],
+                "default_connection": "default",
+                "migrations": MIGRATIONS_MODULE,
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def dialect() -> str:
+    """``sqlite`` or ``postgres``: the few places with dialect-specific SQL ask this."""
+    return connection().capabilities.dialect
+
+
+def connection() -> BaseDBAsyncClient:
+    return connections.get("default")
+
+
+async def init_database(database_url: str) -> None:
+    # tortoise caches each model's INSERT statement by connection *name*, so a process that
+    # opens SQLite and then PostgreSQL (import across databases, tests) would reuse
+    # SQLite's "?" placeholders on PostgreSQL. Start every init with an empty cache.
+    EXECUTOR_CACHE.clear()
+    await Tortoise.init(config=tortoise_config(database_url))
+
+
+async def close_database() -> None:
+    await Tortoise.close_connections()
+
+
+async def migrate(database_url: str) -> None:
+    """Bring the schema up to date (idempotent)."""
+    from tortoise.migrations.api import migrate as run_migrations
+
+    config = tortoise_config(database_url)
+    if database_url.startswith(("postgres", "asyncpg", "psycopg")):
+        import asyncpg
+
+        lock_conn = await asyncpg.connect(_asyncpg_dsn(database_url))
+        try:
+            await lock_conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK_KEY)
+            await run_migrations(config=config)
+        finally:
+            await lock_conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK_KEY)
+            await lock_conn.close()
+    else:
+        await run_migrations(config=config)
+    await Tortoise.close_connections()
+    log.info("database schema is up to date")
+
+
+def _asyncpg_dsn(database_url: str) -> str:
+    _scheme, rest = database_url.split("://", 1)
+    return "postgresql://" + rest
+
+
+@asynccontextmanager
+async def database(database_url: str, *, run_migrations: bool = True) -> AsyncIterator[None]:
+    """Migrate, then open the connections; close them on exit."""
+    if run_migrations:
+        await migrate(database_url)
+    await init_database(database_url)
+    try:
+        yield
+    finally:
+        await close_database()

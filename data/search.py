@@ -1,0 +1,139 @@
+"""Full-text search of the shared repertoire: one interface, one implementation per dialect.
+
+SQLite uses an FTS5 external-content table kept in sync by triggers and ranked with
+bm25; PostgreSQL a weighted tsvector (English, French and unstemmed) with a GIN index,
+queried with ``websearch_to_tsquery``. Both take any text a member types: the input is
+reduced to words before it reaches the query syntax, so ``c++ & "foo`` cannot break it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from data.db import connection
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_QUERY_WORDS = 12
+
+SQLITE_SCHEMA = [
+    """CREATE VIRTUAL TABLE IF NOT EXISTS resource_fts USING fts5(
+        title, description, tags_text, url,
+        content='resource', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER IF NOT EXISTS resource_fts_insert AFTER INSERT ON resource BEGIN
+        INSERT INTO resource_fts(rowid, title, description, tags_text, url)
+        VALUES (new.id, new.title, new.description, new.tags_text, new.url);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS resource_fts_delete AFTER DELETE ON resource BEGIN
+        INSERT INTO resource_fts(resource_fts, rowid, title, description, tags_text, url)
+        VALUES ('delete', old.id, old.title, old.description, old.tags_text, old.url);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS resource_fts_update AFTER UPDATE ON resource BEGIN
+        INSERT INTO resource_fts(resource_fts, rowid, title, description, tags_text, url)
+        VALUES ('delete', old.id, old.title, old.description, old.tags_text, old.url);
+        INSERT INTO resource_fts(rowid, title, description, tags_text, url)
+        VALUES (new.id, new.title, new.description, new.tags_text, new.url);
+    END""",
+    "INSERT INTO resource_fts(resource_fts) VALUES ('rebuild')",
+]
+
+_PG_VECTOR = """
+    setweight(to_tsvector('simple', coalesce(title, '')), 'A') ||
+    setweight(to_tsvector('english', coalesce(title, '')), 'A') ||
+    setweight(to_tsvector('french', coalesce(title, '')), 'A') ||
+    setweight(to_tsvector('simple', coalesce(tags_text, '')), 'A') ||
+    setweight(to_tsvector('english', coalesce(description, '')), 'B') ||
+    setweight(to_tsvector('french', coalesce(description, '')), 'B') ||
+    setweight(to_tsvector('simple', coalesce(url, '')), 'C')
+"""
+
+POSTGRES_SCHEMA = [
+    f"""ALTER TABLE resource ADD COLUMN IF NOT EXISTS search_vector tsvector
+        GENERATED ALWAYS AS ({_PG_VECTOR}) STORED""",
+    "CREATE INDEX IF NOT EXISTS resource_search_idx ON resource USING GIN (search_vector)",
+]
+
+
+async def install_search_schema(client: BaseDBAsyncClient) -> None:
+    """Create the dialect's search structures (idempotent); called from a migration."""
+    statements = SQLITE_SCHEMA if client.capabilities.dialect == "sqlite" else POSTGRES_SCHEMA
+    for statement in statements:
+        await client.execute_script(statement)
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a member's query, safe to put into either dialect's query syntax."""
+    return _WORD.findall(text.lower())[:MAX_QUERY_WORDS]
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    workspace_id: int
+    community_ids: list[int] | None = None  # None = every community of the workspace
+    tags: tuple[str, ...] = ()
+
+
+async def search_resource_ids(text: str, where: SearchFilter, limit: int = 10) -> list[int]:
+    """Ids of matching resources, best first, newest breaking ties. Empty when no words."""
+    words = query_words(text)
+    if not words:
+        return []
+    client = connection()
+    if client.capabilities.dialect == "sqlite":
+        return await _search_sqlite(client, words, where, limit)
+    return await _search_postgres(client, words, where, limit)
+
+
+def _filters(where: SearchFilter, placeholder: str, start: int) -> tuple[str, list[object]]:
+    """SQL conditions on table ``r`` for workspace, communities and tags."""
+
+    def mark(position: int) -> str:
+        return placeholder if placeholder == "?" else f"${position}"
+
+    params: list[object] = [where.workspace_id]
+    clauses = [f"r.workspace_id = {mark(start)}"]
+    if where.community_ids is not None:
+        ids = [int(i) for i in where.community_ids] or [-1]
+        clauses.append(f"r.community_id IN ({', '.join(str(i) for i in ids)})")
+    for tag in where.tags:
+        params.append(f"% {tag} %")
+        clauses.append(f"(' ' || r.tags_text || ' ') LIKE {mark(start + len(params) - 1)}")
+    return " AND ".join(clauses), params
+
+
+async def _search_sqlite(
+    client: BaseDBAsyncClient, words: list[str], where: SearchFilter, limit: int
+) -> list[int]:
+    # every word must match; each as a quoted prefix so partial words find results too
+    match = " ".join(f'"{word}"*' for word in words)
+    conditions, params = _filters(where, "?", 2)
+    sql = f"""
+        SELECT r.id AS id FROM resource_fts f JOIN resource r ON r.id = f.rowid
+        WHERE resource_fts MATCH ? AND {conditions}
+        ORDER BY bm25(resource_fts, 10.0, 3.0, 8.0, 1.0), r.shared_at DESC
+        LIMIT {int(limit)}"""
+    rows = await client.execute_query_dict(sql, [match, *params])
+    return [int(row["id"]) for row in rows]
+
+
+async def _search_postgres(
+    client: BaseDBAsyncClient, words: list[str], where: SearchFilter, limit: int
+) -> list[int]:
+    text = " ".join(words)
+    conditions, params = _filters(where, "$", 2)
+    # prefix matching on the unstemmed words, stemmed matching in both languages
+    prefix = " & ".join(f"{word}:*" for word in words)
+    query = (
+        "(websearch_to_tsquery('english', $1) || websearch_to_tsquery('french', $1)"
+        f" || to_tsquery('simple', ${len(params) + 2}))"
+    )
+    sql = f"""
+        SELECT r.id AS id FROM resource r
+        WHERE r.search_vector @@ {query} AND {conditions}
+        ORDER BY ts_rank_cd(r.search_vector, {query}) DESC, r.shared_at DESC
+        LIMIT {int(limit)}"""
+    rows = await client.execute_query_dict(sql, [text, *params, prefix])
+    return [int(row["id"]) for row in rows]

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from data.models import Community, Membership
+from tests.support.harness import Harness
+
+
+async def test_create_join_and_list(db: str) -> None:
+    h = Harness.build()
+    assert "created" in await h.text(
+        "Ada", 'community create Python "Python in teaching" #code', channel="C1"
+    )
+    community = await Community.get(name_key="python")
+    assert community.home_channel_id == "C1"
+    assert community.tags == ["code"]
+    assert "Welcome" in await h.text("Bob", "join python")
+    listing = await h.text("Cy", "communities")
+    assert "Python" in listing and "2 members" in listing and "[Join Python]" in listing
+
+
+async def test_duplicate_name_other_case_changes_nothing(db: str) -> None:
+    h = Harness.build()
+    await h.say("Ada", "community create Python")
+    reply = await h.say("Bob", "community create PYTHON other")
+    assert reply.is_error and "already exists" in await h.text("Bob", "community create pYtHoN")
+    assert await Community.all().count() == 1
+
+
+async def test_unknown_community_suggests(db: str) -> None:
+    h = Harness.build()
+    await h.say("Ada", "community create python")
+    text = await h.text("Bob", "join pyton")
+    assert "no community called “pyton”" in text and "python" in text
+
+
+async def test_unknown_command_did_you_mean_in_french(db: str) -> None:
+    h = Harness.build()
+    text = await h.text("Zoe", "joinn python", locale="fr-CA")
+    assert "Je ne connais pas la commande « joinn »" in text
+    assert "join" in text
+
+
+async def test_coordinator_command_by_non_coordinator(db: str) -> None:
+    h = Harness.build()
+    await h.say("Ada", "community create python")
+    await h.say("Bob", "join python")
+    reply = await h.say("Bob", "community edit python new words")
+    assert reply.is_error
+    assert "Only coordinators" in await h.text("Bob", "community archive python")
+    community = await Community.get(name_key="python")
+    assert community.description == "" and not community.archived
+
+
+async def test_leave_keeps_history(db: str) -> None:
+    h = Harness.build()
+    await h.say("Ada", "community create python")
+    await h.say("Bob", "join python")
+    assert "left" in await h.text("Bob", "leave python")
+    row = await Membership.get(member__external_id="bob")
+    assert row.left_at is not None
+    assert "Bob" not in await h.text("Ada", "members python")

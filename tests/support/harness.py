@@ -1,0 +1,101 @@
+"""Drive the core as a platform would, with a recording outbox (the adapter boundary)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bot.clock import ManualClock
+from bot.core import Core
+from bot.errors import DirectMessagesBlocked
+from bot.messages import Message, message_text
+from bot.settings import Settings
+from bot.who import Who
+
+
+@dataclass
+class Sent:
+    kind: str  # post | direct
+    target: str  # channel id or user id
+    message: Message
+    thread: str | None = None
+
+    @property
+    def text(self) -> str:
+        return message_text(self.message)
+
+
+@dataclass
+class RecordingOutbox:
+    """An outbox that records what it was asked to send (members in ``blocked`` refuse DMs)."""
+
+    platform: str = "console"
+    sent: list[Sent] = field(default_factory=list)
+    blocked: set[str] = field(default_factory=set)
+
+    async def post(
+        self, workspace_id: str, channel_id: str, message: Message, *, thread: str | None = None
+    ) -> str:
+        self.sent.append(Sent("post", channel_id, message, thread))
+        return f"{channel_id}:{len(self.sent)}"
+
+    async def direct(self, workspace_id: str, user_id: str, message: Message) -> str:
+        if user_id in self.blocked:
+            raise DirectMessagesBlocked(user_id)
+        self.sent.append(Sent("direct", user_id, message))
+        return f"dm:{user_id}:{len(self.sent)}"
+
+    def to(self, target: str) -> list[Sent]:
+        return [s for s in self.sent if s.target == target]
+
+    def clear(self) -> None:
+        self.sent.clear()
+
+
+def test_settings(**overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "DATABASE_URL": "sqlite://:memory:",
+        "DEFAULT_TIMEZONE": "America/Toronto",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+class Harness:
+    """One workspace; ``say`` runs a command as a member, in a channel or not."""
+
+    def __init__(
+        self, core: Core, clock: ManualClock, outbox: RecordingOutbox, workspace: str = "T1"
+    ) -> None:
+        self.core = core
+        self.clock = clock
+        self.outbox = outbox
+        self.workspace = workspace
+
+    @classmethod
+    def build(
+        cls, start: datetime | None = None, workspace: str = "T1", **settings: object
+    ) -> Harness:
+        clock = ManualClock(start or datetime(2027, 3, 1, 15, 0, tzinfo=UTC))
+        core = Core(test_settings(**settings), clock)
+        outbox = RecordingOutbox()
+        core.attach_outbox(outbox)
+        return cls(core, clock, outbox, workspace)
+
+    def who(self, user: str, channel: str | None = None, **extra: object) -> Who:
+        return Who(
+            platform="console",
+            workspace_id=self.workspace,
+            user_id=user.lower(),
+            user_name=user,
+            channel_id=channel,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    async def say(
+        self, user: str, line: str, channel: str | None = None, **extra: object
+    ) -> Message:
+        return await self.core.handle_text(self.who(user, channel, **extra), line)
+
+    async def text(self, user: str, line: str, channel: str | None = None, **extra: object) -> str:
+        return message_text(await self.say(user, line, channel, **extra))
