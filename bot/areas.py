@@ -1,16 +1,22 @@
-"""The list of command areas. Adding an area is adding its module here."""
+"""The list of command areas. Adding an area is adding its module here, one per line."""
 
 from __future__ import annotations
 
+import importlib
 from types import ModuleType
 
 from bot.registry import Registry
 
+AREA_MODULES = (
+    "bot.common",
+    "bot.help",
+    "bot.communities",
+    "bot.newcomers",
+)
+
 
 def area_modules() -> list[ModuleType]:
-    from bot import common, communities, help, newcomers
-
-    return [common, help, communities, newcomers]
+    return [importlib.import_module(name) for name in AREA_MODULES]
 
 
 def default_registry() -> Registry:

@@ -1,23 +1,33 @@
-"""The ``copbot`` command line."""
+"""The ``copbot`` command line. Each sub-command is a module of ``copbot.commands`` with
+``add_parser`` and ``main``; adding one is adding its module name here."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import importlib
 import sys
+from types import ModuleType
 
 from pydantic import ValidationError
 
 from bot.settings import Settings
 from copbot.logs import configure_logging
 
+SUBCOMMANDS = (
+    "copbot.commands.run",
+    "copbot.commands.migrate",
+)
 
-def build_parser() -> argparse.ArgumentParser:
+
+def _modules() -> dict[str, ModuleType]:
+    return {name.rsplit(".", 1)[1]: importlib.import_module(name) for name in SUBCOMMANDS}
+
+
+def build_parser(modules: dict[str, ModuleType]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="copbot", description="Communities of Practice bot")
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="migrate the database and start the bot")
-    run.add_argument("--demo", action="store_true", help="start with demo communities")
-    commands.add_parser("migrate", help="bring the database schema up to date")
+    for module in modules.values():
+        module.add_parser(commands)
     return parser
 
 
@@ -30,7 +40,8 @@ def load_settings() -> Settings:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = build_parser().parse_args(argv)
+    modules = _modules()
+    args = build_parser(modules).parse_args(argv)
     settings = load_settings()
     configure_logging(
         settings.log_level,
@@ -42,14 +53,9 @@ def main(argv: list[str] | None = None) -> None:
             settings.discord_token,
         ],
     )
-    if args.command == "run":
-        from copbot.bootstrap import run
-
-        asyncio.run(run(settings, demo=args.demo))
-    elif args.command == "migrate":
-        from data.db import migrate
-
-        asyncio.run(migrate(settings.database_url))
+    # "import" is a Python keyword, so its module may be named import_; the name wins
+    module = modules.get(args.command) or modules[args.command + "_"]
+    sys.exit(module.main(args, settings))
 
 
 if __name__ == "__main__":
