@@ -140,6 +140,9 @@ def assign_arguments(command: Command, tokens: list[Token]) -> dict[str, str]:
     positional = [
         p for p in params if p.name not in raw and p.arg.kind not in ("tags", "url", "choice")
     ]
+    # an "in <community>" parameter is positional only when nothing else is ("members python")
+    if any(not p.arg.via_in for p in positional):
+        positional = [p for p in positional if not p.arg.via_in]
     for index, param in enumerate(positional):
         if not rest:
             break

@@ -9,6 +9,7 @@ reduced to words before it reaches the query syntax, so ``c++ & "foo`` cannot br
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -40,11 +41,22 @@ SQLITE_SCHEMA = [
     "INSERT INTO resource_fts(resource_fts) VALUES ('rebuild')",
 ]
 
-_PG_VECTOR = """
-    setweight(to_tsvector('simple', coalesce(title, '')), 'A') ||
+# PostgreSQL has no built-in accent folding that may be used in a generated column
+# (unaccent is an extension and not IMMUTABLE), so the unstemmed copy is folded with
+# translate(); query words are folded the same way in Python (fold_accents).
+_ACCENTED = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿ"
+_PLAIN = "aaaaaaceeeeiiiinooooouuuuyy"
+
+
+def _folded(column: str) -> str:
+    return f"translate(lower(coalesce({column}, '')), '{_ACCENTED}', '{_PLAIN}')"
+
+
+_PG_VECTOR = f"""
+    setweight(to_tsvector('simple', {_folded("title")}), 'A') ||
     setweight(to_tsvector('english', coalesce(title, '')), 'A') ||
     setweight(to_tsvector('french', coalesce(title, '')), 'A') ||
-    setweight(to_tsvector('simple', coalesce(tags_text, '')), 'A') ||
+    setweight(to_tsvector('simple', {_folded("tags_text")}), 'A') ||
     setweight(to_tsvector('english', coalesce(description, '')), 'B') ||
     setweight(to_tsvector('french', coalesce(description, '')), 'B') ||
     setweight(to_tsvector('simple', coalesce(url, '')), 'C')
@@ -62,6 +74,11 @@ async def install_search_schema(client: BaseDBAsyncClient) -> None:
     statements = SQLITE_SCHEMA if client.capabilities.dialect == "sqlite" else POSTGRES_SCHEMA
     for statement in statements:
         await client.execute_script(statement)
+
+
+def fold_accents(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def query_words(text: str) -> list[str]:
@@ -125,7 +142,7 @@ async def _search_postgres(
     text = " ".join(words)
     conditions, params = _filters(where, "$", 2)
     # prefix matching on the unstemmed words, stemmed matching in both languages
-    prefix = " & ".join(f"{word}:*" for word in words)
+    prefix = " & ".join(f"{fold_accents(word)}:*" for word in words)
     query = (
         "(websearch_to_tsquery('english', $1) || websearch_to_tsquery('french', $1)"
         f" || to_tsquery('simple', ${len(params) + 2}))"

@@ -1,0 +1,81 @@
+"""The two search implementations pass the same tests and survive any input."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from data.models import Community, Resource, Workspace
+from data.search import SearchFilter, search_resource_ids
+
+NOW = datetime(2027, 1, 1, tzinfo=UTC)
+
+
+async def seed() -> tuple[Workspace, Community]:
+    workspace = await Workspace.create(platform="console", external_id="W", created_at=NOW)
+    community = await Community.create(
+        workspace=workspace, name="Design", name_key="design", created_at=NOW
+    )
+    rows = [
+        ("https://a.example", "Rubric templates for grading", "", "assessment"),
+        ("https://b.example", "Grading", "how to write a rubric quickly", "assessment"),
+        ("https://c.example", "Évaluation par les pairs", "une grille d'évaluation", "évaluation"),
+        ("https://d.example", "C++ for teachers", "", "code"),
+    ]
+    for index, (url, title, description, tags) in enumerate(rows):
+        await Resource.create(
+            workspace=workspace, community=community, url=url, url_key=url, title=title,
+            description=description, tags=[tags], tags_text=tags,
+            shared_at=NOW + timedelta(minutes=index),
+        )
+    return workspace, community
+
+
+async def titles(ids: list[int]) -> list[str]:
+    by_id = {r.id: r.title for r in await Resource.filter(id__in=ids)}
+    return [by_id[i] for i in ids]
+
+
+async def test_title_outranks_description(db: str) -> None:
+    workspace, _ = await seed()
+    found = await titles(await search_resource_ids("rubric", SearchFilter(workspace.id)))
+    assert found == ["Rubric templates for grading", "Grading"]
+
+
+async def test_accents_prefixes_and_symbols(db: str) -> None:
+    workspace, _ = await seed()
+    where = SearchFilter(workspace.id)
+    assert await titles(await search_resource_ids("evaluation", where)) == [
+        "Évaluation par les pairs"
+    ]
+    assert await titles(await search_resource_ids("templ", where)) == [
+        "Rubric templates for grading"
+    ]
+    assert await titles(await search_resource_ids('c++ & "teach', where)) == ["C++ for teachers"]
+
+
+async def test_filters_by_tag_community_and_workspace(db: str) -> None:
+    workspace, community = await seed()
+    assert len(await search_resource_ids("grading", SearchFilter(workspace.id, None, ("code",)))) == 0
+    assert len(await search_resource_ids("grading", SearchFilter(workspace.id, [community.id + 1]))) == 0
+    assert len(await search_resource_ids("grading", SearchFilter(workspace.id + 1))) == 0
+
+
+async def test_updates_and_deletes_reach_the_index(db: str) -> None:
+    workspace, _ = await seed()
+    resource = await Resource.get(url="https://d.example")
+    resource.title = "Python for teachers"
+    await resource.save()
+    where = SearchFilter(workspace.id)
+    assert await titles(await search_resource_ids("python", where)) == ["Python for teachers"]
+    await resource.delete()
+    assert await search_resource_ids("python", where) == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.text(max_size=80))
+async def test_any_query_text_is_safe(db: str, text: str) -> None:
+    ids = await search_resource_ids(text, SearchFilter(1))
+    assert isinstance(ids, list)
