@@ -19,6 +19,7 @@ from bot.common import (
     require_coordinator,
 )
 from bot.context import Ctx
+from bot.convert import is_number
 from bot.errors import UserError
 from bot.meetings_query import next_occurrence_start
 from bot.messages import (
@@ -400,7 +401,7 @@ async def join(ctx: Ctx, community: CommunityArg) -> Message:
 
 async def press_join(ctx: Ctx, value: str) -> Message:
     community = await Community.get_or_none(
-        id=int(value) if value.isdigit() else -1, workspace=ctx.workspace, archived=False
+        id=int(value) if is_number(value) else -1, workspace=ctx.workspace, archived=False
     )
     if community is None:
         raise UserError("error.stale_button")

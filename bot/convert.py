@@ -16,6 +16,11 @@ _TAG = re.compile(r"^[\w][\w\-.+]{0,39}$", re.UNICODE)
 _MENTION_ID = re.compile(r"^<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>$")
 
 
+def is_number(text: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also accepts "¹" and "٣", which int() refuses)."""
+    return 0 < len(text) < 10 and text.isascii() and text.isdigit()
+
+
 def clean_text(text: str) -> str:
     """Drop control and format characters (zero-width, bidi overrides) and trim."""
     kept = (
@@ -51,7 +56,7 @@ def convert(param: Param, raw: str) -> Any:
             raise UserError("error.bad_url", url=text[:100])
         return clean_url(text)
     if kind == "int":
-        if not text.lstrip("#").isdigit() or len(text) > 9:
+        if not is_number(text.lstrip("#")):
             raise UserError("error.not_a_number", name=param.name, value=text[:40])
         return int(text.lstrip("#"))
     if kind == "choice":

@@ -9,9 +9,9 @@ from tortoise.expressions import F
 
 from bot.common import community_for, is_coordinator, require_member
 from bot.context import Ctx
+from bot.convert import is_number
 from bot.errors import NotFound, PermissionDenied, UserError
 from bot.messages import (
-    BulletList,
     Button,
     Buttons,
     Choice,
@@ -58,7 +58,8 @@ TEXTS = {
     "resources.title_all": ("Latest resources", "Ressources récentes"),
     "resources.none": (
         "Nothing found. Try fewer words, or share one: `share <url> [title] #tags`",
-        "Rien trouvé. Essayez moins de mots, ou partagez-en une : `share <url> [titre] #étiquettes`",
+        "Rien trouvé. Essayez moins de mots, ou partagez-en une : "
+        "`share <url> [titre] #étiquettes`",
     ),
     "resources.none_at_all": (
         "The repertoire is empty so far. Share the first link: `share <url> [title] #tags`",
@@ -265,7 +266,9 @@ async def resources(
     message = Message(ephemeral=True).add(Heading(title))
     if not found:
         empty = await Resource.filter(workspace=ctx.workspace).exists()
-        return message.add(Paragraph(ctx.tr.spans("resources.none" if empty else "resources.none_at_all")))
+        return message.add(
+            Paragraph(ctx.tr.spans("resources.none" if empty else "resources.none_at_all"))
+        )
     for resource in found:
         message.add(*resource_parts(ctx, resource, resource.community))
         message.add(
@@ -278,7 +281,7 @@ async def find_resource(ctx: Ctx, ref: str) -> Resource:
     """A resource of this workspace by number, URL or (unique) title."""
     text = ref.strip().lstrip("#")
     queryset = Resource.filter(workspace=ctx.workspace).prefetch_related("community", "shared_by")
-    if text.isdigit() and len(text) < 10:
+    if is_number(text):
         resource = await queryset.filter(id=int(text)).first()
         if resource is not None:
             return resource

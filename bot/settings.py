@@ -30,7 +30,10 @@ def parse_offsets(text: str) -> list[timedelta]:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    # env_ignore_empty: a copied .env.example with blank values means "not set"
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, env_ignore_empty=True
+    )
 
     database_url: str = Field("sqlite://copbot.sqlite3", alias="DATABASE_URL")
 

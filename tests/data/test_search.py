@@ -26,8 +26,14 @@ async def seed() -> tuple[Workspace, Community]:
     ]
     for index, (url, title, description, tags) in enumerate(rows):
         await Resource.create(
-            workspace=workspace, community=community, url=url, url_key=url, title=title,
-            description=description, tags=[tags], tags_text=tags,
+            workspace=workspace,
+            community=community,
+            url=url,
+            url_key=url,
+            title=title,
+            description=description,
+            tags=[tags],
+            tags_text=tags,
             shared_at=NOW + timedelta(minutes=index),
         )
     return workspace, community
@@ -58,8 +64,13 @@ async def test_accents_prefixes_and_symbols(db: str) -> None:
 
 async def test_filters_by_tag_community_and_workspace(db: str) -> None:
     workspace, community = await seed()
-    assert len(await search_resource_ids("grading", SearchFilter(workspace.id, None, ("code",)))) == 0
-    assert len(await search_resource_ids("grading", SearchFilter(workspace.id, [community.id + 1]))) == 0
+    assert (
+        len(await search_resource_ids("grading", SearchFilter(workspace.id, None, ("code",)))) == 0
+    )
+    assert (
+        len(await search_resource_ids("grading", SearchFilter(workspace.id, [community.id + 1])))
+        == 0
+    )
     assert len(await search_resource_ids("grading", SearchFilter(workspace.id + 1))) == 0
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks: each module here with a ``main()`` prints measured figures (``make bench``)."""
