@@ -1,0 +1,273 @@
+"""Inbound: Discord interactions and events turned into core calls, answers rendered back.
+
+One ``on_interaction`` handler does all the routing by custom id and command path, with no
+per-message state in discord.py's view store, so buttons, selects and form buttons keep
+working after a restart. Slow work is deferred before Discord's 3-second deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord.ids import Overflow, decode
+from adapters.discord.render import (
+    Forms,
+    build_modal,
+    next_page_label,
+    render,
+    submitted_values,
+)
+from adapters.discord.schema import USER, CommandSchema, Route
+from bot.core import Core
+from bot.errors import DirectMessagesBlocked
+from bot.messages import Form, FormRequest, Message
+from bot.outbox import Outbox
+from bot.who import Who
+
+log = logging.getLogger(__name__)
+
+# Discord wants an answer within 3 s of the event; past this much work we defer first
+DEFER_AFTER = 2.0
+EMPTY_REPLY = "✅"
+SERVER_ONLY = {
+    "en": "copbot works inside a server: use its commands in one of the server's channels.",
+    "fr": "copbot fonctionne dans un serveur : utilisez ses commandes dans un de ses canaux.",
+}
+
+
+def who_for(interaction: discord.Interaction[Any]) -> Who | None:
+    if interaction.guild_id is None:
+        return None
+    user = interaction.user
+    permissions = interaction.permissions
+    guild = interaction.guild
+    return Who(
+        platform="discord",
+        workspace_id=str(interaction.guild_id),
+        user_id=str(user.id),
+        user_name=user.display_name,
+        channel_id=str(interaction.channel_id) if interaction.channel_id else None,
+        workspace_name=(guild.name if guild is not None and guild.name else ""),
+        locale=interaction.locale.value,
+        is_admin=permissions.manage_guild or permissions.administrator,
+        is_bot=user.bot,
+        event_id=f"interaction:{interaction.id}",
+    )
+
+
+def command_path(data: dict[str, Any]) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
+    """("community", "create") and the leaf's options, from an interaction's data."""
+    path = [data["name"]]
+    options = list(data.get("options") or [])
+    while options and options[0].get("type") in (1, 2):
+        path.append(options[0]["name"])
+        options = list(options[0].get("options") or [])
+    return tuple(path), options
+
+
+def raw_options(route: Route, options: list[dict[str, Any]]) -> dict[str, str]:
+    """Option values as the raw text the core converts (a user option as a mention)."""
+    raw = dict(route.fixed)
+    for option in options:
+        if route.param(option["name"]) is None:
+            continue
+        value = option.get("value")
+        if value is None:
+            continue
+        raw[option["name"]] = f"<@{value}>" if option.get("type") == USER else str(value)
+    return raw
+
+
+class InteractionHandler:
+    def __init__(
+        self,
+        core: Core,
+        schema: CommandSchema,
+        outbox: Outbox,
+        overflow: Overflow,
+        forms: Forms,
+        *,
+        defer_after: float = DEFER_AFTER,
+    ) -> None:
+        self.core = core
+        self.schema = schema
+        self.outbox = outbox
+        self.overflow = overflow
+        self.forms = forms
+        self.defer_after = defer_after
+        self._seen: OrderedDict[int, None] = OrderedDict()
+
+    def _first_time(self, interaction_id: int) -> bool:
+        """A replayed event (a gateway RESUME after a blip) must not act twice."""
+        if interaction_id in self._seen:
+            return False
+        self._seen[interaction_id] = None
+        while len(self._seen) > 10_000:
+            self._seen.popitem(last=False)
+        return True
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        if not self._first_time(interaction.id):
+            log.info("interaction %s seen before: ignored", interaction.id)
+            return
+        try:
+            await self._route(interaction)
+        except Exception:
+            log.exception("interaction %s (%s) failed", interaction.id, interaction.type)
+
+    async def _route(self, interaction: discord.Interaction[Any]) -> None:
+        who = who_for(interaction)
+        kind = interaction.type
+        data: dict[str, Any] = dict(interaction.data or {})
+        if who is None:
+            if kind is not discord.InteractionType.autocomplete:
+                language = "fr" if interaction.locale.value.startswith("fr") else "en"
+                await interaction.response.send_message(SERVER_ONLY[language], ephemeral=True)
+            return
+        if kind is discord.InteractionType.application_command:
+            await self._command(interaction, who, data)
+        elif kind is discord.InteractionType.autocomplete:
+            await self._autocomplete(interaction, who, data)
+        elif kind is discord.InteractionType.component:
+            await self._component(interaction, who, data)
+        elif kind is discord.InteractionType.modal_submit:
+            await self._modal(interaction, who, data)
+
+    async def _command(
+        self, interaction: discord.Interaction[Any], who: Who, data: dict[str, Any]
+    ) -> None:
+        path, options = command_path(data)
+        route = self.schema.routes.get(path)
+        if route is None:  # Discord still shows a command we no longer have
+            await self._answer(interaction, self.core.press(who, "", ""))
+            return
+        raw = raw_options(route, options)
+        await self._answer(interaction, self.core.handle(who, route.command.name, raw))
+
+    async def _autocomplete(
+        self, interaction: discord.Interaction[Any], who: Who, data: dict[str, Any]
+    ) -> None:
+        path, options = command_path(data)
+        route = self.schema.routes.get(path)
+        focused = next((o for o in options if o.get("focused")), None)
+        param = route.param(focused["name"]) if route and focused else None
+        choices = []
+        if param is not None and focused is not None:
+            found = await self.core.autocomplete(who, param.arg.kind, str(focused.get("value", "")))
+            choices = [
+                app_commands.Choice(name=c.label[:100] or c.value[:100], value=c.value[:100])
+                for c in found[:25]
+            ]
+        await interaction.response.autocomplete(choices)
+
+    async def _component(
+        self, interaction: discord.Interaction[Any], who: Who, data: dict[str, Any]
+    ) -> None:
+        decoded = decode(str(data.get("custom_id", "")), self.overflow)
+        if decoded is None:
+            await self._answer(interaction, self.core.press(who, "", ""))
+        elif decoded.kind == "press":
+            await self._answer(interaction, self.core.press(who, decoded.name, decoded.value))
+        elif decoded.kind == "select":
+            picked = (data.get("values") or [""])[0]
+            await self._answer(interaction, self.core.press(who, decoded.name, str(picked)))
+        elif decoded.kind == "open_form":
+            form = self.forms.get(decoded.value) or await self._form_again(who, decoded.name)
+            if form is None:
+                await self._answer(interaction, self.core.press(who, "", ""))
+            else:
+                await interaction.response.send_modal(build_modal(form, self.overflow, self.forms))
+
+    async def _form_again(self, who: Who, form_id: str) -> Form | None:
+        """After a restart the form behind a button is forgotten; a form whose id names a
+        command (``intro``) is asked of that command again."""
+        if form_id not in self.core.registry.commands:
+            return None
+        reply = await self.core.handle(who, form_id, {})
+        request = reply.form_request
+        return request.form if request is not None and request.form.form_id == form_id else None
+
+    async def _modal(
+        self, interaction: discord.Interaction[Any], who: Who, data: dict[str, Any]
+    ) -> None:
+        decoded = decode(str(data.get("custom_id", "")), self.overflow)
+        if decoded is None or decoded.kind not in ("modal", "modal_next"):
+            await self._answer(interaction, self.core.press(who, "", ""))
+            return
+        values = submitted_values(list(data.get("components") or []))
+        rest = self.forms.get(decoded.value) if decoded.kind == "modal_next" else None
+        context = decoded.value if decoded.kind == "modal" else (rest.context if rest else "")
+
+        async def submit() -> Message:
+            reply = await self.core.submit_form(who, decoded.name, values, context)
+            if rest is not None and not reply.is_error and not reply.field_errors:
+                reply.add(FormRequest(rest, next_page_label(rest)))
+            return reply
+
+        await self._answer(interaction, submit(), can_open_form=False)
+
+    async def _answer(
+        self,
+        interaction: discord.Interaction[Any],
+        work: Awaitable[Message],
+        *,
+        can_open_form: bool = True,
+    ) -> None:
+        task = asyncio.ensure_future(work)
+        done, _ = await asyncio.wait({task}, timeout=self.defer_after)
+        if not done:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await self._follow_up(interaction, await task)
+            return
+        message = task.result()
+        rendered = render(message, self.overflow, self.forms)
+        if rendered.form is not None and can_open_form:
+            await interaction.response.send_modal(
+                build_modal(rendered.form, self.overflow, self.forms)
+            )
+            return
+        kwargs = rendered.kwargs()
+        if not kwargs.get("content") and not kwargs["embeds"] and "view" not in kwargs:
+            kwargs["content"] = EMPTY_REPLY
+        await interaction.response.send_message(ephemeral=message.ephemeral, **kwargs)
+
+    async def _follow_up(self, interaction: discord.Interaction[Any], message: Message) -> None:
+        """The answer after a deferral. The deferral was private; a public answer replaces
+        it with a new message (a deferred answer keeps its visibility)."""
+        kwargs = render(message, self.overflow, self.forms).kwargs()
+        if not kwargs.get("content") and not kwargs["embeds"] and "view" not in kwargs:
+            kwargs["content"] = EMPTY_REPLY
+        if message.ephemeral:
+            await interaction.followup.send(ephemeral=True, **kwargs)
+            return
+        await interaction.delete_original_response()
+        await interaction.followup.send(**kwargs)
+
+    async def on_member_join(self, member: discord.Member) -> None:
+        """A person joined the server: the core's newcomer flow (its greeting goes by DM)."""
+        if member.bot:
+            return
+        who = Who(
+            platform="discord",
+            workspace_id=str(member.guild.id),
+            user_id=str(member.id),
+            user_name=member.display_name,
+            workspace_name=member.guild.name or "",
+            is_admin=member.guild_permissions.manage_guild,
+            event_id=f"member_join:{member.guild.id}:{member.id}",
+        )
+        try:
+            reply = await self.core.event(who, "member_joined_workspace")
+            if reply is not None and reply.parts:
+                await self.outbox.direct(who.workspace_id, who.user_id, reply)
+        except DirectMessagesBlocked:
+            log.info("new member %s does not accept direct messages", member.id)
+        except Exception:
+            log.exception("member join in guild %s failed", member.guild.id)

@@ -1,0 +1,25 @@
+"""A test-only command area: a command slower than Discord's 3-second deadline allows
+(scaled down by the adapter's ``defer_after``), answered publicly or privately."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from bot.context import Ctx
+from bot.messages import Message, Paragraph, Text
+from bot.registry import Arg, command
+
+TEXTS = {"help.slow": ("Think for a while", "Réfléchir un moment")}
+
+
+@command("slow", usage="slow [public|private]")
+async def slow(
+    ctx: Ctx,
+    visibility: Annotated[
+        str, Arg("who sees it", "qui le voit", kind="choice", choices=("public", "private"))
+    ] = "private",
+) -> Message:
+    """Think for a while"""
+    await asyncio.sleep(0.3)
+    return Message(ephemeral=visibility == "private").add(Paragraph((Text("done thinking"),)))

@@ -1,0 +1,55 @@
+"""Meetings on Discord: schedule by slash command, RSVP by button, the reminder DM sent by
+the real scheduler through the Discord outbox (times as <t:…> tokens)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from data.models import Rsvp
+from scheduler.service import SchedulerService
+from tests.discord.conftest import ADA, BOB, CHANNEL, GUILD, Bed
+from tests.discord.fake_discord import custom_ids, message_text
+
+MEETING = datetime(2027, 3, 10, 21, 30, tzinfo=UTC)  # 16:30 in Toronto
+
+
+async def test_schedule_rsvp_by_button_and_reminder_dm(bed: Bed) -> None:
+    fake = bed.fake
+    await bed.cmd(ADA, "community create", {"name": "Python"})
+    await bed.cmd(BOB, "join", {"community": "Python"})
+    scheduled = await bed.cmd(
+        ADA,
+        "meeting schedule",
+        {
+            "community": "Python",
+            "details": "2027-03-10 16:30 at https://meet.example/py Python hour",
+        },
+    )
+    assert "Scheduled “Python hour” for Python (#1)" in scheduled.text, scheduled.text
+
+    choices = await fake.autocomplete(GUILD, BOB, "rsvp", "meeting", "pyth")
+    assert choices and "Python hour" in choices[0]["name"]
+
+    listing = await bed.cmd(BOB, "meetings", {"community": "Python"})
+    assert f"<t:{int(MEETING.timestamp())}:" in listing.text
+    going = next(
+        cid
+        for label, cid in custom_ids(listing.final)
+        if cid.startswith("cb:rsvp:") and cid.endswith(":going")
+    )
+    pressed = await fake.press(GUILD, BOB, listing.final, going)
+    assert pressed.ephemeral and not pressed.text.startswith("Sorry"), pressed.text
+    assert await Rsvp.filter(member__external_id=BOB.id, status="going").count() == 1
+
+    service = SchedulerService(bed.core, bed.core.settings, bed.clock)
+    bed.clock.set(MEETING - timedelta(hours=24))
+    await service.tick()
+    await service.tick()  # a second pass sends nothing again
+    reminders = [m for m in fake.dms_to(BOB.id) if "Python hour" in message_text(m)]
+    assert len(reminders) == 1
+    text = message_text(reminders[0])
+    assert re.search(rf"<t:{int(MEETING.timestamp())}:[FR]>", text), text
+    assert reminders[0]["allowed_mentions"]["parse"] == []
+    channel_posts = [m for m in fake.messages.get(CHANNEL, []) if "Python hour" in message_text(m)]
+    assert channel_posts  # the announcement / channel reminder went to the home channel
