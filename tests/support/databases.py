@@ -33,7 +33,7 @@ def sqlite_copy(template: Path, directory: Path) -> str:
     return f"sqlite://{target}"
 
 
-async def _admin(sql: str) -> None:
+async def admin_sql(sql: str) -> None:
     conn = await asyncpg.connect(PG_ADMIN_DSN)
     try:
         await conn.execute(sql)
@@ -45,8 +45,8 @@ def make_pg_database(name: str) -> str:
     """A fresh, migrated PostgreSQL database; returns its tortoise URL."""
 
     async def create() -> None:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await _admin(f'CREATE DATABASE "{name}"')
+        await admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin_sql(f'CREATE DATABASE "{name}"')
         await migrate(pg_url(name))
 
     asyncio.run(create())
@@ -54,7 +54,7 @@ def make_pg_database(name: str) -> str:
 
 
 def drop_pg_database(name: str) -> None:
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def open_empty(url: str) -> None:
