@@ -37,6 +37,13 @@ class Adapter(Protocol):
         ...
 
 
+class ReportsHealth(Protocol):
+    """Optional for an adapter: ``health()`` (plain or async) says whether it is connected,
+    for GET /healthz. An adapter without it is reported as "unknown"."""
+
+    def health(self) -> bool: ...
+
+
 def build_adapters(settings: Settings, core: Core, stop: asyncio.Event) -> list[Adapter]:
     adapters: list[Adapter] = []
     if settings.slack_enabled:
