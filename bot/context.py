@@ -33,6 +33,8 @@ class Ctx:
     outbox: Outbox | None
     # messages the handler wants shown after its reply (e.g. a second ephemeral note)
     follow_ups: list[Message] = field(default_factory=list)
+    # the command being run, once the text is parsed (for metrics and logs)
+    command_name: str | None = None
 
     @property
     def language(self) -> str:

@@ -130,6 +130,7 @@ class Core:
         started = time.perf_counter()
         outcome = "ok"
         tr = self.translator(None)
+        ctx: Ctx | None = None
         try:
             async with in_transaction():
                 ctx = await self._context(who)
@@ -154,6 +155,9 @@ class Core:
             return self._error(tr, UserError("error.unexpected"))
         finally:
             elapsed = time.perf_counter() - started
+            # typed text is reported under the command it named ("join"), not as "text"
+            if ctx is not None and ctx.command_name:
+                name = ctx.command_name
             for observer in self.observers:
                 observer.command_handled(name, outcome, elapsed)
 
@@ -182,6 +186,7 @@ class Core:
         return await self._invoke(ctx, parsed.command, parsed.raw)
 
     async def _invoke(self, ctx: Ctx, command: Command, raw: dict[str, str]) -> Any:
+        ctx.command_name = command.name
         kwargs: dict[str, Any] = {}
         for param in command.params:
             text = raw.get(param.name)

@@ -134,11 +134,12 @@ async def test_metrics_count_commands_deliveries_queues_and_waits(db: str) -> No
         status, content_type, text = await fetch(base + "/metrics")
     assert status == 200 and content_type.startswith("text/plain; version=0.0.4")
     found = samples(text)
-    # typed commands arrive through handle_text, which the core reports as "text"
-    assert found[("copbot_commands_total", (("name", "text"), ("outcome", "ok")))] == 2
-    assert found[("copbot_commands_total", (("name", "text"), ("outcome", "user_error")))] == 1
-    assert found[("copbot_command_seconds_count", (("name", "text"),))] == 3
-    assert found[("copbot_command_seconds_sum", (("name", "text"),))] > 0
+    # typed commands are counted under the command they named; an unknown command as "text"
+    assert found[("copbot_commands_total", (("name", "help"), ("outcome", "ok")))] == 1
+    assert found[("copbot_commands_total", (("name", "community create"), ("outcome", "ok")))] == 1
+    assert found[("copbot_commands_total", (("name", "join"), ("outcome", "user_error")))] == 1
+    assert found[("copbot_command_seconds_count", (("name", "join"),))] == 1
+    assert found[("copbot_command_seconds_sum", (("name", "join"),))] > 0
     assert found[("copbot_command_seconds_bucket", (("le", "+Inf"), ("name", "text")))] == 3
     assert found[("copbot_deliveries_total", (("kind", "reminder"), ("outcome", "sent")))] == 2
     assert found[("copbot_deliveries_total", (("kind", "reminder"), ("outcome", "late")))] == 1

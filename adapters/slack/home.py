@@ -1,0 +1,47 @@
+"""The App Home tab: the member's communities, upcoming meetings (with RSVP buttons) and
+recent resources, built from the core's own commands (adapters never read the database).
+A section whose command does not exist (yet) or answers with an error is left out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.slack.render import MAX_VIEW_BLOCKS, Block, Renderer, mrkdwn
+from adapters.slack.texts import translator
+from bot.core import Core
+from bot.members import language_from_locale
+from bot.who import Who
+
+# (core command, heading key); each section gets at most a third of the view
+SECTIONS = (
+    ("communities", "slack.home.communities"),
+    ("meetings", "slack.home.meetings"),
+    ("resources", "slack.home.resources"),
+)
+SECTION_BLOCKS = (MAX_VIEW_BLOCKS - 2) // len(SECTIONS)
+
+
+async def home_view(core: Core, who: Who, app_command: str) -> dict[str, Any]:
+    tr = translator(language_from_locale(who.locale) or core.settings.default_language)
+    renderer = Renderer()
+    blocks: list[Block] = []
+    for name, heading in SECTIONS:
+        if name not in core.registry.commands:
+            continue
+        reply = await core.handle(who, name, {})
+        if reply.is_error or not reply.parts:
+            continue
+        start = len(renderer.blocks)
+        renderer.add_message(reply)
+        section = renderer.blocks[start:][:SECTION_BLOCKS]
+        # the command's own first heading would repeat ours
+        if section and section[0].get("type") == "header":
+            section = section[1:]
+        blocks.append({"type": "header", "text": {"type": "plain_text", "text": tr(heading)}})
+        blocks.extend(section)
+        blocks.append({"type": "divider"})
+    if not blocks:
+        blocks.append(
+            {"type": "section", "text": mrkdwn(tr("slack.home.empty", command=app_command))}
+        )
+    return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}

@@ -1,0 +1,36 @@
+"""A core area whose command and form take as long as the test wants (they wait for
+``GATE``), to show that Slack gets its acknowledgement before the work is done."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.context import Ctx
+from bot.messages import Form, FormField, FormRequest, Message, Paragraph, Text
+from bot.registry import command
+
+TEXTS = {"help.slow": ("Takes its time", "Prend son temps")}
+GATE: dict[str, asyncio.Event] = {}
+
+SLOW_FORM = Form("slow", "Slow", (FormField("answer", "Answer"),))
+
+
+@command("slow", usage="slow", examples=["slow"])
+async def slow(ctx: Ctx) -> Message:
+    """Takes its time"""
+    await GATE["open"].wait()
+    return Message(ephemeral=True).add(Paragraph((Text("done at last"),)))
+
+
+@command("slowform", usage="slowform", examples=["slowform"])
+async def slow_form(ctx: Ctx) -> Message:
+    """Takes its time"""
+    return Message(ephemeral=True).add(FormRequest(SLOW_FORM, "Open"))
+
+
+async def submit_slow(ctx: Ctx, values: dict[str, str], context: str) -> Message:
+    await GATE["open"].wait()
+    return Message(ephemeral=True).add(Paragraph((Text("got " + values["answer"]),)))
+
+
+FORM_HANDLERS = {"slow": submit_slow}

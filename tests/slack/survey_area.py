@@ -1,0 +1,62 @@
+"""A small core area used by the form tests: a command that asks for a form, and the
+form's handler with validation, registered through the core's ordinary registry."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from bot.context import Ctx
+from bot.errors import UserError
+from bot.messages import Choice, Form, FormField, FormRequest, Message, Paragraph, Text
+from bot.registry import Arg, command
+
+TEXTS = {
+    "help.survey": ("Answer the survey", "Répondre au sondage"),
+    "survey.bad_age": ("Your age must be a number.", "Votre âge doit être un nombre."),
+    "survey.thanks": ("Thanks, {name}!", "Merci, {name} !"),
+    "survey.open": ("Open the survey", "Ouvrir le sondage"),
+}
+
+SURVEY = Form(
+    form_id="survey",
+    title="A rather long survey title that Slack would refuse",
+    fields=(
+        FormField("name", "Your name", required=True, max_length=50),
+        FormField("age", "Your age", placeholder="42"),
+        FormField("about", "About you", kind="long", max_length=500),
+        FormField(
+            "colour",
+            "Colour",
+            kind="choice",
+            choices=(Choice("Red", "red"), Choice("Blue", "blue")),
+        ),
+    ),
+    submit_label="Send",
+    context="ctx-42",
+)
+
+
+@command("survey", usage="survey [later]", examples=["survey"])
+async def survey(
+    ctx: Ctx, when: Annotated[str | None, Arg("later", "plus tard", kind="word")] = None
+) -> Message:
+    """Answer the survey"""
+    request = FormRequest(SURVEY, ctx.tr("survey.open"))
+    if when == "later":  # a form inside a posted message: a button opens it
+        await ctx.post(ctx.channel_id or "C1", Message().add(request))
+        return Message(ephemeral=True)
+    return Message(ephemeral=True).add(request)
+
+
+async def submit_survey(ctx: Ctx, values: dict[str, str], context: str) -> Message:
+    if context != "ctx-42":
+        raise UserError("error.stale_button")
+    if values.get("age") and not values["age"].isdigit():
+        raise UserError("survey.bad_age", field="age")
+    reply = Message(ephemeral=True)
+    return reply.add(
+        Paragraph(ctx.tr.spans("survey.thanks", name=Text(values["name"] + " " + values["colour"])))
+    )
+
+
+FORM_HANDLERS = {"survey": submit_survey}
