@@ -35,6 +35,8 @@ class Ctx:
     follow_ups: list[Message] = field(default_factory=list)
     # the command being run, once the text is parsed (for metrics and logs)
     command_name: str | None = None
+    # channel posts waiting for the transaction to commit: (channel, message, thread)
+    pending_posts: list[tuple[str, Message, str | None]] = field(default_factory=list)
 
     @property
     def language(self) -> str:
@@ -55,22 +57,29 @@ class Ctx:
     def zone_for(self, member: Member) -> str:
         return member.timezone or self.settings.default_timezone
 
-    async def post(
-        self, channel_id: str, message: Message, *, thread: str | None = None
-    ) -> str | None:
-        """Post to a channel of this workspace. A failure is logged, never shown as the
+    async def post(self, channel_id: str, message: Message, *, thread: str | None = None) -> None:
+        """Post to a channel of this workspace once the command's transaction has committed
+        (so a command that fails posts nothing, and a platform's pacing never holds the
+        database transaction open)."""
+        self.pending_posts.append((channel_id, message, thread))
+
+    async def flush_posts(self) -> None:
+        """Send the posts queued by ``post``. A failure is logged, never shown as the
         member's error: the command itself has succeeded."""
+        posts, self.pending_posts = self.pending_posts, []
         if self.outbox is None:
-            return None
-        try:
-            return await self.outbox.post(
-                self.workspace.external_id, channel_id, message, thread=thread
-            )
-        except Exception:
-            log.exception(
-                "posting to channel %s failed", channel_id, extra={"workspace": self.workspace.id}
-            )
-            return None
+            return
+        for channel_id, message, thread in posts:
+            try:
+                await self.outbox.post(
+                    self.workspace.external_id, channel_id, message, thread=thread
+                )
+            except Exception:
+                log.exception(
+                    "posting to channel %s failed",
+                    channel_id,
+                    extra={"workspace": self.workspace.id},
+                )
 
     async def direct(self, member: Member, message: Message) -> bool:
         """Direct-message a member; False when they don't accept DMs or it failed."""

@@ -136,9 +136,8 @@ class Core:
                 ctx = await self._context(who)
                 tr = ctx.tr
                 reply = await work(ctx)
-                if isinstance(reply, Message):
-                    return reply
-                return Message(ephemeral=True)
+            await ctx.flush_posts()
+            return reply if isinstance(reply, Message) else Message(ephemeral=True)
         except UserError as error:
             outcome = "user_error"
             return self._error(tr, error)

@@ -24,7 +24,11 @@ class Adapter(Protocol):
     """What every platform adapter offers the composition root."""
 
     name: str
-    outbox: Outbox
+
+    @property
+    def outbox(self) -> Outbox:
+        """Where the core and the scheduler post on this platform."""
+        ...
 
     async def start(self) -> None:
         """Connect; return once it is receiving (or raise)."""

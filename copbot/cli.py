@@ -11,11 +11,15 @@ from types import ModuleType
 from pydantic import ValidationError
 
 from bot.settings import Settings
-from copbot.logs import configure_logging
+from copbot.logs import configure_logging, secrets_of
 
 SUBCOMMANDS = (
     "copbot.commands.run",
     "copbot.commands.migrate",
+    "copbot.commands.check",
+    "copbot.commands.export",
+    "copbot.commands.import_",
+    "copbot.commands.calendar",
 )
 
 
@@ -43,16 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     modules = _modules()
     args = build_parser(modules).parse_args(argv)
     settings = load_settings()
-    configure_logging(
-        settings.log_level,
-        settings.log_format,
-        [
-            settings.slack_bot_token,
-            settings.slack_signing_secret,
-            settings.slack_app_token,
-            settings.discord_token,
-        ],
-    )
+    configure_logging(settings.log_level, settings.log_format, secrets_of(settings))
     # "import" is a Python keyword, so its module may be named import_; the name wins
     module = modules.get(args.command) or modules[args.command + "_"]
     sys.exit(module.main(args, settings))
