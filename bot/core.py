@@ -24,6 +24,7 @@ from bot.context import Ctx
 from bot.convert import convert
 from bot.errors import UserError
 from bot.i18n import Translator
+from bot.logcontext import log_context
 from bot.messages import Choice, Message, Paragraph
 from bot.outbox import Outbox
 from bot.parser import UnknownCommand, parse_line
@@ -127,6 +128,12 @@ class Core:
         )
 
     async def _run(self, who: Who, name: str, work: Callable[[Ctx], Awaitable[Any]]) -> Message:
+        with log_context(workspace=who.workspace_id, platform=who.platform, command=name):
+            return await self._run_logged(who, name, work)
+
+    async def _run_logged(
+        self, who: Who, name: str, work: Callable[[Ctx], Awaitable[Any]]
+    ) -> Message:
         started = time.perf_counter()
         outcome = "ok"
         tr = self.translator(None)
@@ -136,7 +143,8 @@ class Core:
                 ctx = await self._context(who)
                 tr = ctx.tr
                 reply = await work(ctx)
-            await ctx.flush_posts()
+            with log_context(command=ctx.command_name or name):
+                await ctx.flush_posts()
             return reply if isinstance(reply, Message) else Message(ephemeral=True)
         except UserError as error:
             outcome = "user_error"
@@ -197,4 +205,5 @@ class Core:
                 kwargs[param.name] = param.default
                 continue
             kwargs[param.name] = convert(param, text)
-        return await command.handler(ctx, **kwargs)
+        with log_context(command=command.name):
+            return await command.handler(ctx, **kwargs)

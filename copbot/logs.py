@@ -12,40 +12,22 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
+
+from bot.logcontext import CONTEXT_FIELDS, current_context, log_context
 
 if TYPE_CHECKING:
     from bot.settings import Settings
 
-# record attributes that carry context into JSON logs when present
-CONTEXT_FIELDS = ("workspace", "command", "delivery", "platform", "member", "event")
 MIN_SECRET_LENGTH = 6
 REDACTED = "[secret]"
 
-_context: ContextVar[dict[str, Any] | None] = ContextVar("copbot_log_context", default=None)
 # the attributes every LogRecord has; anything else on a record came from ``extra``
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
-
-@contextmanager
-def log_context(**fields: Any) -> Iterator[None]:
-    """Tag every record logged inside the block (and in tasks it starts) with ``fields``."""
-    unknown = set(fields) - set(CONTEXT_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown log context fields: {sorted(unknown)}")
-    token = _context.set({**(_context.get() or {}), **fields})
-    try:
-        yield
-    finally:
-        _context.reset(token)
-
-
-def current_context() -> dict[str, Any]:
-    return dict(_context.get() or {})
+__all__ = ["CONTEXT_FIELDS", "configure_logging", "current_context", "log_context", "secrets_of"]
 
 
 class ContextFilter(logging.Filter):
@@ -53,7 +35,7 @@ class ContextFilter(logging.Filter):
     itself wins)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        for name, value in (_context.get() or {}).items():
+        for name, value in current_context().items():
             if not hasattr(record, name):
                 setattr(record, name, value)
         return True

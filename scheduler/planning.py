@@ -76,3 +76,9 @@ class Planner(Protocol):
         """Send one claimed post. Raise to have it retried; return normally when done
         (or when it turned out to be pointless, e.g. the meeting was cancelled)."""
         ...
+
+
+class SkipDelivery(Exception):
+    """Raised by a planner's ``send`` when the post turned out to be pointless (the meeting
+    was cancelled or moved, the member no longer said yes). The engine records the
+    delivery as skipped, with this reason, instead of retrying it."""

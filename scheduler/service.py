@@ -1,20 +1,161 @@
-"""The scheduler service the composition root starts. (Filled in by the scheduler work.)"""
+"""The scheduler service the composition root starts.
+
+It owns one ``DeliveryEngine`` and an APScheduler 3.11 ``AsyncIOScheduler`` with the
+default memory job store. APScheduler remembers nothing and decides nothing: it only
+wakes this process at the next due time (read from the ledger) and on a periodic
+re-plan tick. The database is the only record, so any number of processes may run this.
+
+It also wakes soon after every command a member runs (through ``core.observers``): a
+meeting scheduled for five minutes from now gets its announcement now, not at the next
+periodic tick.
+"""
 
 from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.core import Core
 from bot.settings import Settings
+from scheduler.engine import DeliveryEngine, EngineOptions, RunReport
+from scheduler.planners import build_planners
+from scheduler.planning import Planner
+from scheduler.sender import OutboxSender
+
+log = logging.getLogger(__name__)
+
+REPLAN_EVERY = timedelta(seconds=60)
+AFTER_COMMAND = timedelta(seconds=1)
+MIN_WAIT = timedelta(milliseconds=500)
+
+
+class _CommandWake:
+    """A core observer: after a command, plan again soon (it may have made something due)."""
+
+    def __init__(self, service: SchedulerService) -> None:
+        self.service = service
+
+    def command_handled(self, name: str, outcome: str, seconds: float) -> None:
+        if outcome == "ok":
+            self.service.wake_in(AFTER_COMMAND)
 
 
 class SchedulerService:
-    def __init__(self, core: Core, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self,
+        core: Core,
+        settings: Settings,
+        clock: Clock,
+        *,
+        planners: list[Planner] | None = None,
+        options: EngineOptions | None = None,
+        worker_id: str | None = None,
+        replan_every: timedelta = REPLAN_EVERY,
+    ) -> None:
         self.core = core
         self.settings = settings
         self.clock = clock
+        self.sender = OutboxSender(core, clock, settings)
+        self.engine = DeliveryEngine(
+            planners if planners is not None else build_planners(settings),
+            self.sender,
+            clock,
+            worker_id=worker_id,
+            options=options,
+        )
+        self.replan_every = replan_every
+        self._timer: AsyncIOScheduler | None = None
+        self._observer = _CommandWake(self)
+        self._lock = asyncio.Lock()
+        self._again = False
+        self._wake_at: datetime | None = None  # real (wall) time of the pending wake-up
+        self._stopped = False
 
     async def start(self) -> None:
         """Begin waking up for due posts; outboxes are read from ``core.outboxes``."""
+        self._timer = AsyncIOScheduler(timezone=UTC)
+        self._timer.add_job(
+            self._wake,
+            IntervalTrigger(seconds=self.replan_every.total_seconds(), timezone=UTC),
+            id="replan",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
+        self._timer.start()
+        self.core.observers.append(self._observer)
+        self.wake_in(timedelta(0))  # catch up on what was missed while down, at once
+        log.info("scheduler started as %s", self.engine.worker_id)
 
     async def stop(self) -> None:
         """Stop waking up; posts already claimed finish or are re-claimed after the lease."""
+        self._stopped = True
+        if self._observer in self.core.observers:
+            self.core.observers.remove(self._observer)
+        # APScheduler's shutdown cancels the job tasks still running, so first let a
+        # wake-up just handed to the loop start (it sees ``_stopped`` and returns) and a
+        # running tick finish its sends
+        for _ in range(3):
+            await asyncio.sleep(0)
+        async with self._lock:
+            if self._timer is not None:
+                self._timer.shutdown(wait=False)
+                self._timer = None
+
+    def wake_in(self, delay: timedelta) -> None:
+        """Have the timer run a tick after ``delay`` (unless one is due sooner)."""
+        if self._timer is None:
+            return
+        # APScheduler runs on wall time; ``delay`` is measured on the injected clock
+        real_now = datetime.now(UTC)
+        when = real_now + max(delay, timedelta(0))
+        if self._wake_at is not None and real_now < self._wake_at <= when:
+            return  # a sooner wake-up is already set
+        self._wake_at = when
+        self._timer.add_job(
+            self._wake,
+            DateTrigger(run_date=when, timezone=UTC),
+            id="wake",
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+        )
+
+    async def _wake(self) -> None:
+        if self._stopped:
+            return
+        try:
+            await self.tick()
+        except Exception:
+            log.exception("scheduler tick failed; the next one will try again")
+
+    async def tick(self) -> RunReport:
+        """Plan, reap and send what is due now; then set the timer for the next due post.
+        Ticks never overlap in one process: a wake-up during a tick runs one more after."""
+        if self._lock.locked():
+            self._again = True
+            return RunReport()
+        total = RunReport()
+        async with self._lock:
+            while True:
+                self._again = False
+                report = await self.engine.tick()
+                total.add(report)
+                total.planned += report.planned
+                total.recorded += report.recorded
+                total.reaped += report.reaped
+                if not self._again:
+                    break
+            # inside the lock, so ``stop`` waits for this too
+            self._wake_at = None
+            following = await self.engine.next_wake()
+            if following is not None:
+                # at least a moment: rows another process holds must not make us spin
+                self.wake_in(max(following - self.clock.now(), MIN_WAIT))
+        return total

@@ -1,0 +1,160 @@
+"""Claim-and-send throughput of the delivery engine against a no-op outbox, on SQLite and
+PostgreSQL, beside a raw single-row insert rate (aiosqlite / asyncpg) measured in the same
+run; and the firing lateness (p50/p99) of posts all due at once under that load.
+
+Each post costs: its share of the plan insert, one claim statement (a conditional UPDATE
+per row on SQLite, a batched UPDATE ... FOR UPDATE SKIP LOCKED on PostgreSQL) and one
+UPDATE recording the outcome.
+
+Run: python -m benchmarks scheduler_throughput
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import aiosqlite
+import asyncpg
+
+from bot.clock import SystemClock
+from bot.core import Core
+from bot.messages import Message, Paragraph, Text
+from data.db import close_database, migrate
+from data.models import Delivery, Workspace
+from scheduler.engine import DeliveryEngine, EngineOptions
+from scheduler.planning import DuePost, Sender
+from scheduler.sender import OutboxSender
+from tests.support.databases import PG_ADMIN_DSN, drop_pg_database, make_pg_database, open_empty
+from tests.support.harness import test_settings
+
+POSTS = 3_000
+RAW_ROWS = 2_000
+
+
+class NoOpOutbox:
+    platform = "console"
+
+    async def post(
+        self, workspace_id: str, channel_id: str, message: Message, *, thread: str | None = None
+    ) -> str:
+        return "ref"
+
+    async def direct(self, workspace_id: str, user_id: str, message: Message) -> str:
+        return "ref"
+
+
+class BenchPlanner:
+    kinds: tuple[str, ...] = ("bench",)
+
+    def __init__(self, posts: list[DuePost]) -> None:
+        self.posts = posts
+        self.workspace: Workspace | None = None
+
+    async def due_between(self, start: datetime, end: datetime) -> list[DuePost]:
+        return [post for post in self.posts if start <= post.due_at < end]
+
+    async def send(self, delivery: Delivery, sender: Sender) -> None:
+        assert self.workspace is not None
+        message = Message([Paragraph((Text(delivery.subject),))])
+        await sender.to_channel(self.workspace, "C1", message)
+
+
+async def raw_sqlite_rate(path: Path) -> float:
+    async with aiosqlite.connect(path) as conn:
+        await conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT UNIQUE, v TEXT)")
+        await conn.commit()
+        started = time.perf_counter()
+        for index in range(RAW_ROWS):
+            await conn.execute("INSERT INTO t (k, v) VALUES (?, ?)", (f"k{index}", "v"))
+            await conn.commit()
+        return RAW_ROWS / (time.perf_counter() - started)
+
+
+async def raw_pg_rate(name: str) -> float:
+    dsn = PG_ADMIN_DSN.rsplit("/", 1)[0] + f"/{name}"
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("CREATE TABLE raw_t (id SERIAL PRIMARY KEY, k TEXT UNIQUE, v TEXT)")
+        started = time.perf_counter()
+        for index in range(RAW_ROWS):
+            await conn.execute("INSERT INTO raw_t (k, v) VALUES ($1, $2)", f"k{index}", "v")
+        return RAW_ROWS / (time.perf_counter() - started)
+    finally:
+        await conn.close()
+
+
+async def engine_run(url: str) -> tuple[float, float, list[float]]:
+    """(plan rate, claim-and-send rate, lateness seconds per post)."""
+    await open_empty(url)
+    clock = SystemClock()
+    core = Core(test_settings(DATABASE_URL=url), clock)
+    core.attach_outbox(NoOpOutbox())  # type: ignore[arg-type]
+    workspace = await Workspace.create(platform="console", external_id="B", created_at=clock.now())
+    due = clock.now() + timedelta(seconds=2)
+    posts = [DuePost(workspace.id, "bench", "channel:C1", f"p{i}", due) for i in range(POSTS)]
+    planner = BenchPlanner(posts)
+    planner.workspace = workspace
+    engine = DeliveryEngine(
+        [planner],
+        OutboxSender(core, clock, core.settings),
+        clock,
+        worker_id="bench",
+        options=EngineOptions(batch=200, concurrency=16),
+    )
+    started = time.perf_counter()
+    await engine.plan(due - timedelta(minutes=1), due + timedelta(minutes=1))
+    plan_rate = POSTS / (time.perf_counter() - started)
+    await asyncio.sleep(max((due - clock.now()).total_seconds(), 0))
+    started = time.perf_counter()
+    report = await engine.run_due()
+    send_rate = report.sent / (time.perf_counter() - started)
+    assert report.sent == POSTS, report
+    lateness = [
+        (row.sent_at - row.due_at).total_seconds()  # type: ignore[operator]
+        for row in await Delivery.filter(status="sent")
+    ]
+    await close_database()
+    return plan_rate, send_rate, lateness
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def report(name: str, raw: float, plan: float, send: float, lateness: list[float]) -> None:
+    print(f"{name}: raw single-row insert+commit {raw:,.0f}/s (baseline)")
+    print(f"{name}: plan (bulk insert) {plan:,.0f} posts/s")
+    print(
+        f"{name}: claim-and-send {send:,.0f} posts/s = {send / raw:.2f}x the raw insert rate "
+        f"({POSTS} posts due at once, no-op outbox)"
+    )
+    print(
+        f"{name}: firing lateness p50 {statistics.median(lateness) * 1000:,.0f} ms, "
+        f"p99 {percentile(lateness, 0.99) * 1000:,.0f} ms, max {max(lateness) * 1000:,.0f} ms"
+    )
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        directory = Path(folder)
+        url = f"sqlite://{directory / 'bench.sqlite3'}"
+        asyncio.run(migrate(url))
+        raw = asyncio.run(raw_sqlite_rate(directory / "raw.sqlite3"))
+        report("SQLite", raw, *asyncio.run(engine_run(url)))
+    name = "copbot_bench_scheduler"
+    url = make_pg_database(name)
+    try:
+        raw = asyncio.run(raw_pg_rate(name))
+        report("PostgreSQL", raw, *asyncio.run(engine_run(url)))
+    finally:
+        drop_pg_database(name)
+
+
+if __name__ == "__main__":
+    main()

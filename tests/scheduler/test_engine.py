@@ -1,0 +1,183 @@
+"""The delivery engine's rules: restart catch-up, leases, retries, skips; both databases."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.messages import Message, Paragraph, Text
+from data.models import Delivery, Workspace
+from scheduler.engine import DeliveryEngine, EngineOptions
+from scheduler.planning import DuePost, Sender, SkipDelivery
+from scheduler.sender import OutboxSender
+from tests.scheduler.support import service_for
+from tests.support.harness import Harness
+
+T0 = datetime(2027, 3, 1, 18, 0, tzinfo=UTC)
+
+
+async def test_missed_while_down_goes_out_late_or_is_skipped_never_twice(
+    db: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    h = Harness.build(start=T0)
+    await h.say("Ada", "community create python", channel="C1", timezone="America/Vancouver")
+    await h.say("Bob", "join python")
+    await h.say("Ada", "meeting schedule python next Monday 4:30pm Python hour")  # 00:30Z Mar 9
+    await h.say("Bob", "rsvp python hour going")
+    first = service_for(h, EngineOptions(), worker="before")
+    await first.tick()  # then the bot is down for a week
+    h.outbox.clear()
+
+    # back 30 minutes before the meeting: the announcement and the day-before reminders
+    # are still useful (late); the 15-minute ones are not due yet
+    h.clock.set(datetime(2027, 3, 9, 0, 0, tzinfo=UTC))
+    report = await service_for(h, EngineOptions(), worker="after").tick()
+    assert report.sent == 3 and report.late == 3
+    late = await Delivery.filter(late=True).order_by("id")
+    assert [row.kind for row in late] == ["announcement", "reminder", "reminder"]
+    assert all(row.subject.endswith((":ann", ":24h")) for row in late)
+
+    # down again until after the start: the 15-minute reminders are skipped and logged
+    h.clock.set(datetime(2027, 3, 9, 0, 40, tzinfo=UTC))
+    with caplog.at_level(logging.INFO, logger="scheduler"):
+        report = await service_for(h, EngineOptions(), worker="third").tick()
+    assert report.sent == 0 and report.skipped == 2
+    assert "no longer useful" in caplog.text
+    skipped = await Delivery.filter(status="skipped").values_list("subject", flat=True)
+    assert sorted(skipped) == ["occ:1@20270309T0030Z:20270309T0030Z:15m"] * 2
+
+    # a fourth process, later still: nothing goes out twice
+    h.clock.set(datetime(2027, 3, 10, tzinfo=UTC))
+    await service_for(h, EngineOptions(), worker="fourth").tick()
+    assert len(h.outbox.sent) == 3
+    assert await Delivery.filter(kind__in=("announcement", "reminder")).count() == 5
+
+
+async def test_missed_while_never_planned_is_caught_up_from_the_ledger_window(db: str) -> None:
+    """Down before anything was even planned: the first tick looks back and still sends
+    the useful posts once, late, and records the rest as skipped."""
+    h = Harness.build(start=T0)
+    await h.say("Ada", "community create python", channel="C1", timezone="America/Vancouver")
+    await h.say("Ada", "meeting schedule python next Monday 4:30pm Python hour")
+    h.clock.set(datetime(2027, 3, 9, 0, 20, tzinfo=UTC))  # after the 15-minute mark
+    report = await service_for(h, EngineOptions(), worker="late").tick()
+    assert report.sent == 2 and report.late == 2  # announcement + 15m, late
+    assert [s.text.split("\n")[0] for s in h.outbox.to("C1")] == [
+        "Upcoming meeting",
+        "Reminder: Python hour (python) starts 2027-03-09T00:30:00+00:00.",
+    ]
+    stale = await Delivery.get(status="skipped")
+    assert stale.subject.endswith(":24h") and "stale when planned" in stale.detail
+
+
+class CountingPlanner:
+    """A planner whose posts are given by the test; sending can fail or skip."""
+
+    kinds: tuple[str, ...] = ("test",)
+
+    def __init__(self, posts: list[DuePost]) -> None:
+        self.posts = posts
+        self.sent: list[str] = []
+        self.fail_times = 0
+        self.skip: set[str] = set()
+
+    async def due_between(self, start: datetime, end: datetime) -> list[DuePost]:
+        return [p for p in self.posts if start <= p.due_at < end]
+
+    async def send(self, delivery: Delivery, sender: Sender) -> None:
+        if delivery.subject in self.skip:
+            raise SkipDelivery("told to skip")
+        if self.fail_times:
+            self.fail_times -= 1
+            raise ConnectionError("platform down")
+        workspace = await Workspace.get(id=delivery.workspace_id)  # type: ignore[attr-defined]
+        await sender.to_channel(workspace, "C1", Message([Paragraph((Text(delivery.subject),))]))
+        self.sent.append(delivery.subject)
+
+
+async def _engine(
+    h: Harness, planner: CountingPlanner, worker: str, **options: object
+) -> DeliveryEngine:
+    return DeliveryEngine(
+        [planner],
+        OutboxSender(h.core, h.clock, h.core.settings),
+        h.clock,
+        worker_id=worker,
+        options=EngineOptions(**options),  # type: ignore[arg-type]
+    )
+
+
+async def _workspace() -> Workspace:
+    return await Workspace.create(platform="console", external_id="T1", created_at=T0)
+
+
+async def test_two_engines_racing_in_one_process_send_each_post_once(db: str) -> None:
+    h = Harness.build(start=T0)
+    workspace = await _workspace()
+    posts = [
+        DuePost(workspace.id, "test", "channel:C1", f"s{i}", T0 - timedelta(seconds=i % 50))
+        for i in range(300)
+    ]
+    planners = [CountingPlanner(posts) for _ in range(3)]
+    engines = [await _engine(h, p, f"w{i}", batch=20) for i, p in enumerate(planners)]
+    await asyncio.gather(*(engine.tick() for engine in engines))
+    sent = [s for p in planners for s in p.sent]
+    assert sorted(sent) == sorted(p.subject for p in posts)
+    assert len(h.outbox.sent) == 300
+    assert await Delivery.filter(status="sent").count() == 300
+
+
+async def test_failed_send_is_retried_after_a_back_off_then_given_up(db: str) -> None:
+    h = Harness.build(start=T0)
+    workspace = await _workspace()
+    planner = CountingPlanner([DuePost(workspace.id, "test", "channel:C1", "flaky", T0)])
+    planner.fail_times = 1
+    engine = await _engine(h, planner, "w", max_attempts=3)
+    report = await engine.tick()
+    assert report.retried == 1 and planner.sent == []
+    row = await Delivery.get(subject="flaky")
+    assert row.status == "pending" and row.lease_until == T0 + timedelta(seconds=30)
+    assert (await engine.tick()).claimed == 0  # not before the back-off
+    h.clock.advance(timedelta(seconds=30))
+    assert (await engine.tick()).sent == 1 and planner.sent == ["flaky"]
+
+    doomed = CountingPlanner([DuePost(workspace.id, "test", "channel:C1", "doomed", h.clock.now())])
+    doomed.fail_times = 99
+    engine = await _engine(h, doomed, "w2", max_attempts=3)
+    for _ in range(3):
+        await engine.tick()
+        h.clock.advance(timedelta(minutes=5))
+    row = await Delivery.get(subject="doomed")
+    assert row.status == "failed" and row.attempts == 3 and "platform down" in row.detail
+
+
+async def test_expired_lease_is_reaped_and_sent_once(db: str) -> None:
+    h = Harness.build(start=T0)
+    workspace = await _workspace()
+    planner = CountingPlanner([DuePost(workspace.id, "test", "channel:C1", "held", T0)])
+    engine = await _engine(h, planner, "alive", lease=timedelta(minutes=2))
+    await engine.plan(T0 - timedelta(hours=1), T0 + timedelta(hours=1))
+    # a process claimed it and died before sending
+    await Delivery.filter(subject="held").update(
+        status="claimed", claimed_by="dead", lease_until=T0 + timedelta(minutes=2), attempts=1
+    )
+    assert (await engine.tick()).sent == 0  # its lease still runs
+    h.clock.advance(timedelta(minutes=2))
+    report = await engine.tick()
+    assert report.reaped == 1 and report.sent == 1 and planner.sent == ["held"]
+    row = await Delivery.get(subject="held")
+    assert row.status == "sent" and row.claimed_by == "alive" and row.attempts == 2
+
+
+async def test_skip_is_recorded_with_its_reason(db: str) -> None:
+    h = Harness.build(start=T0)
+    workspace = await _workspace()
+    planner = CountingPlanner([DuePost(workspace.id, "test", "channel:C1", "moot", T0)])
+    planner.skip.add("moot")
+    engine = await _engine(h, planner, "w")
+    assert (await engine.tick()).skipped == 1
+    row = await Delivery.get(subject="moot")
+    assert row.status == "skipped" and row.detail == "told to skip" and h.outbox.sent == []

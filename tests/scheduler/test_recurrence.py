@@ -1,0 +1,74 @@
+"""Reading times and recurrences, and expanding them on the wall clock (no database)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.errors import UserError
+from bot.recurrence import instants_between, parse_recurrence, parse_when
+
+NOW = datetime(2027, 3, 1, 18, 0, tzinfo=UTC)  # Monday 10:00 in Vancouver
+
+
+@pytest.mark.parametrize(
+    ("phrase", "rule"),
+    [
+        ("every week", "FREQ=WEEKLY"),
+        ("every 2 weeks", "FREQ=WEEKLY;INTERVAL=2"),
+        ("every other Tuesday", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"),
+        ("every weekday", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
+        ("every month on the last Monday", "FREQ=MONTHLY;BYDAY=-1MO"),
+        ("every first Tuesday of the month", "FREQ=MONTHLY;BYDAY=1TU"),
+        ("every second Tuesday of the month", "FREQ=MONTHLY;BYDAY=2TU"),
+        ("weekly 10 times", "FREQ=WEEKLY;COUNT=10"),
+        ("toutes les 2 semaines", "FREQ=WEEKLY;INTERVAL=2"),
+        ("le dernier lundi de chaque mois", "FREQ=MONTHLY;BYDAY=-1MO"),
+        ("tous les mardis et jeudis", "FREQ=WEEKLY;BYDAY=TU,TH"),
+        ("un mardi sur deux", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"),
+    ],
+)
+def test_recurrence_phrases(phrase: str, rule: str) -> None:
+    found = parse_recurrence(phrase)
+    assert found is not None and found.rrule == rule
+
+
+@pytest.mark.parametrize("phrase", ["every 2nd Tuesday", "every third Friday", "chaque 2e mardi"])
+def test_ambiguous_ordinals_ask(phrase: str) -> None:
+    with pytest.raises(UserError) as caught:
+        parse_recurrence(phrase)
+    assert caught.value.key == "recurrence.ambiguous"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "local"),
+    [
+        ("tomorrow at 9", "en", "2027-03-02 09:00"),  # dateparser alone said 10:00
+        ("tuesday at 10", "en", "2027-03-02 10:00"),
+        ("mardi 10h", "fr", "2027-03-02 10:00"),
+        ("lundi prochain 16h30", "fr", "2027-03-08 16:30"),
+        ("next Monday 4:30pm", "en", "2027-03-08 16:30"),
+        ("May 29 4pm", "en", "2027-05-29 16:00"),
+        ("in 5 minutes", "en", "2027-03-01 10:05"),
+    ],
+)
+def test_times_read_in_the_members_zone(text: str, language: str, local: str) -> None:
+    when = parse_when(text, "America/Vancouver", language, NOW)
+    assert when.strftime("%Y-%m-%d %H:%M") == local
+
+
+def test_fall_back_fires_once_in_the_repeated_hour() -> None:
+    # 01:30 on 2027-11-07 happens twice in Vancouver; a daily 01:30 meeting happens once
+    found = instants_between(
+        "2027-11-06T01:30",
+        "America/Vancouver",
+        "FREQ=DAILY",
+        datetime(2027, 11, 6, tzinfo=UTC),
+        datetime(2027, 11, 9, tzinfo=UTC),
+    )
+    assert [i.strftime("%m-%d %H:%M") for i in found] == [
+        "11-06 08:30",
+        "11-07 08:30",
+        "11-08 09:30",
+    ]
