@@ -11,7 +11,16 @@ AREA_MODULES = (
     "bot.common",
     "bot.help",
     "bot.communities",
+    "bot.meetings",
+    "bot.resources",
     "bot.newcomers",
+    "bot.stats",
+    "bot.profiles",
+    "bot.privacy",
+    "bot.schedules",
+    "bot.prompts",
+    "bot.networking",
+    "bot.digest",
 )
 
 

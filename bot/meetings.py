@@ -50,6 +50,7 @@ from bot.messages import (
     Strong,
     Text,
 )
+from bot.native_events import MeetingEvent, sync_native_event
 from bot.recurrence import (
     LOCAL_FORMAT,
     AmbiguousRecurrence,
@@ -616,10 +617,36 @@ async def schedule_meeting(
                 )
             )
         )
+    await mirror_native_event(ctx, meeting, found)
     if not found.home_channel_id:
         reply.add(Note(ctx.tr.spans("meeting.no_channel", community=found.name)))
     reply.add(Note(ctx.tr.spans("meeting.wrong_time", number=meeting.id)))
     return reply
+
+
+async def mirror_native_event(ctx: Ctx, meeting: Meeting, community: Community) -> None:
+    """Show the meeting's next occurrence in the platform's own calendar (Discord's Events
+    tab) where the platform can and the community wants it; the id is kept for updates."""
+    if not community.scheduled_events_enabled:
+        return
+    upcoming = [] if meeting.cancelled else await upcoming_of([meeting], ctx.clock.now(), limit=1)
+    if not upcoming and not meeting.external_event_id:
+        return
+    start = upcoming[0].starts_at if upcoming else ctx.clock.now()
+    event = MeetingEvent(
+        title=meeting.title,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=meeting.duration_minutes),
+        description=meeting.agenda,
+        location=meeting.location,
+        channel_id=community.home_channel_id,
+        external_id=meeting.external_event_id,
+        cancelled=not upcoming,
+    )
+    external_id = await sync_native_event(ctx.outbox, ctx.workspace.external_id, event)
+    if external_id != meeting.external_event_id:
+        meeting.external_event_id = external_id
+        await meeting.save(update_fields=["external_event_id"])
 
 
 async def ensure_calendar_token(workspace: Workspace) -> str:
@@ -807,6 +834,7 @@ async def cancel_meeting(
         future = await upcoming_of([found], now, limit=500, within=timedelta(days=400))
         found.cancelled = True
         await found.save(update_fields=["cancelled"])
+        await mirror_native_event(ctx, found, community)
         members = await _answered(future)
         if future:
             first = future[0]
@@ -834,6 +862,7 @@ async def cancel_meeting(
     row = await _occurrence_row(item)
     row.cancelled = True
     await row.save(update_fields=["cancelled"])
+    await mirror_native_event(ctx, found, community)
     members = await _answered([item])
     await _notify(
         ctx, community, members, lambda tr, zone: cancelled_message(tr, item, zone, series=False)
@@ -913,6 +942,7 @@ async def move_meeting(
     row = await _occurrence_row(item)
     row.starts_at = new_start
     await row.save(update_fields=["starts_at"])
+    await mirror_native_event(ctx, found, community)
     moved = Upcoming(found, item.original_start, new_start, row)
     members = await _answered([moved])
     await _notify(

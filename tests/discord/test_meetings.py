@@ -53,3 +53,28 @@ async def test_schedule_rsvp_by_button_and_reminder_dm(bed: Bed) -> None:
     assert reminders[0]["allowed_mentions"]["parse"] == []
     channel_posts = [m for m in fake.messages.get(CHANNEL, []) if "Python hour" in message_text(m)]
     assert channel_posts  # the announcement / channel reminder went to the home channel
+
+
+async def test_meeting_is_mirrored_as_a_scheduled_event(bed: Bed) -> None:
+    fake = bed.fake
+    await bed.cmd(ADA, "community create", {"name": "Python"})
+    await bed.cmd(
+        ADA,
+        "meeting schedule",
+        {
+            "community": "Python",
+            "details": "2027-03-10 16:30 at https://meet.example/py Python hour",
+        },
+    )
+    events = list(fake.scheduled_events.values())
+    assert len(events) == 1
+    assert events[0]["name"] == "Python hour"
+    assert events[0]["scheduled_start_time"].startswith("2027-03-10T21:30")
+    moved = await bed.cmd(
+        ADA, "meeting move", {"meeting": "1", "change": "2027-03-10 to 2027-03-11 17:00"}
+    )
+    assert not moved.text.startswith("Sorry"), moved.text
+    (event,) = fake.scheduled_events.values()
+    assert event["scheduled_start_time"].startswith("2027-03-11T22:00")
+    await bed.cmd(ADA, "meeting cancel", {"meeting": "1", "which": "all"})
+    assert fake.scheduled_events == {}  # the cancelled series is removed from the Events tab
