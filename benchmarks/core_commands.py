@@ -100,7 +100,7 @@ async def run() -> None:
         template = await asyncio.to_thread(make_sqlite_template, directory)
         rate = await share_rate(sqlite_copy(template, directory))
         print(f"raw aiosqlite insert+commit: {baseline:,.0f}/s (baseline)")
-        print(f"`share` through the core on SQLite: {rate:,.0f}/s = {rate / baseline:.2f}x baseline")
+        print(f"`share` through the core on SQLite: {rate:,.0f}/s = {rate / baseline:.2f}x")
         sqlite_search = await search_latencies(sqlite_copy(template, directory))
         print(f"search, {RESOURCES:,} resources, SQLite FTS5: {describe(sqlite_search)}")
     name = "copbot_bench_search"

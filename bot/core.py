@@ -22,7 +22,7 @@ from bot import members as member_store
 from bot.clock import Clock
 from bot.context import Ctx
 from bot.convert import convert
-from bot.errors import UserError
+from bot.errors import NotFound, UserError
 from bot.i18n import Translator
 from bot.logcontext import log_context
 from bot.messages import Choice, Message, Paragraph
@@ -190,7 +190,22 @@ class Core:
 
     async def _dispatch_text(self, ctx: Ctx, line: str) -> Any:
         parsed = parse_line(self.registry, line)
-        return await self._invoke(ctx, parsed.command, parsed.raw)
+        if not parsed.read_in:
+            return await self._invoke(ctx, parsed.command, parsed.raw)
+        # "in <words>" names a community, unless no community is called that: then the
+        # words were the member's text ("prompt add What did you try in class?")
+        try:
+            async with in_transaction():  # a savepoint: a failed first reading leaves nothing
+                return await self._invoke(ctx, parsed.command, parsed.raw)
+        except NotFound as error:
+            # a name close to a community's ("in pyton") is a typo to report, not text
+            if error.key != "error.unknown_community":
+                raise
+            literal = parse_line(self.registry, line, read_in=False)
+            try:
+                return await self._invoke(ctx, literal.command, literal.raw)
+            except UserError:
+                raise error from None
 
     async def _invoke(self, ctx: Ctx, command: Command, raw: dict[str, str]) -> Any:
         ctx.command_name = command.name

@@ -58,9 +58,11 @@ def tokenize(line: str) -> list[Token]:
 class ParsedCommand:
     command: Command
     raw: dict[str, str]  # parameter name -> raw text (only the ones given)
+    # an "in <words>" was read as the community; the words may just be text ("in French")
+    read_in: bool = False
 
 
-def parse_line(registry: Registry, line: str) -> ParsedCommand:
+def parse_line(registry: Registry, line: str, *, read_in: bool = True) -> ParsedCommand:
     """Find the command in ``line`` and its raw arguments. The leading ``/`` and the Slack
     app command are the adapters' business; they may be left on."""
     text = line.strip()
@@ -73,7 +75,13 @@ def parse_line(registry: Registry, line: str) -> ParsedCommand:
     if found is None:
         raise UnknownCommand(tokens[0].text)
     command, used = found
-    return ParsedCommand(command, assign_arguments(command, tokens[used:]))
+    raw = assign_arguments(command, tokens[used:], read_in=read_in)
+    via_in = next((p.name for p in command.params if p.arg.via_in), None)
+    return ParsedCommand(command, raw, read_in and via_in in raw and _had_in(tokens[used:]))
+
+
+def _had_in(tokens: list[Token]) -> bool:
+    return any(not t.quoted and t.text.lower() in IN_WORDS for t in tokens[:-1])
 
 
 class UnknownCommand(UserError):
@@ -87,7 +95,9 @@ def is_url(text: str) -> bool:
     return bool(_URL.match(text)) and ("://" in text or text.lower().startswith(_SCHEMES))
 
 
-def assign_arguments(command: Command, tokens: list[Token]) -> dict[str, str]:
+def assign_arguments(
+    command: Command, tokens: list[Token], *, read_in: bool = True
+) -> dict[str, str]:
     """Give each parameter its raw text: special tokens first (in, #tags, URLs, mentions,
     choices), then what is left, in order; a text parameter takes the rest of the line."""
     params = list(command.params)
@@ -95,7 +105,7 @@ def assign_arguments(command: Command, tokens: list[Token]) -> dict[str, str]:
     rest = list(tokens)
 
     via_in = next((p for p in params if p.arg.via_in), None)
-    if via_in is not None:
+    if via_in is not None and read_in:
         for index in range(len(rest) - 2, -1, -1):
             if not rest[index].quoted and rest[index].text.lower() in IN_WORDS:
                 raw[via_in.name] = " ".join(t.text for t in rest[index + 1 :])

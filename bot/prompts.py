@@ -27,6 +27,7 @@ from bot.common import (
     require_member,
 )
 from bot.context import Ctx
+from bot.convert import is_number
 from bot.errors import NotFound, UserError
 from bot.i18n import Translator
 from bot.messages import (
@@ -546,13 +547,13 @@ async def prompt_reject(ctx: Ctx, number: PromptNumber) -> Message:
 
 
 async def press_approve(ctx: Ctx, value: str) -> Message:
-    if not value.isdigit():
+    if not is_number(value):
         raise UserError("error.stale_button")
     return await _review(ctx, int(value), approve=True)
 
 
 async def press_reject(ctx: Ctx, value: str) -> Message:
-    if not value.isdigit():
+    if not is_number(value):
         raise UserError("error.stale_button")
     return await _review(ctx, int(value), approve=False)
 

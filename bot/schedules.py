@@ -197,7 +197,7 @@ def _ordinal(token: str) -> int | None:
 
 
 def _cardinal(token: str) -> int | None:
-    if token.isdigit() and len(token) <= 2:
+    if token.isascii() and token.isdigit() and len(token) <= 2:
         return int(token)
     return _CARDINALS.get(token)
 

@@ -102,3 +102,16 @@ async def test_search_never_crosses_workspaces(db: str) -> None:
     elsewhere = await second.text("Ada", "resources secret")
     assert "Secret plans" not in elsewhere and "repertoire is empty" in elsewhere
     assert "Secret plans" in await first.text("Ada", "resources secret")
+
+
+async def test_in_followed_by_words_that_are_no_community_is_text(db: str) -> None:
+    h = Harness.build()
+    await community_with_members(h)
+    reply = await h.text("Bob", "share https://x.example Grading in large classes in python")
+    assert "Shared “Grading in large classes” in python" in reply
+    reply = await h.text("Bob", "share https://y.example Feedback in large classes", channel="C1")
+    assert "Shared “Feedback in large classes” in python" in reply
+    # a real typo in the community name is still reported as such
+    typo = await h.text("Bob", "share https://z.example Notes in pyton")
+    assert "There is no community called “pyton”" in typo
+    assert await Resource.all().count() == 2
