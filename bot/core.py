@@ -56,6 +56,14 @@ class Core:
         self.outboxes: dict[str, Outbox] = {}
         self.observers: list[CommandObserver] = []
 
+    def report_delivery(self, kind: str, outcome: str) -> None:
+        """A scheduled post was handled (sent, late, skipped, failed, fallback): tell the
+        observers that count deliveries."""
+        for observer in self.observers:
+            counter = getattr(observer, "delivery", None)
+            if counter is not None:
+                counter(kind, outcome)
+
     def attach_outbox(self, outbox: Outbox) -> None:
         self.outboxes[outbox.platform] = outbox
 

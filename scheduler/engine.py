@@ -21,11 +21,12 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.logcontext import log_context
 from data.models import Delivery
 from scheduler import ledger
 from scheduler.planning import Planner, SkipDelivery
@@ -82,8 +83,11 @@ class DeliveryEngine:
         *,
         worker_id: str | None = None,
         options: EngineOptions | None = None,
+        on_outcome: Callable[[str, str], None] | None = None,
     ) -> None:
         self.planners = list(planners)
+        # told (kind, outcome) for every delivery handled: the metrics hook
+        self.on_outcome = on_outcome
         self.by_kind: dict[str, Planner] = {}
         for planner in self.planners:
             for kind in planner.kinds:
@@ -144,7 +148,16 @@ class DeliveryEngine:
                 report.add(result)
 
     async def deliver(self, delivery: Delivery, now: datetime) -> RunReport:
-        """Send one claimed row and record what happened."""
+        """Send one claimed row and record what happened (logs carry the delivery id)."""
+        with log_context(delivery=delivery.id):
+            report = await self._deliver(delivery, now)
+        if self.on_outcome is not None:
+            for outcome in ("sent", "late", "skipped", "failed", "fallback"):
+                if getattr(report, outcome):
+                    self.on_outcome(delivery.kind, outcome)
+        return report
+
+    async def _deliver(self, delivery: Delivery, now: datetime) -> RunReport:
         report = RunReport()
         useless_after = ledger.stale_at(delivery)
         if useless_after is not None and useless_after <= now:

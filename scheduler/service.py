@@ -68,6 +68,7 @@ class SchedulerService:
             clock,
             worker_id=worker_id,
             options=options,
+            on_outcome=core.report_delivery,
         )
         self.replan_every = replan_every
         self._timer: AsyncIOScheduler | None = None

@@ -106,6 +106,10 @@ class ConsoleAdapter:
     def http_routes(self) -> list[web.RouteDef]:
         return []
 
+    def health(self) -> bool:
+        """Up while it reads its input."""
+        return self._task is not None and not self._task.done()
+
     # ---- output ---------------------------------------------------------------------
 
     def write(self, text: str) -> None:

@@ -113,6 +113,10 @@ class DiscordAdapter:
         log.info("Discord ready as %s in %d servers", self.client.user, len(self.client.guilds))
         await self.sync_commands()
 
+    def health(self) -> bool:
+        """Up while the gateway session is ready (a reconnect or RESUME in progress: down)."""
+        return self.client.is_ready() and not self.client.is_closed()
+
     async def stop(self) -> None:
         await self.client.close()
         if self._task is not None:

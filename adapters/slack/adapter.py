@@ -141,6 +141,12 @@ class SlackAdapter:
             "Socket" if self._socket else "HTTP",
         )
 
+    async def health(self) -> bool:
+        """Up once started; in Socket Mode, only while the websocket is connected."""
+        if not self._ready:
+            return False
+        return self._socket is None or await self._socket.client.is_connected()
+
     async def _connect_socket_mode(self) -> None:
         token = self.settings.slack_app_token or ""
         # asked here first so a bad app token is a clear error, not an endless reconnect loop

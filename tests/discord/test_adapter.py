@@ -77,7 +77,9 @@ async def test_slow_work_is_deferred(
 async def test_commands_sync_to_listed_servers_instantly(db: str) -> None:
     fake, core, _ = await open_bed(db, DISCORD_GUILD_IDS=GUILD)
     adapter = await start_adapter(fake, core)
+    assert adapter.health() is True  # what /healthz reports
     await adapter.stop()
+    assert adapter.health() is False
     await fake.close()
     assert fake.calls("PUT", r"/applications/\d+/commands") == []
     puts = fake.calls("PUT", rf"/applications/\d+/guilds/{GUILD}/commands")

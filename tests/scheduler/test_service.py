@@ -77,3 +77,20 @@ async def test_console_prints_the_reminder_at_the_right_minute(db: str) -> None:
     assert "Reminder" not in printed["18:00"] + printed["18:01"]
     assert "[#general] Reminder: Demo (python) starts" in printed["18:02"]
     assert printed["18:03"] == printed["18:04"] == ""
+
+
+async def test_deliveries_are_counted_in_the_metrics(db: str) -> None:
+    from copbot.metrics import attach_metrics
+
+    clock = ManualClock(datetime(2027, 3, 1, 18, 0, tzinfo=UTC))
+    h = Harness.build(start=clock.now(), REMINDER_OFFSETS="1m")
+    metrics = attach_metrics(h.core)
+    await h.say("Ada", "community create python", channel="C1")
+    await h.say("Ada", "meeting schedule python 2027-03-01 13:05 Demo")
+    service = SchedulerService(h.core, h.core.settings, h.clock)
+    await service.tick()  # the announcement
+    h.clock.set(datetime(2027, 3, 1, 18, 4, tzinfo=UTC))
+    await service.tick()  # the 1-minute reminder
+    page = metrics.exposition()[0].decode()
+    assert 'copbot_deliveries_total{kind="announcement",outcome="sent"} 1.0' in page
+    assert 'copbot_deliveries_total{kind="reminder",outcome="sent"} 1.0' in page

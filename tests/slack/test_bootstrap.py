@@ -65,6 +65,8 @@ async def test_copbot_run_serves_slack_over_http(tmp_path: Path, fake_slack: Fak
             assert "created" in block_text(reply.payload["blocks"])
             async with http.get(f"{base}/healthz") as health:
                 assert health.status == 200
+                report = await health.json()
+            assert report["adapters"]["slack"]["up"] is True
         # copbot stops on SIGTERM once it has installed its handler (after everything started)
         for _ in range(200):
             if asyncio_handles_sigterm():
