@@ -21,6 +21,7 @@ AREA_MODULES = (
     "bot.prompts",
     "bot.networking",
     "bot.digest",
+    "bot.threads",
 )
 
 

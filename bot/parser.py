@@ -145,6 +145,13 @@ def assign_arguments(
             if match is not None:
                 raw[param.name] = match.text.lower()
                 rest.remove(match)
+            elif param.required and rest:
+                # "language de": name the word and the allowed ones; the word is read where
+                # the choice stands in the usage (first, or at the end)
+                word = rest[0] if param is params[0] else rest[-1]
+                raise UserError(
+                    "error.bad_choice", value=word.text[:40], choices=", ".join(param.arg.choices)
+                )
 
     # tags, URLs and choices only come from their own kind of token
     positional = [

@@ -691,15 +691,12 @@ async def prompt_now(ctx: Ctx, community: OptionalCommunity = None) -> Message:
 # ---- answers ------------------------------------------------------------------------
 
 
-async def on_thread_reply(ctx: Ctx, thread: str = "", **_: str) -> None:
-    """An adapter saw a reply in a thread: count it if the thread is a prompt's, so the
-    digest can name the busiest discussion."""
-    if not thread or ctx.who.is_bot:
-        return
+async def count_prompt_reply(ctx: Ctx, thread: str) -> None:
+    """A reply in a thread: count it if the thread is a prompt's, so the digest can name the
+    busiest discussion (``bot.threads`` calls this for every thread reply)."""
     await Prompt.filter(thread_ref=thread, community__workspace=ctx.workspace).update(
         answers=F("answers") + 1
     )
 
 
 PRESS_HANDLERS = {"prompt_approve": press_approve, "prompt_reject": press_reject}
-EVENT_HANDLERS = {"thread_reply": on_thread_reply}

@@ -149,7 +149,8 @@ class Registry:
             self.texts[key] = value
         for _, handler in inspect.getmembers(module, inspect.iscoroutinefunction):
             meta: _CommandMeta | None = getattr(handler, _META, None)
-            if meta is not None:
+            # a command imported from another area belongs to that area, not this one
+            if meta is not None and handler.__module__ == module.__name__:
                 self.add(handler, meta)
         # buttons, forms, events and autocompletion: module-level dicts of key -> handler
         for attribute, table in (

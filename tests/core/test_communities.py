@@ -58,3 +58,10 @@ async def test_leave_keeps_history(db: str) -> None:
     row = await Membership.get(member__external_id="bob")
     assert row.left_at is not None
     assert "Bob" not in await h.text("Ada", "members python")
+
+
+async def test_a_word_that_is_not_one_of_the_choices_is_named(db: str) -> None:
+    h = Harness.build()
+    await h.say("Ada", "community create python")
+    text = await h.text("Ada", "community coordinator promote @bob")
+    assert "“promote” is not one of: add, remove" in text

@@ -40,6 +40,7 @@ def test_duplicate_command_names_are_refused() -> None:
     async def two(ctx: object) -> None:
         """Two"""
 
+    one.__module__, two.__module__ = "first", "second"  # as if defined in those areas
     first.one = command("same", usage="same")(one)  # type: ignore[attr-defined]
     second.two = command("same", usage="same")(two)  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="defined twice"):
