@@ -13,6 +13,7 @@ import difflib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any, Protocol
 
 from tortoise.exceptions import IntegrityError
@@ -31,8 +32,12 @@ from bot.parser import UnknownCommand, parse_line
 from bot.registry import Command, Registry
 from bot.settings import Settings
 from bot.who import Who
+from data.models import ProcessedEvent
 
 log = logging.getLogger(__name__)
+
+# how many recorded platform events between two clean-ups of old event ids
+PRUNE_EVERY = 500
 
 
 class CommandObserver(Protocol):
@@ -55,6 +60,7 @@ class Core:
         self.registry = registry or default_registry()
         self.outboxes: dict[str, Outbox] = {}
         self.observers: list[CommandObserver] = []
+        self._events_recorded = 0
 
     def report_delivery(self, kind: str, outcome: str) -> None:
         """A scheduled post was handled (sent, late, skipped, failed, fallback): tell the
@@ -106,7 +112,28 @@ class Core:
         if handler is None:
             log.warning("no handler for event %r", name)
             return None
-        return await self._run(who, f"event:{name}", lambda ctx: handler(ctx, **values))
+
+        async def once(ctx: Ctx) -> Any:
+            if who.event_id and not await self._first_delivery(who):
+                log.info("event %s %s already handled", name, who.event_id)
+                return None
+            return await handler(ctx, **values)
+
+        return await self._run(who, f"event:{name}", once)
+
+    async def _first_delivery(self, who: Who) -> bool:
+        """Record the platform's event id; False when an earlier delivery of it (a platform
+        retry, perhaps to another process) was handled already. Inside the event's
+        transaction, so a handler that fails leaves the retry free to try again."""
+        assert who.event_id is not None
+        if await ProcessedEvent.exists(platform=who.platform, event_id=who.event_id):
+            return False
+        now = self.clock.now()
+        await ProcessedEvent.create(platform=who.platform, event_id=who.event_id[:128], at=now)
+        self._events_recorded += 1
+        if self._events_recorded % PRUNE_EVERY == 0:  # platforms stop retrying within hours
+            await ProcessedEvent.filter(at__lt=now - timedelta(days=2)).delete()
+        return True
 
     async def autocomplete(self, who: Who, kind: str, prefix: str) -> list[Choice]:
         completer = self.registry.completers.get(kind)

@@ -39,7 +39,7 @@ from bot.messages import (
 )
 from bot.newcomers import join_spans, mention, one_line_intro, words_of
 from bot.registry import Arg, command
-from bot.schedules import describe_spans, parse_cadence
+from bot.schedules import describe_spans, store_cadence
 from data.models import (
     Community,
     Member,
@@ -563,9 +563,6 @@ async def networking_off(ctx: Ctx) -> Message:
     return Message(ephemeral=True).add(Paragraph(ctx.tr.spans("networking.off")))
 
 
-OFF_WORDS = ("off", "stop", "none", "arrêt", "arret", "aucun")
-
-
 @command(
     "networking schedule",
     usage="networking schedule <community> <cadence>|off",
@@ -586,20 +583,11 @@ async def networking_schedule(
     """How often a community's networking rounds happen (or off)"""
     found = await find_community(ctx, community)
     await require_coordinator(ctx, found)
-    existing = await NetworkingSchedule.get_or_none(community=found)
-    if cadence.strip().lower() in OFF_WORDS:
-        if existing is not None and existing.active:
-            existing.active = False
-            await existing.save(update_fields=["active"])
+    parsed = await store_cadence(NetworkingSchedule, found, cadence, ctx.timezone, ctx.clock.now())
+    if parsed is None:
         return Message(ephemeral=True).add(
             Paragraph(ctx.tr.spans("networking.schedule_off", community=found.name))
         )
-    parsed = parse_cadence(cadence, ctx.timezone, ctx.clock.now())
-    if existing is None:
-        existing = NetworkingSchedule(community=found)
-    existing.rrule, existing.start_local = parsed.rrule, parsed.start_local
-    existing.timezone, existing.active = parsed.timezone, True
-    await existing.save()
     described = describe_spans(
         parsed.rrule, parsed.start_local, parsed.timezone, ctx.tr, ctx.clock.now()
     )

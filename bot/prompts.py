@@ -43,7 +43,7 @@ from bot.messages import (
     Time,
 )
 from bot.registry import Arg, command
-from bot.schedules import describe_spans, parse_cadence
+from bot.schedules import describe_spans, store_cadence
 from data.models import Community, Member, Prompt, PromptSchedule
 from data.prompt_library import BY_KEY, LIBRARY, LibraryPrompt
 
@@ -225,7 +225,6 @@ TEXTS = {
 MIN_TEXT = 10
 MAX_TEXT = 500
 MAX_PENDING_PER_MEMBER = 5
-OFF_WORDS = ("off", "stop", "none", "arrêt", "arret", "aucun")
 # among prompts never posted (or posted equally long ago): suggestions, custom, library
 _SOURCE_RANK = {"suggested": 0, "custom": 1, "library": 2}
 _NEVER = datetime.min.replace(tzinfo=UTC)
@@ -629,20 +628,11 @@ async def prompt_schedule(
     """When discussion prompts are posted (or off)"""
     found = await find_community(ctx, community)
     await require_coordinator(ctx, found)
-    existing = await PromptSchedule.get_or_none(community=found)
-    if cadence.strip().lower() in OFF_WORDS:
-        if existing is not None and existing.active:
-            existing.active = False
-            await existing.save(update_fields=["active"])
+    parsed = await store_cadence(PromptSchedule, found, cadence, ctx.timezone, ctx.clock.now())
+    if parsed is None:
         return Message(ephemeral=True).add(
             Paragraph(ctx.tr.spans("prompt.schedule_off", community=found.name))
         )
-    parsed = parse_cadence(cadence, ctx.timezone, ctx.clock.now())
-    if existing is None:
-        existing = PromptSchedule(community=found)
-    existing.rrule, existing.start_local = parsed.rrule, parsed.start_local
-    existing.timezone, existing.active = parsed.timezone, True
-    await existing.save()
     described = describe_spans(
         parsed.rrule, parsed.start_local, parsed.timezone, ctx.tr, ctx.clock.now()
     )

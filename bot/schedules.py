@@ -25,7 +25,10 @@ from bot.errors import UserError
 from bot.i18n import Translator
 from bot.messages import Span, Text, Time
 from bot.recurrence import instants_between, next_instant, place
+from data.models import Community, NetworkingSchedule, PromptSchedule
 
+# words that turn a schedule off
+OFF_WORDS = ("off", "stop", "none", "arrêt", "arret", "aucun")
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _WEEKDAY_WORDS = {
     "MO": ("monday", "mon", "lundi", "lun"),
@@ -425,6 +428,29 @@ def describe_spans(
         return (Text(text),)
     when = Time(upcoming, "full", timezone, tr.language)
     return tr.spans("cadence.next", cadence=text, when=when)
+
+
+async def store_cadence(
+    model: type[PromptSchedule] | type[NetworkingSchedule],
+    community: Community,
+    text: str,
+    zone: str,
+    now: datetime,
+) -> Cadence | None:
+    """Save a community's cadence for prompts or networking rounds, or turn it off (then
+    None). Shared by ``prompt schedule`` and ``networking schedule``."""
+    existing = await model.get_or_none(community=community)
+    if text.strip().lower() in OFF_WORDS:
+        if existing is not None and existing.active:
+            existing.active = False
+            await existing.save(update_fields=["active"])
+        return None
+    parsed = parse_cadence(text, zone, now)
+    row = existing or model(community=community)
+    row.rrule, row.start_local = parsed.rrule, parsed.start_local
+    row.timezone, row.active = parsed.timezone, True
+    await row.save()
+    return parsed
 
 
 TEXTS = {

@@ -65,3 +65,18 @@ async def test_a_word_that_is_not_one_of_the_choices_is_named(db: str) -> None:
     await h.say("Ada", "community create python")
     text = await h.text("Ada", "community coordinator promote @bob")
     assert "“promote” is not one of: add, remove" in text
+
+
+async def test_a_platform_retry_of_an_event_does_nothing_twice(db: str) -> None:
+    h = Harness.build()
+    await h.say("Ada", "community create python", channel="C1")
+    first = h.who("Bob", channel="C1", event_id="Ev1")
+    for core in (h.core, Harness.build().core):  # the retry may reach another process
+        await core.event(first, "member_joined_channel", channel_id="C1")
+    assert await Membership.filter(member__external_id="bob").count() == 1
+    greetings = [s for s in h.outbox.sent if s.target == "bob"]
+    assert len(greetings) == 1
+    # a new event id is a new event
+    await h.say("Bob", "leave python")
+    await h.core.event(h.who("Bob", event_id="Ev2"), "member_joined_channel", channel_id="C1")
+    assert await Membership.filter(member__external_id="bob", left_at__isnull=True).count() == 1
