@@ -663,8 +663,7 @@ async def ensure_calendar_token(workspace: Workspace) -> str:
 
 
 def calendar_url(settings: Settings, token: str, community: Community) -> str:
-    host = settings.http_host if settings.http_host not in ("0.0.0.0", "::") else "127.0.0.1"
-    return f"http://{host}:{settings.effective_http_port}/calendar/{token}/{community.id}.ics"
+    return f"{settings.public_base_url}/calendar/{token}/{community.id}.ics"
 
 
 @command(

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     slack_command: str = Field("/cop", alias="SLACK_COMMAND")
 
     http_host: str = Field("127.0.0.1", alias="HTTP_HOST")
+    # where members reach copbot's HTTP server (behind a proxy); links to calendar feeds
+    public_url: str | None = Field(None, alias="PUBLIC_URL")
     http_port: int | None = Field(None, alias="HTTP_PORT")
 
     discord_token: str | None = Field(None, alias="DISCORD_TOKEN")
@@ -112,6 +114,21 @@ class Settings(BaseSettings):
     def http_enabled(self) -> bool:
         """Serve HTTP in Slack HTTP mode or whenever HTTP_PORT is set explicitly."""
         return self.http_port is not None or (self.slack_enabled and not self.slack_socket_mode)
+
+    @field_validator("public_url")
+    @classmethod
+    def _valid_public_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("PUBLIC_URL must start with http:// or https://")
+        return value.rstrip("/") if value else None
+
+    @property
+    def public_base_url(self) -> str:
+        """The base of links to copbot's own pages: PUBLIC_URL, else the HTTP server."""
+        if self.public_url:
+            return self.public_url
+        host = self.http_host if self.http_host not in ("0.0.0.0", "::") else "127.0.0.1"
+        return f"http://{host}:{self.effective_http_port}"
 
     @property
     def effective_http_port(self) -> int:

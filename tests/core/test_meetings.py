@@ -239,3 +239,19 @@ async def test_copbot_calendar_prints_the_ics(db: str) -> None:
         check=False,
     )
     assert missing.returncode == 1 and b"no community called 'nope'" in missing.stderr
+
+
+async def test_calendar_link_uses_the_public_url_behind_a_proxy(db: str) -> None:
+    h = Harness.build(
+        start=datetime(2027, 3, 1, 18, 0, tzinfo=UTC),
+        HTTP_PORT="8123",
+        PUBLIC_URL="https://bot.example.edu/copbot/",
+    )
+    await python_community(h)
+    await h.say("Ada", "meeting schedule python next Monday 4:30pm Python hour")
+    listing = await h.say("Bob", "meetings")
+    links = [
+        s for p in listing.parts if isinstance(p, Note) for s in p.spans if isinstance(s, Link)
+    ]
+    token = (await Workspace.get(external_id="T1")).calendar_token
+    assert links[0].url == f"https://bot.example.edu/copbot/calendar/{token}/1.ics"
