@@ -25,6 +25,7 @@ from adapters.discord.interactions import DEFER_AFTER, InteractionHandler
 from adapters.discord.outbox import DISCORD_GLOBAL_LIMIT, DiscordOutbox
 from adapters.discord.render import Forms
 from adapters.discord.schema import CommandSchema, build_schema
+from adapters.discord.threads import ThreadReplies
 from bot.core import Core
 from bot.settings import Settings
 
@@ -41,12 +42,20 @@ def parse_ids(text: str | None) -> list[int]:
 
 
 def intents() -> discord.Intents:
-    """Servers and their member joins (the privileged members intent). Commands arrive as
-    interactions, so no message content is read."""
+    """Servers, their member joins (the privileged members intent) and the messages posted
+    in them (replies in copbot's threads). Commands arrive as interactions. Message
+    content (privileged, optional) is added at login when the application may have it."""
     chosen = discord.Intents.none()
     chosen.guilds = True
     chosen.members = True
+    chosen.guild_messages = True
     return chosen
+
+
+def may_read_content(flags: discord.ApplicationFlags) -> bool:
+    """The Message Content intent is on in the Developer Portal (asking for it otherwise
+    gets the gateway connection closed with 4014)."""
+    return bool(flags.gateway_message_content or flags.gateway_message_content_limited)
 
 
 class DiscordAdapter:
@@ -72,8 +81,10 @@ class DiscordAdapter:
         sharding: dict[str, Any] = {"shard_count": settings.discord_shard_count}
         if self.shard_ids:
             sharding["shard_ids"] = self.shard_ids
+        # discord.py identifies with this very object: ``start`` may add message content
+        self.intents = intents()
         self.client = discord.AutoShardedClient(
-            intents=intents(),
+            intents=self.intents,
             **sharding,
             # no member lists: a big server's roster would fill memory for nothing
             chunk_guilds_at_startup=False,
@@ -92,10 +103,12 @@ class DiscordAdapter:
         self.handler = InteractionHandler(
             core, self.schema, self.outbox, self.overflow, self.forms, defer_after=defer_after
         )
+        self.replies = ThreadReplies(core, self.client, self.outbox)
         self._ready = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.client.event(self.handler.on_interaction)
         self.client.event(self.handler.on_member_join)
+        self.client.event(self.replies.on_message)
         self.client.event(self.on_ready)
 
     async def on_ready(self) -> None:
@@ -103,7 +116,15 @@ class DiscordAdapter:
 
     async def start(self) -> None:
         await self._point_at_api()
-        self._task = asyncio.create_task(self.client.start(self.settings.discord_token or ""))
+        await self.client.login(self.settings.discord_token or "")  # a bad token raises here
+        self.intents.message_content = may_read_content(self.client.application_flags)
+        log.info(
+            "Discord Message Content intent %s",
+            "on: links posted in meeting threads are offered for the repertoire"
+            if self.intents.message_content
+            else "off (optional): thread replies are counted, links in them not offered",
+        )
+        self._task = asyncio.create_task(self.client.connect())
         ready = asyncio.create_task(self._ready.wait())
         done, _ = await asyncio.wait({self._task, ready}, return_when=asyncio.FIRST_COMPLETED)
         if self._task in done:

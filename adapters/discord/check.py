@@ -1,5 +1,6 @@
-"""``copbot check`` for Discord: is the token good, is the members intent on, and the
-invite URL with exactly the scopes and permissions copbot uses.
+"""``copbot check`` for Discord: is the token good, is the members intent on (and the
+optional message content intent), and the invite URL with exactly the scopes and
+permissions copbot uses.
 
 ``copbot/commands/check.py`` calls ``check_discord(settings)`` and prints the findings.
 """
@@ -25,6 +26,7 @@ PERMISSIONS = {
     "Create Events": (1 << 44, "mirror meetings as Scheduled Events (the Events tab)"),
 }
 INTENT_MEMBERS = (1 << 14) | (1 << 15)  # GATEWAY_GUILD_MEMBERS, or its "limited" form
+INTENT_MESSAGE_CONTENT = (1 << 18) | (1 << 19)  # GATEWAY_MESSAGE_CONTENT, or "limited"
 
 
 def permissions_value() -> int:
@@ -92,6 +94,18 @@ async def check_discord(settings: Settings) -> DiscordCheck:
         result.problem(
             "turn on the Server Members Intent (Developer Portal > Bot > "
             "Privileged Gateway Intents): copbot greets people who join a server"
+        )
+    if int(application.get("flags") or 0) & INTENT_MESSAGE_CONTENT:
+        result.good(
+            "Message Content Intent is on (optional): links members post in a meeting's "
+            "thread are offered for the community's repertoire"
+        )
+    else:
+        result.findings.append(
+            "- Message Content Intent is off (optional): replies in copbot's threads are "
+            "still counted for the weekly digest; turn it on (Developer Portal > Bot > "
+            "Privileged Gateway Intents) to have links posted in a meeting's thread offered "
+            "for the repertoire"
         )
     result.invite_url = invite_url(str(application["id"]))
     result.findings.append("  invite copbot to a server with: " + result.invite_url)

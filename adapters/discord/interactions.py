@@ -48,12 +48,17 @@ def who_for(interaction: discord.Interaction[Any]) -> Who | None:
     user = interaction.user
     permissions = interaction.permissions
     guild = interaction.guild
+    # a thread belongs to its channel: a command in a meeting's thread is about the
+    # channel's community, and a thread is never made a community's home
+    channel = interaction.channel
+    channel_id = channel.parent_id if isinstance(channel, discord.Thread) else None
+    channel_id = channel_id or interaction.channel_id
     return Who(
         platform="discord",
         workspace_id=str(interaction.guild_id),
         user_id=str(user.id),
         user_name=user.display_name,
-        channel_id=str(interaction.channel_id) if interaction.channel_id else None,
+        channel_id=str(channel_id) if channel_id else None,
         workspace_name=(guild.name if guild is not None and guild.name else ""),
         locale=interaction.locale.value,
         is_admin=permissions.manage_guild or permissions.administrator,

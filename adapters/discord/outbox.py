@@ -36,6 +36,7 @@ _TRANSIENT = (TimeoutError, discord.DiscordServerError, aiohttp.ClientConnection
 DMS_CLOSED = 50007
 THREAD_EXISTS = 160004
 UNKNOWN_EVENT = 10070
+THREAD_TYPES = (10, 11, 12)  # announcement, public and private threads
 EXTERNAL_EVENT, GUILD_ONLY, EVENT_CANCELLED = 3, 2, 4
 DISCORD_GLOBAL_LIMIT = 50.0  # requests per second, per bot
 HEADROOM = 0.9  # pace a little under the limit: clocks and bursts are never exact
@@ -142,6 +143,18 @@ class DiscordOutbox:
             await self._call(lambda: self.client.http.request(route))
         except (discord.NotFound, discord.Forbidden):
             log.info("scheduled event %s already gone or not ours", event_id)
+
+    async def thread_parent(self, channel_id: int) -> int | None:
+        """The parent of a thread discord.py has not cached; None when the channel is no
+        thread or cannot be seen."""
+        route = Route("GET", "/channels/{channel_id}", channel_id=channel_id)
+        try:
+            data = await self._call(lambda: self.client.http.request(route))
+        except (discord.NotFound, discord.Forbidden):
+            return None
+        if int(data.get("type", 0)) not in THREAD_TYPES or not data.get("parent_id"):
+            return None
+        return int(data["parent_id"])
 
     # ---- internals -----------------------------------------------------------------
 

@@ -89,6 +89,7 @@ async def bed(db: str, caplog: pytest.LogCaptureFixture) -> AsyncIterator[Bed]:
         await bed.adapter.stop()
         await fake.close()
     assert fake.mention_violations == []
+    assert fake.disallowed_intents == []
     assert_no_errors(caplog)
 
 

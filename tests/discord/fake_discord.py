@@ -31,6 +31,15 @@ API_PREFIX = "/api/v10"
 MANAGE_GUILD = 1 << 5
 MANAGE_EVENTS = 1 << 33
 ADMINISTRATOR = 1 << 3
+# application flags (Developer Portal toggles) and the privileged intents they allow
+FLAG_MEMBERS = 1 << 15  # GATEWAY_GUILD_MEMBERS_LIMITED
+FLAG_MESSAGE_CONTENT = 1 << 19  # GATEWAY_MESSAGE_CONTENT_LIMITED
+INTENT_MEMBERS, INTENT_PRESENCES, INTENT_MESSAGE_CONTENT = 1 << 1, 1 << 8, 1 << 15
+PRIVILEGED = {
+    INTENT_MEMBERS: (1 << 14) | (1 << 15),
+    INTENT_PRESENCES: (1 << 12) | (1 << 13),
+    INTENT_MESSAGE_CONTENT: (1 << 18) | (1 << 19),
+}
 BASIC_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 35) | (1 << 38)
 
 _ids = itertools.count(1_300_000_000_000_000_000)
@@ -177,6 +186,9 @@ class FakeDiscord:
         self.dm_channels: dict[str, str] = {}  # user id -> DM channel id
         self.dm_owner: dict[str, str] = {}  # DM channel id -> user id
         self.threads: dict[str, str] = {}  # thread id (= starter message id) -> name
+        self.thread_parents: dict[str, str] = {}  # thread id -> its channel
+        self.app_flags = FLAG_MEMBERS  # the Developer Portal's intent toggles
+        self.disallowed_intents: list[int] = []  # privileged intents asked without the flag
         self.global_commands: list[dict[str, Any]] = []
         self.guild_commands: dict[str, list[dict[str, Any]]] = {}
         self.scheduled_events: dict[str, dict[str, Any]] = {}
@@ -281,9 +293,14 @@ class FakeDiscord:
             session.ws = None
         return ws
 
-    async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session:
+    async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session | None:
         assert data["token"] == self.token, "IDENTIFY with the wrong token"
         self.identifies.append(data)
+        for intent, flags in PRIVILEGED.items():
+            if int(data["intents"]) & intent and not self.app_flags & flags:
+                self.disallowed_intents.append(intent)
+                await ws.close(code=4014, message=b"Disallowed intent(s).")
+                return None
         shard = tuple(data.get("shard") or (0, 1))
         session = Session(snowflake(), (int(shard[0]), int(shard[1])), int(data["intents"]))
         session.ws = ws
@@ -432,6 +449,8 @@ class FakeDiscord:
             "context": 0,
             "attachment_size_limit": 10 * 1024 * 1024,
         }
+        if channel in self.thread_parents:  # a thread: Discord sends it as one
+            payload["channel"] = dict(self._thread_object(channel), permissions="0")
         if message is not None:
             payload["message"] = message
         return payload
@@ -530,6 +549,27 @@ class FakeDiscord:
         data = {"custom_id": custom_id, "components": components}
         payload = self.interaction(guild_id, user, 5, data, channel_id=channel_id)
         return await self.send_interaction(payload)
+
+    async def thread_message(
+        self, guild_id: str, thread_id: str, user: FakeUser, content: str
+    ) -> dict[str, Any]:
+        """A member posts in a thread: MESSAGE_CREATE, with no content unless the session
+        has the Message Content intent (as Discord does for other people's messages)."""
+        session = self.session_for(guild_id)
+        readable = session.intents & INTENT_MESSAGE_CONTENT or f"<@{self.bot.id}>" in content
+        member = user.member_object()
+        member.pop("user")
+        member.pop("permissions")
+        message = self.message_object(thread_id, {"content": content if readable else ""})
+        message.update(author=user.user_object(), member=member, guild_id=guild_id)
+        message.pop("allowed_mentions")
+        self.messages.setdefault(thread_id, []).append(message)
+        await self.dispatch(guild_id, "MESSAGE_CREATE", message)
+        return message
+
+    async def announce_thread(self, guild_id: str, thread_id: str) -> None:
+        """THREAD_CREATE, as Discord sends it to bots that can see the new thread."""
+        await self.dispatch(guild_id, "THREAD_CREATE", self._thread_object(thread_id))
 
     async def member_joins(self, guild_id: str, user: FakeUser) -> None:
         member = user.member_object()
@@ -657,6 +697,7 @@ class FakeDiscord:
             ("DELETE", r"/webhooks/(\d+)/([^/]+)/messages/@original", self._delete_original),
             ("POST", r"/channels/(\d+)/messages", self._create_message),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._start_thread),
+            ("GET", r"/channels/(\d+)", self._get_channel),
             ("POST", r"/users/@me/channels", self._open_dm),
             ("POST", r"/guilds/(\d+)/scheduled-events", self._create_event),
             ("PATCH", r"/guilds/(\d+)/scheduled-events/(\d+)", self._edit_event),
@@ -682,7 +723,7 @@ class FakeDiscord:
             {
                 "id": self.app_id,
                 "name": "copbot",
-                "flags": 1 << 15,
+                "flags": self.app_flags,
                 "bot_public": True,
                 "bot_require_code_grant": False,
                 "description": "",
@@ -808,26 +849,42 @@ class FakeDiscord:
                 400,
             )
         self.threads[message_id] = record.body["name"]
+        self.thread_parents[message_id] = channel_id
+        return _json(self._thread_object(message_id))
+
+    def open_thread(self, channel_id: str, message_id: str, name: str = "Discussion") -> None:
+        """A member starts a thread from a message (the bot is not told)."""
+        self.threads[message_id] = name
+        self.thread_parents[message_id] = channel_id
+
+    def _get_channel(self, record: Recorded, channel_id: str) -> web.Response:
+        if channel_id in self.threads:
+            return _json(self._thread_object(channel_id))
+        for guild in self.guilds.values():
+            if channel_id in guild.channel_ids:
+                return _json({"id": channel_id, "type": 0, "guild_id": guild.id, "name": "general"})
+        return _json({"message": "Unknown Channel", "code": 10003}, 404)
+
+    def _thread_object(self, thread_id: str) -> dict[str, Any]:
+        channel_id = self.thread_parents[thread_id]
         guild_id = next(g.id for g in self.guilds.values() if channel_id in g.channel_ids)
-        return _json(
-            {
-                "id": message_id,
-                "type": 11,
-                "guild_id": guild_id,
-                "parent_id": channel_id,
-                "name": record.body["name"],
-                "owner_id": self.bot.id,
-                "thread_metadata": {
-                    "archived": False,
-                    "auto_archive_duration": 1440,
-                    "archive_timestamp": _now(),
-                    "locked": False,
-                },
-                "member_count": 1,
-                "message_count": 0,
-                "rate_limit_per_user": 0,
-            }
-        )
+        return {
+            "id": thread_id,
+            "type": 11,
+            "guild_id": guild_id,
+            "parent_id": channel_id,
+            "name": self.threads[thread_id],
+            "owner_id": self.bot.id,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": _now(),
+                "locked": False,
+            },
+            "member_count": 1,
+            "message_count": 0,
+            "rate_limit_per_user": 0,
+        }
 
     def _open_dm(self, record: Recorded) -> web.Response:
         user_id = str(record.body["recipient_id"])

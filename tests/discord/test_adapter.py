@@ -92,7 +92,8 @@ async def test_a_process_runs_only_its_shards(db: str) -> None:
     await adapter.stop()
     await fake.close()
     assert [i["shard"] for i in fake.identifies] == [[1, 2]]
-    assert fake.identifies[0]["intents"] == (1 << 0) | (1 << 1)  # guilds, members
+    # guilds, members, guild messages; no message content: it is off in the portal
+    assert fake.identifies[0]["intents"] == (1 << 0) | (1 << 1) | (1 << 9)
     # commands are synced by the process that holds shard 0
     assert fake.calls("PUT", r"/applications/\d+/commands") == []
 
