@@ -34,7 +34,7 @@ from adapters.slack.home import home_view
 from adapters.slack.limits import SlackLimits
 from adapters.slack.outbox import SlackOutbox
 from adapters.slack.people import People, Profile
-from adapters.slack.render import message_payload
+from adapters.slack.render import message_payloads
 from bot.core import Core
 from bot.errors import DirectMessagesBlocked
 from bot.messages import FormRequest, Message, Paragraph, message_text
@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 
 Ack = Callable[..., Awaitable[Any]]
 EVENTS_PATH = "/slack/events"
+# Slack accepts at most five posts to one interaction's response_url
+RESPONSE_URL_USES = 5
 
 
 def api_base_url(url: str) -> str:
@@ -394,8 +396,7 @@ class SlackAdapter:
             if who.is_bot or user.get("is_bot"):
                 return
             reply = await self.core.event(who, "member_joined_workspace")
-            if reply is not None:
-                await self.deliver(reply, who)
+            await self._event_reply(reply, who)
         elif kind == "member_joined_channel":
             channel = str(event.get("channel", ""))
             who = await self.who(
@@ -404,8 +405,7 @@ class SlackAdapter:
             if who.is_bot:
                 return
             reply = await self.core.event(who, "member_joined_channel", channel_id=channel)
-            if reply is not None:
-                await self.deliver(reply, who)
+            await self._event_reply(reply, who)
         elif (
             kind == "message"
             and _is_thread_reply(event)
@@ -428,6 +428,17 @@ class SlackAdapter:
         elif kind == "app_home_opened" and event.get("tab", "home") == "home":
             who = await self.who(team_id, str(event.get("user", "")))
             await self.publish_home(who)
+
+    async def _event_reply(self, reply: Message | None, who: Who) -> None:
+        """Show what the core answered to an event. An error is not shown: the member did
+        not ask for anything, and the usual one is losing the race against Slack's retry of
+        the same event in another process (which did the work); the core has logged it."""
+        if reply is None or not reply.parts:
+            return
+        if reply.is_error:
+            log.info("event for %s answered with an error: not shown", who.user_id)
+            return
+        await self.deliver(reply, who)
 
     async def publish_home(self, who: Who) -> None:
         view = await home_view(self.core, who, self.settings.slack_command)
@@ -459,38 +470,53 @@ class SlackAdapter:
                 log.info("could not open the form as a modal: %s", error.code)
         if not reply.parts:
             return
+        pages = message_payloads(reply)
         if reply.ephemeral:
-            await self._to_member(reply, who, response_url)
+            await self._to_member(pages, who, response_url)
         else:
-            await self._to_channel(reply, who, response_url)
+            await self._to_channel(pages, who, response_url)
 
-    async def _to_member(self, reply: Message, who: Who, response_url: str | None) -> None:
+    async def _respond(
+        self, response_url: str, pages: list[dict[str, Any]], response_type: str
+    ) -> list[dict[str, Any]]:
+        """Send what a response_url takes of ``pages``; returns the pages left over."""
+        payload = {"response_type": response_type, "replace_original": False}
+        for page in pages[:RESPONSE_URL_USES]:
+            await self.api.respond(response_url, {**payload, **page})
+        return pages[RESPONSE_URL_USES:]
+
+    async def _to_member(
+        self, pages: list[dict[str, Any]], who: Who, response_url: str | None
+    ) -> None:
         if response_url:
-            payload = {"response_type": "ephemeral", "replace_original": False}
-            await self.api.respond(response_url, {**payload, **message_payload(reply)})
-            return
+            pages = await self._respond(response_url, pages, "ephemeral")
+            if not pages:
+                return
         if who.channel_id:
             try:
-                await self.slack_outbox.ephemeral(
-                    who.workspace_id, who.channel_id, who.user_id, reply
+                await self.slack_outbox.ephemeral_payloads(
+                    who.workspace_id, who.channel_id, who.user_id, pages
                 )
                 return
             except SlackCallError as error:  # the bot is not in that channel, say
                 log.info("ephemeral reply failed (%s): sending it directly", error.code)
         try:
-            await self.outbox.direct(who.workspace_id, who.user_id, reply)
+            await self.slack_outbox.direct_payloads(who.workspace_id, who.user_id, pages)
         except DirectMessagesBlocked:
             log.info("could not reply to %s: direct messages refused", who.user_id)
 
-    async def _to_channel(self, reply: Message, who: Who, response_url: str | None) -> None:
+    async def _to_channel(
+        self, pages: list[dict[str, Any]], who: Who, response_url: str | None
+    ) -> None:
         if who.channel_id:
             try:
-                await self.outbox.post(who.workspace_id, who.channel_id, reply)
+                await self.slack_outbox.post_payloads(who.workspace_id, who.channel_id, pages)
                 return
             except SlackCallError as error:
                 log.info("public reply failed (%s)", error.code)
         if response_url:
-            payload = {"response_type": "in_channel", "replace_original": False}
-            await self.api.respond(response_url, {**payload, **message_payload(reply)})
+            pages = await self._respond(response_url, pages, "in_channel")
+            if pages:
+                await self._to_member(pages, who, None)
         else:
-            await self._to_member(reply, who, None)
+            await self._to_member(pages, who, None)

@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 from adapters.slack.api import AmbiguousResult, SlackApi, SlackCallError, SlackUnavailable
-from adapters.slack.render import message_payload
+from adapters.slack.render import message_payloads
 from bot.errors import DirectMessagesBlocked
 from bot.messages import Message
 
@@ -48,13 +48,33 @@ class SlackOutbox:
         self, workspace_id: str, channel_id: str, message: Message, *, thread: str | None = None
     ) -> str | None:
         """Post to a channel or, with ``thread`` (a message ts), in its thread. Returns the
-        posted message's ts, usable as ``thread`` later."""
-        return await self._post_once(workspace_id, channel_id, message_payload(message), thread)
+        posted message's ts, usable as ``thread`` later. A message too long for one Slack
+        message goes out as several, in order; the first one's ts is returned."""
+        return await self.post_payloads(workspace_id, channel_id, message_payloads(message), thread)
+
+    async def post_payloads(
+        self,
+        workspace_id: str,
+        channel_id: str,
+        payloads: list[dict[str, Any]],
+        thread: str | None = None,
+    ) -> str | None:
+        first: str | None = None
+        for index, payload in enumerate(payloads):
+            ts = await self._post_once(workspace_id, channel_id, payload, thread)
+            if index == 0:
+                first = ts
+        return first
 
     async def direct(self, workspace_id: str, user_id: str, message: Message) -> str | None:
+        return await self.direct_payloads(workspace_id, user_id, message_payloads(message))
+
+    async def direct_payloads(
+        self, workspace_id: str, user_id: str, payloads: list[dict[str, Any]]
+    ) -> str | None:
         channel = await self.dm_channel(workspace_id, user_id)
         try:
-            return await self._post_once(workspace_id, channel, message_payload(message), None)
+            return await self.post_payloads(workspace_id, channel, payloads)
         except SlackCallError as error:
             if error.code in DM_BLOCKED or error.code == "channel_not_found":
                 self._dm_channels.pop((workspace_id, user_id), None)
@@ -65,13 +85,15 @@ class SlackOutbox:
         self, workspace_id: str, channel_id: str, user_id: str, message: Message
     ) -> None:
         """Visible only to ``user_id`` in ``channel_id`` (chat.postEphemeral)."""
-        await self.api.call(
-            "chat.postEphemeral",
-            workspace_id,
-            channel=channel_id,
-            user=user_id,
-            **message_payload(message),
-        )
+        await self.ephemeral_payloads(workspace_id, channel_id, user_id, message_payloads(message))
+
+    async def ephemeral_payloads(
+        self, workspace_id: str, channel_id: str, user_id: str, payloads: list[dict[str, Any]]
+    ) -> None:
+        for payload in payloads:
+            await self.api.call(
+                "chat.postEphemeral", workspace_id, channel=channel_id, user=user_id, **payload
+            )
 
     async def dm_channel(self, workspace_id: str, user_id: str) -> str:
         """The bot's direct-message channel with a member (conversations.open, cached)."""

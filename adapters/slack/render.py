@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.slack import actions
-from adapters.slack.mrkdwn import plain_fallback, render_spans
+from adapters.slack.mrkdwn import escape_code, plain_fallback, render_spans
 from bot.messages import (
     BulletList,
     Button,
     Buttons,
+    Code,
     Fields,
     FormRequest,
     Heading,
@@ -44,6 +45,12 @@ MAX_ACTIONS = 25
 MAX_OPTIONS = 100
 MAX_OPTION_VALUE = 150
 MAX_FALLBACK = 3000
+# Slack also refuses a message whose blocks hold more than about 13,200 characters of text
+# in all (``msg_blocks_too_long``, undocumented; slackapi/bolt-js#2509): stay well below
+MAX_MESSAGE_TEXT = 12_000
+# a reply too long for one message is split over several, up to this many
+MAX_PAGES = 20
+FENCE = "```"
 # raw member text is cut into pieces small enough that escaping (x5 at worst) stays
 # within a section's 3000 characters
 RAW_PIECE = 500
@@ -74,12 +81,54 @@ def _pieces(items: Sequence[Span]) -> Iterator[Span]:
             yield span
 
 
+def _escaped_lines(text: str, room: int) -> Iterator[str]:
+    """Code's lines escaped, a line too long for ``room`` cut between characters (never
+    inside an escape such as ``&amp;``)."""
+    for line in text.split("\n"):
+        piece = ""
+        for char in line:
+            escaped = escape_code(char)
+            if len(piece) + len(escaped) > room:
+                yield piece
+                piece = ""
+            piece += escaped
+        yield piece
+
+
+def code_blocks(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
+    """Multi-line or long code (``export-my-data``'s JSON) as fenced blocks of at most
+    ``limit`` characters each, split between lines where it can be, nothing dropped."""
+    room = limit - 2 * len(FENCE)
+    chunks: list[str] = []
+    current: str | None = None
+    for line in _escaped_lines(text, room):
+        if current is not None and len(current) + 1 + len(line) > room:
+            chunks.append(current)
+            current = None
+        current = line if current is None else current + "\n" + line
+    if current is not None:
+        chunks.append(current)
+    # an empty first or last line would be eaten by Slack's fence: keep it visible
+    return [FENCE + (chunk if chunk.strip() else " ") + FENCE for chunk in chunks]
+
+
 def chunked_mrkdwn(items: Sequence[Span], limit: int = MAX_SECTION_TEXT) -> list[str]:
     """Spans rendered into as few strings of at most ``limit`` characters as possible,
-    never splitting one rendered span (a mention or link stays whole)."""
+    never splitting one rendered span (a mention or link stays whole); long or multi-line
+    code becomes fenced blocks of its own, split over as many strings as it needs."""
     chunks: list[str] = []
     current = ""
     for span in _pieces(items):
+        if (
+            isinstance(span, Code)
+            and span.text
+            and ("\n" in span.text or len(render_spans((span,))) > limit)
+        ):
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.extend(code_blocks(span.text, limit))
+            continue
         rendered = render_spans((span,))
         if len(rendered) > limit:  # a single huge link label, say: shorten it
             rendered = rendered[:limit]
@@ -206,14 +255,47 @@ class Renderer:
         self.blocks.append({"type": "actions", "elements": [element]})
 
 
-def render_blocks(message: Message, *, limit: int = MAX_MESSAGE_BLOCKS) -> list[Block]:
+def block_chars(node: Any) -> int:
+    """The characters of text in a block, as Slack counts them against a message."""
+    if isinstance(node, dict):
+        own = len(node["text"]) if isinstance(node.get("text"), str) else 0
+        return own + sum(block_chars(v) for v in node.values() if isinstance(v, dict | list))
+    if isinstance(node, list):
+        return sum(block_chars(item) for item in node)
+    return 0
+
+
+MORE = {"type": "context", "elements": [mrkdwn("…")]}
+
+
+def render_pages(message: Message, *, max_pages: int = MAX_PAGES) -> list[list[Block]]:
+    """The message's blocks, split into as many Slack messages as its length needs (each
+    within 50 blocks and ``MAX_MESSAGE_TEXT`` characters), at most ``max_pages``: past
+    that the last one ends with "…"."""
     renderer = Renderer()
     renderer.add_message(message)
-    blocks = renderer.blocks
-    if len(blocks) > limit:
-        log.warning("message of %d blocks trimmed to Slack's %d", len(blocks), limit)
-        blocks = [*blocks[: limit - 1], {"type": "context", "elements": [mrkdwn("…")]}]
-    return blocks
+    pages: list[list[Block]] = [[]]
+    size = 0
+    for block in renderer.blocks:
+        chars = block_chars(block)
+        if pages[-1] and (len(pages[-1]) >= MAX_MESSAGE_BLOCKS or size + chars > MAX_MESSAGE_TEXT):
+            pages.append([])
+            size = 0
+        pages[-1].append(block)
+        size += chars
+    if len(pages) > max_pages:
+        log.warning("message of %d Slack messages trimmed to %d", len(pages), max_pages)
+        pages = pages[:max_pages]
+        last = pages[-1]
+        if len(last) >= MAX_MESSAGE_BLOCKS or block_chars(last) + 1 > MAX_MESSAGE_TEXT:
+            last.pop()
+        last.append(MORE)
+    return pages
+
+
+def render_blocks(message: Message) -> list[Block]:
+    """Blocks for a message that must fit in one Slack message (trimmed, ending "…")."""
+    return render_pages(message, max_pages=1)[0]
 
 
 def fallback_text(message: Message) -> str:
@@ -222,5 +304,18 @@ def fallback_text(message: Message) -> str:
 
 
 def message_payload(message: Message) -> dict[str, Any]:
-    """``blocks`` and ``text`` for chat.postMessage, chat.postEphemeral and response_url."""
+    """``blocks`` and ``text`` for one Slack message (trimmed to fit)."""
     return {"blocks": render_blocks(message), "text": fallback_text(message)}
+
+
+def message_payloads(message: Message) -> list[dict[str, Any]]:
+    """``blocks`` and ``text`` for chat.postMessage, chat.postEphemeral and response_url:
+    one payload per Slack message the reply needs, to be sent in order."""
+    pages = render_pages(message)
+    text = fallback_text(message)
+    if len(pages) == 1:
+        return [{"blocks": pages[0], "text": text}]
+    return [
+        {"blocks": page, "text": text if index == 0 else f"({index + 1}/{len(pages)}) …"}
+        for index, page in enumerate(pages)
+    ]

@@ -417,8 +417,10 @@ def discord_needs(settings: Settings) -> list[Finding]:
         Finding(
             "info",
             "discord",
-            "gateway intents: Guilds, Server Members (privileged: turn it on in the "
-            "Developer Portal, Bot page) for newcomer greetings",
+            "gateway intents: Guilds, Guild Messages, Server Members (privileged: turn it "
+            "on in the Developer Portal, Bot page) for newcomer greetings; Message Content "
+            "(privileged) is optional: with it, links posted in meeting threads are offered "
+            "for the repertoire",
         )
     ]
     app_id = discord_application_id(settings.discord_token or "")

@@ -17,6 +17,8 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
     await fake.start()
     yield fake
     await fake.stop()
+    # Slack refuses a message or view that breaks a Block Kit limit: none may have been sent
+    assert not fake.rejected, f"Slack would have refused: {fake.rejected}"
 
 
 @pytest.fixture(autouse=True)

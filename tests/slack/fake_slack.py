@@ -23,6 +23,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.slack.blockkit import block_problems, view_problems
+
 JSON_FIELDS = ("blocks", "view", "metadata", "attachments")
 
 
@@ -72,6 +74,8 @@ class FakeSlack:
         self.calls: list[Call] = []  # calls that took effect
         self.faulted: list[Call] = []  # calls answered with an injected fault
         self.responses: list[Response] = []
+        # what Slack would have refused for breaking Block Kit's limits (method, problems)
+        self.rejected: list[tuple[str, list[str]]] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.messages: list[dict[str, Any]] = []  # every chat.postMessage that took effect
         self.faults: list[Fault] = []
@@ -230,8 +234,23 @@ class FakeSlack:
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return {"ok": False, "error": "unknown_method"}
+        problems = self._layout_problems(method, args)
+        if problems:
+            self.rejected.append((method, problems))
+            return {"ok": False, "error": "invalid_blocks", "errors": problems}
         result: dict[str, Any] = handler(args)
         return result
+
+    @staticmethod
+    def _layout_problems(method: str, args: dict[str, Any]) -> list[str]:
+        if method.startswith("views."):
+            return view_problems(args.get("view"))
+        if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
+            problems = block_problems(args.get("blocks"))
+            if not args.get("blocks") and not str(args.get("text") or "").strip():
+                problems.append("no text and no blocks")
+            return problems
+        return []
 
     def _next_ts(self) -> str:
         return f"{time.time():.0f}.{next(self._ts):06d}"
@@ -330,7 +349,13 @@ class FakeSlack:
         return future
 
     async def _respond(self, request: web.Request) -> web.StreamResponse:
-        response = Response(request.match_info["token"], await request.json())
+        payload = await request.json()
+        problems = self._layout_problems("chat.postMessage", payload)
+        if problems:
+            self.rejected.append(("response_url", problems))
+            await self._notify()
+            return web.json_response({"ok": False, "error": "invalid_blocks"}, status=400)
+        response = Response(request.match_info["token"], payload)
         self.responses.append(response)
         waiter = self._expected.pop(response.token, None)
         if waiter is not None and not waiter.done():

@@ -44,7 +44,7 @@ async def test_create_join_share_search_upvote(db: str, fake_slack: FakeSlack) -
         assert refused.payload["blocks"][0]["text"]["text"].startswith(":warning:")
         # Bob can upvote through the same button
         voted = await slack.press("UBOB", upvote)
-        assert "now has 1 votes" in block_text(voted.payload["blocks"])
+        assert "now has 1 vote" in block_text(voted.payload["blocks"])
         resource = await Resource.get(community=community)
         assert resource.votes == 1
 

@@ -67,7 +67,9 @@ async def test_fan_out_through_faults_delivers_each_post_once(fake_slack: FakeSl
                 if c.method == "chat.postMessage" and c.args["channel"] == channel
             )
             gaps = [b - a for a, b in itertools.pairwise(times)]
-            assert min(gaps) >= TEST_LIMITS.channel_interval * 0.9
+            # measured where the posts arrive, after their trip through a busy loop: the
+            # pace is kept when sending, so allow arrival jitter, not back-to-back posts
+            assert min(gaps) >= TEST_LIMITS.channel_interval * 0.6
 
 
 async def test_thread_reply_that_timed_out_after_posting_is_not_repeated(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from adapters.slack.actions import decode_action, decode_form, encode_form
 from adapters.slack.commands import command_line, direct_command_names
 from adapters.slack.mrkdwn import ZWSP, escape, render_span
-from adapters.slack.render import fallback_text, render_blocks
+from adapters.slack.render import fallback_text, render_blocks, render_pages
 from bot.areas import default_registry
 from bot.messages import (
     BulletList,
@@ -104,7 +104,10 @@ def test_slack_limits_are_respected() -> None:
     long_text = "word " * 3000  # 15,000 characters of member text
     many = Message().add(*[Paragraph((Text(f"line {i}"),)) for i in range(80)])
     assert len(render_blocks(many)) == 50
-    blocks = render_blocks(Message().add(Paragraph((Text(long_text), Mention("U1", "a")))))
+    # too long for one Slack message: split over several, nothing lost
+    pages = render_pages(Message().add(Paragraph((Text(long_text), Mention("U1", "a")))))
+    assert len(pages) == 2
+    blocks = [b for page in pages for b in page]
     assert all(len(b["text"]["text"]) <= 3000 for b in blocks)
     assert "".join(b["text"]["text"] for b in blocks) == long_text + "<@U1>"
     buttons = Buttons(tuple(Button(f"b{i}" * 50, "x", str(i)) for i in range(30)))
