@@ -5,7 +5,7 @@ RECURRENCE-ID) for each moved one, so calendar apps show the series as the bot d
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
@@ -37,6 +37,18 @@ def _base_event(meeting: Meeting, community_name: str) -> Event:
     return event
 
 
+def _recur(rule: str, zone: str) -> vRecur:
+    """The RRULE for the .ics: the stored UNTIL is a wall-clock time in the meeting's zone,
+    but beside a DTSTART with a TZID, RFC 5545 wants UNTIL in UTC."""
+    recur = vRecur.from_ical(rule)
+    until = recur.get("UNTIL")
+    if until:
+        value = until[0]
+        if isinstance(value, datetime) and value.tzinfo is None:
+            recur["UNTIL"] = [place(value, zone).replace(second=value.second)]
+    return recur
+
+
 def meeting_events(
     meeting: Meeting, occurrences: Iterable[Occurrence], community_name: str
 ) -> list[Event]:
@@ -47,7 +59,7 @@ def meeting_events(
     first = place(local_start(meeting.start_local), meeting.timezone).astimezone(zone)
     if meeting.rrule:
         series.add("dtstart", first)
-        series.add("rrule", vRecur.from_ical(meeting.rrule))
+        series.add("rrule", _recur(meeting.rrule, meeting.timezone))
         cancelled = [row.original_start.astimezone(zone) for row in rows if row.cancelled]
         if cancelled:
             series.add("exdate", cancelled)

@@ -7,6 +7,7 @@ import difflib
 
 from bot.context import Ctx
 from bot.errors import NotFound, PermissionDenied, UserError
+from bot.i18n import Translator
 from data.models import Community, Member, Membership
 
 TEXTS = {
@@ -27,10 +28,19 @@ TEXTS = {
         "I didn't understand “{extra}” here. Put text with spaces in quotes.",
         "Je n'ai pas compris « {extra} » ici. Mettez un texte avec des espaces entre guillemets.",
     ),
-    "error.missing_argument": ("Please give the {name}.", "Veuillez indiquer : {name}."),
+    # {name} is the parameter as its help describes it: "the community", "la communauté"
+    "error.missing_argument": ("Please give {name}.", "Veuillez indiquer : {name}."),
     "error.missing_argument_usage": (
-        "Please give the {name}. Usage: `{usage}`",
+        "Please give {name}. Usage: `{usage}`",
         "Veuillez indiquer : {name}. Utilisation : `{usage}`",
+    ),
+    "error.too_long_for": (
+        "That is too long for {name}: at most {limit} characters.",
+        "C'est trop long pour {name} : {limit} caractères au plus.",
+    ),
+    "error.url_too_long": (
+        "That link is too long: at most {limit} characters.",
+        "Ce lien est trop long : {limit} caractères au plus.",
     ),
     "error.too_long": (
         "The {name} is too long (at most {limit} characters).",
@@ -48,8 +58,8 @@ TEXTS = {
         "https:// complète.",
     ),
     "error.not_a_number": (
-        "The {name} must be a number, not “{value}”.",
-        "Le champ {name} doit être un nombre, pas « {value} ».",
+        "I need a number for {name}, not “{value}”.",
+        "Il me faut un nombre pour {name}, pas « {value} ».",
     ),
     "error.bad_choice": (
         "“{value}” is not one of: {choices}.",
@@ -107,6 +117,13 @@ TEXTS = {
 }
 
 
+def counted(tr: Translator, key: str, count: int) -> str:
+    """``key`` for a plural count, ``key.one`` for a singular one: 1 in English, 0 and 1 in
+    French ("1 vote", "0 vote")."""
+    singular = count in (0, 1) if tr.language == "fr" else count == 1
+    return f"{key}.one" if singular else key
+
+
 def name_key(name: str) -> str:
     """The case-insensitive identity of a community name."""
     return " ".join(name.casefold().split())
@@ -130,14 +147,14 @@ async def find_community(ctx: Ctx, name: str, *, allow_archived: bool = False) -
     """The community called ``name`` in this workspace, or an error suggesting close names."""
     community = await Community.get_or_none(workspace=ctx.workspace, name_key=name_key(name))
     if community is None:
-        names = [c.name for c in await active_communities(ctx)]
-        by_key = {name_key(n): n for n in names}
-        close = difflib.get_close_matches(name_key(name), list(by_key), n=3, cutoff=0.5)
-        close += [n for k, n in by_key.items() if name_key(name) in k and n not in close]
+        by_key = {c.name_key: c.name for c in await active_communities(ctx)}
+        wanted = name_key(name)
+        keys = difflib.get_close_matches(wanted, list(by_key), n=3, cutoff=0.5)
+        keys += [k for k in by_key if wanted in k and k not in keys]
+        # suggest each community as it is spelled, not as its lower-case key
+        close = [by_key[k] for k in keys[:3]]
         if close:
-            raise NotFound(
-                "error.unknown_community_suggest", name=name, options=", ".join(close[:3])
-            )
+            raise NotFound("error.unknown_community_suggest", name=name, options=", ".join(close))
         raise NotFound("error.unknown_community", name=name)
     if community.archived and not allow_archived:
         raise UserError("error.archived", name=community.name)

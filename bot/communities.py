@@ -12,6 +12,7 @@ from bot.common import (
     active_communities,
     community_for,
     coordinators_of,
+    counted,
     find_community,
     find_member,
     membership_of,
@@ -80,6 +81,7 @@ TEXTS = {
         "`community create <nom> <description> #étiquettes`",
     ),
     "communities.line": ("{members} members", "{members} membres"),
+    "communities.line.one": ("{members} member", "{members} membre"),
     "communities.next": ("next meeting {when}", "prochaine rencontre {when}"),
     "communities.join_button": ("Join {name}", "Rejoindre {name}"),
     "community.created": (
@@ -127,6 +129,10 @@ TEXTS = {
     "coordinator.removed": (
         "{member} is no longer a coordinator of “{name}”.",
         "{member} n'est plus coordonnateur de « {name} ».",
+    ),
+    "coordinator.not_one": (
+        "{member} is not a coordinator of “{name}”.",
+        "{member} n'est pas coordonnateur de « {name} ».",
     ),
     "coordinator.last": (
         "“{name}” needs at least one coordinator: add another before removing this one.",
@@ -183,9 +189,8 @@ async def list_communities(ctx: Ctx) -> Message:
         if community.description:
             line += [Text(" — "), Text(community.description)]
         message.add(Paragraph(tuple(line)))
-        details = list(
-            ctx.tr.spans("communities.line", members=str(await active_member_count(community)))
-        )
+        count = await active_member_count(community)
+        details = list(ctx.tr.spans(counted(ctx.tr, "communities.line", count), members=str(count)))
         if community.tags:
             details.append(Text(" · " + " ".join("#" + t for t in community.tags)))
         start = await next_occurrence_start(community, now)
@@ -351,12 +356,12 @@ async def coordinator(
         await membership.save(update_fields=["role"])
         key = "coordinator.added"
     else:
-        coordinators = await coordinators_of(found)
-        if membership is not None and membership.role == "coordinator":
-            if len(coordinators) <= 1:
-                raise UserError("coordinator.last", name=found.name)
-            membership.role = "member"
-            await membership.save(update_fields=["role"])
+        if membership is None or membership.role != "coordinator":
+            raise UserError("coordinator.not_one", member=_mention(target), name=found.name)
+        if len(await coordinators_of(found)) <= 1:
+            raise UserError("coordinator.last", name=found.name)
+        membership.role = "member"
+        await membership.save(update_fields=["role"])
         key = "coordinator.removed"
     return Message(ephemeral=True).add(
         Paragraph(ctx.tr.spans(key, member=_mention(target), name=found.name))

@@ -46,8 +46,10 @@ def parse_tags(raw: str) -> list[str]:
     return tags
 
 
-def convert(param: Param, raw: str) -> Any:
+def convert(param: Param, raw: str, label: str | None = None) -> Any:
+    """``label`` names the parameter in errors, in the member's language ("the title")."""
     kind = param.arg.kind
+    name = label or param.arg.en
     text = clean_text(raw)
     if kind == "tags":
         return parse_tags(text)
@@ -57,7 +59,7 @@ def convert(param: Param, raw: str) -> Any:
         return clean_url(text)
     if kind == "int":
         if not is_number(text.lstrip("#")):
-            raise UserError("error.not_a_number", name=param.name, value=text[:40])
+            raise UserError("error.not_a_number", name=name, value=text[:40])
         return int(text.lstrip("#"))
     if kind == "choice":
         value = text.lower()
@@ -70,7 +72,7 @@ def convert(param: Param, raw: str) -> Any:
         match = _MENTION_ID.match(text)
         return match.group(1) if match else text.lstrip("@")
     if not text and param.required:
-        raise UserError("error.missing_argument", name=param.name)
+        raise UserError("error.missing_argument", name=name)
     if len(text) > param.arg.max_length:
-        raise UserError("error.too_long", name=param.name, limit=param.arg.max_length)
+        raise UserError("error.too_long_for", name=name, limit=param.arg.max_length)
     return text

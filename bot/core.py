@@ -246,14 +246,14 @@ class Core:
         ctx.command_name = command.name
         kwargs: dict[str, Any] = {}
         for param in command.params:
+            # errors name the parameter as its help does, in the member's language
+            label = param.arg.fr if ctx.language == "fr" else param.arg.en
             text = raw.get(param.name)
             if text is None or (not text.strip() and param.arg.kind != "tags"):
                 if param.required:
-                    raise UserError(
-                        "error.missing_argument_usage", name=param.name, usage=command.usage
-                    )
+                    raise UserError("error.missing_argument_usage", name=label, usage=command.usage)
                 kwargs[param.name] = param.default
                 continue
-            kwargs[param.name] = convert(param, text)
+            kwargs[param.name] = convert(param, text, label)
         with log_context(command=command.name):
             return await command.handler(ctx, **kwargs)

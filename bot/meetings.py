@@ -51,9 +51,11 @@ from bot.messages import (
     Text,
 )
 from bot.native_events import MeetingEvent, sync_native_event
+from bot.prompts import community_language
 from bot.recurrence import (
     LOCAL_FORMAT,
     AmbiguousRecurrence,
+    first_local_instance,
     fold,
     next_instant,
     parse_day,
@@ -498,6 +500,13 @@ async def _answered(items: list[Upcoming]) -> list[Member]:
 MessageBuilder = Callable[[Translator, str], Message]
 
 
+async def _channel_translator(ctx: Ctx, community: Community) -> Translator:
+    """The community's channel reads the language most of its members read, as the
+    scheduled announcements, prompts and digest do."""
+    language = await community_language(community, ctx.settings.default_language)
+    return Translator(ctx.registry.texts, language)
+
+
 async def _tell(
     ctx: Ctx, members: list[Member], community: Community, build: MessageBuilder
 ) -> None:
@@ -512,7 +521,7 @@ async def _tell(
         for index, member in enumerate(blocked):
             mentions += [Text(", ")] if index else []
             mentions.append(Mention(member.external_id, member.display_name))
-        channel_tr = Translator(ctx.registry.texts, ctx.settings.default_language)
+        channel_tr = await _channel_translator(ctx, community)
         notice = Message().add(
             Paragraph((*mentions, Text(" — "), *channel_tr.spans("meeting.blocked_notice")))
         )
@@ -524,7 +533,7 @@ async def _notify(
 ) -> None:
     """Tell the channel, then each member who answered going or maybe."""
     if community.home_channel_id:
-        channel_tr = Translator(ctx.registry.texts, ctx.settings.default_language)
+        channel_tr = await _channel_translator(ctx, community)
         await ctx.post(community.home_channel_id, build(channel_tr, ctx.settings.default_timezone))
     await _tell(ctx, members, community, build)
 
@@ -579,14 +588,18 @@ async def schedule_meeting(
     if len(parsed.location) > MAX_LOCATION:
         raise UserError("meeting.too_long", name="location", limit=MAX_LOCATION)
     local = parsed.when.replace(tzinfo=None)
-    start_local = local.strftime(LOCAL_FORMAT)
     first = parsed.when.astimezone(UTC)
     if parsed.rrule:
         validate_rrule(parsed.rrule, local)
-        following = next_instant(start_local, ctx.timezone, parsed.rrule, now)
+        # the series starts on its first real instance: "tomorrow 9am every month on the
+        # second Tuesday" typed on a first Tuesday starts a week later, and calendar apps
+        # count DTSTART itself as an instance (RFC 5545)
+        local = first_local_instance(parsed.rrule, local)
+        following = next_instant(local.strftime(LOCAL_FORMAT), ctx.timezone, parsed.rrule, now)
         if following is None:
             raise UserError("recurrence.never", phrase=parsed.rrule)
         first = following
+    start_local = local.strftime(LOCAL_FORMAT)
     meeting = await Meeting.create(
         community=found,
         title=title,

@@ -160,6 +160,7 @@ INTEREST_BONUS = 5  # per shared interest, at most three
 HELP_BONUS = 10  # one can help with what the other wants to learn
 EXACT_LIMIT = 11  # up to this many members, every grouping is tried
 SWAP_PASSES = 6
+ANEW_STEPS = 5_000  # search steps for an all-new round when greedy pairing repeats
 
 Group = tuple[int, ...]
 
@@ -372,6 +373,43 @@ def _greedy(ids: list[int], costs: Costs) -> list[Group]:
     return groups
 
 
+def _anew(ids: list[int], costs: Costs, budget: int = ANEW_STEPS) -> list[Group] | None:
+    """A grouping where nobody meets again, found by a bounded search (the member with the
+    fewest new partners left goes first, cheapest partners tried first); None when there is
+    none or the search ran out of steps. Greedy matching can strand the last new pairs."""
+    met = {key for key, count in costs.history.times.items() if count}
+    unmet = {m: {o for o in ids if o != m and frozenset((m, o)) not in met} for m in ids}
+    steps = [budget]
+
+    def new(a: int, b: int) -> bool:
+        return b in unmet[a]
+
+    def search(free: list[int]) -> list[Group] | None:
+        steps[0] -= 1
+        if not free:
+            return []
+        if steps[0] < 0:
+            return None
+        here = set(free)
+        options = {m: unmet[m] & here for m in free}
+        first = min(free, key=lambda m: (len(options[m]), m))
+        ranked = sorted(options[first], key=lambda o: (costs.pair(first, o), o))
+        groups: list[Group] = []
+        if len(free) != 3:
+            groups += [(first, partner) for partner in ranked]
+        if len(free) % 2:  # an odd count: somebody is in the one trio, maybe ``first``
+            groups += [(first, b, c) for b, c in itertools.combinations(ranked, 2) if new(b, c)]
+        for group in groups:
+            rest = search([m for m in free if m not in group])
+            if rest is not None:
+                return [group, *rest]
+            if steps[0] < 0:
+                return None
+        return None
+
+    return search(list(ids))
+
+
 def make_groups(candidates: Sequence[Candidate], history: History, day: date) -> list[Group]:
     """This round's pairs (and one trio for an odd count), each sorted, in a stable order.
     Nobody is grouped when fewer than two take part."""
@@ -379,7 +417,13 @@ def make_groups(candidates: Sequence[Candidate], history: History, day: date) ->
     if len(ids) < 2:
         return []
     costs = Costs(candidates, history, day)
-    grouping = _exact(ids, costs) if len(ids) <= EXACT_LIMIT else _greedy(ids, costs)
+    if len(ids) <= EXACT_LIMIT:
+        grouping = _exact(ids, costs)
+    else:
+        grouping = _greedy(ids, costs)
+        if costs.repeats(grouping):
+            # a repeat only when no all-new round can be found
+            grouping = _anew(ids, costs) or grouping
     return sorted(tuple(sorted(group)) for group in grouping)
 
 

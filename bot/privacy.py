@@ -104,6 +104,9 @@ async def member_data(member: Member) -> dict[str, Any]:
     rsvps = await Rsvp.filter(member=member).prefetch_related("occurrence__meeting__community")
     agenda = await AgendaItem.filter(member=member).prefetch_related("occurrence__meeting")
     prompts = await Prompt.filter(suggested_by=member).prefetch_related("community")
+    pairs = await NetworkingPair.filter(
+        Q(member_a=member) | Q(member_b=member) | Q(member_c=member)
+    ).prefetch_related("round__community", "member_a", "member_b", "member_c")
     return {
         "profile": {
             "user_id": member.external_id,
@@ -183,6 +186,18 @@ async def member_data(member: Member) -> dict[str, Any]:
                 "created_at": _iso(row.created_at),
             }
             for row in prompts
+        ],
+        "networking_pairs": [
+            {
+                "community": row.round.community.name,
+                "round_at": _iso(row.round.round_at),
+                "with": [
+                    other.display_name
+                    for other in (row.member_a, row.member_b, row.member_c)
+                    if other is not None and other.id != member.id
+                ],
+            }
+            for row in sorted(pairs, key=lambda r: r.round.round_at)
         ],
     }
 

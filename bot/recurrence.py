@@ -150,7 +150,7 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
      lambda m: f"FREQ=MONTHLY;INTERVAL={_number(m['n'] or m['fn'])}"),
     (re.compile(rf"^(?:(?:every|each)\s+{_MONTH_WORDS}|monthly)\s+on\s+the\s+(?P<o>{_ORD})\s+"
                 rf"(?P<d>{_WD}){_END}"
-                rf"|^(?:every|each|on\s+the)\s+(?P<o2>{_ORD})\s+(?P<d2>{_WD})\s+{_OF_MONTH}{_END}"
+                rf"|^(?:every|each|on\s+the|the)\s+(?P<o2>{_ORD})\s+(?P<d2>{_WD})\s+{_OF_MONTH}{_END}"
                 rf"|^(?:chaque\s+mois|tous\s+les\s+mois),?\s+le\s+(?P<fo>{_ORD})\s+(?P<fd>{_WD})"
                 rf"{_END}"
                 rf"|^(?:chaque\s+|le\s+|tous\s+les\s+)(?P<fo2>{_ORD})s?\s+(?P<fd2>{_WD})\s+"
@@ -237,6 +237,18 @@ def validate_rrule(rule: str, start_local: datetime) -> None:
         raise UserError("recurrence.unknown", phrase=rule) from error
     if not isinstance(parsed, rrule) or parsed.after(start_local, inc=True) is None:
         raise UserError("recurrence.never", phrase=rule)
+
+
+def first_local_instance(rule: str, start_local: datetime) -> datetime:
+    """The rule's first wall-clock instance at or after ``start_local`` (naive). dateutil
+    skips a DTSTART that doesn't match the rule, RFC 5545 counts it: starting the series
+    on a real instance makes both agree."""
+    parsed = rrulestr(rule, dtstart=start_local)
+    assert isinstance(parsed, rrule)
+    found = parsed.after(start_local, inc=True)
+    if found is None:
+        raise UserError("recurrence.never", phrase=rule)
+    return found
 
 
 # ---- expansion ----------------------------------------------------------------------
@@ -397,7 +409,11 @@ def parse_when(text: str, zone: str, language: str, now: datetime) -> datetime:
         delta = {"m": timedelta(minutes=amount), "h": timedelta(hours=amount)}.get(
             unit, timedelta(days=amount)
         )
-        return (now + delta).replace(second=0, microsecond=0).astimezone(tz)
+        instant = (now + delta).replace(second=0, microsecond=0)
+        if instant <= now:  # "in 0 minutes"
+            local = instant.astimezone(tz)
+            raise UserError("when.past", when=local.strftime("%Y-%m-%d %H:%M"), zone=zone)
+        return instant.astimezone(tz)
     at, rest = _take_time(folded)
     if at is None:
         if _day(folded, language, now_local.date(), time(0), now_local.replace(tzinfo=None)):

@@ -7,7 +7,7 @@ from typing import Annotated
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
-from bot.common import community_for, is_coordinator, require_member
+from bot.common import community_for, counted, is_coordinator, require_member
 from bot.context import Ctx
 from bot.convert import is_number
 from bot.errors import NotFound, PermissionDenied, UserError
@@ -28,7 +28,7 @@ from bot.messages import (
 from bot.registry import Arg, command
 from bot.urls import normalize_url
 from data.models import RESOURCE_KINDS, Community, Member, Resource, ResourceVote
-from data.search import SearchFilter, query_words, search_resource_ids
+from data.search import SearchFilter, latest_resource_ids, query_words, search_resource_ids
 
 TEXTS = {
     "help.share": (
@@ -56,6 +56,7 @@ TEXTS = {
     "resource.upvote_button": ("Upvote", "Voter"),
     "resources.title": ("Resources matching “{query}”", "Ressources pour « {query} »"),
     "resources.title_all": ("Latest resources", "Ressources récentes"),
+    "resources.title_tags": ("Latest resources tagged {tags}", "Ressources récentes : {tags}"),
     "resources.none": (
         "Nothing found. Try fewer words, or share one: `share <url> [title] #tags`",
         "Rien trouvé. Essayez moins de mots, ou partagez-en une : "
@@ -70,9 +71,17 @@ TEXTS = {
         "#{number} · {community} · {votes} votes · shared by {member}",
         "n° {number} · {community} · {votes} votes · partagée par {member}",
     ),
+    "resources.meta.one": (
+        "#{number} · {community} · {votes} vote · shared by {member}",
+        "n° {number} · {community} · {votes} vote · partagée par {member}",
+    ),
     "upvote.done": (
         "Thanks! “{title}” now has {votes} votes.",
         "Merci ! « {title} » a maintenant {votes} votes.",
+    ),
+    "upvote.done.one": (
+        "Thanks! “{title}” now has {votes} vote.",
+        "Merci ! « {title} » a maintenant {votes} vote.",
     ),
     "upvote.already": (
         "You already voted for “{title}”.",
@@ -134,7 +143,7 @@ def resource_parts(ctx: Ctx, resource: Resource, community: Community) -> list: 
     parts.append(
         Note(
             ctx.tr.spans(
-                "resources.meta",
+                counted(ctx.tr, "resources.meta", resource.votes),
                 number=resource.id,
                 community=community.name,
                 votes=resource.votes,
@@ -243,26 +252,17 @@ async def resources(
     where = SearchFilter(ctx.workspace.id, scope, tuple(tags))
     if query_words(query):
         ids = await search_resource_ids(query, where, RESULTS)
-        by_id = {
-            r.id: r
-            for r in await Resource.filter(id__in=ids).prefetch_related("community", "shared_by")
-        }
-        found = [by_id[i] for i in ids if i in by_id]
         title = ctx.tr("resources.title", query=query)
     else:
-        queryset = Resource.filter(workspace=ctx.workspace, community__archived=False)
-        if scope is not None:
-            queryset = queryset.filter(community_id__in=scope)
-        for tag in tags:
-            queryset = queryset.filter(tags_text__contains=tag)
-        found = [
-            r
-            for r in await queryset.order_by("-shared_at")
-            .limit(RESULTS * 3)
-            .prefetch_related("community", "shared_by")
-            if all(tag in r.tags for tag in tags)
-        ][:RESULTS]
-        title = ctx.tr("resources.title_all")
+        ids = await latest_resource_ids(where, RESULTS)
+        title = ctx.tr("resources.title_tags", tags=" ".join("#" + t for t in tags))
+        if not tags:
+            title = ctx.tr("resources.title_all")
+    by_id = {
+        r.id: r
+        for r in await Resource.filter(id__in=ids).prefetch_related("community", "shared_by")
+    }
+    found = [by_id[i] for i in ids if i in by_id]
     message = Message(ephemeral=True).add(Heading(title))
     if not found:
         empty = await Resource.filter(workspace=ctx.workspace).exists()
@@ -302,16 +302,22 @@ async def find_resource(ctx: Ctx, ref: str) -> Resource:
 
 async def upvote_resource(ctx: Ctx, resource: Resource) -> Message:
     await require_member(ctx, resource.community)
+    already = Message(ephemeral=True).add(
+        Paragraph(ctx.tr.spans("upvote.already", title=resource.title))
+    )
+    # asked first: a failed INSERT would abort the whole transaction on PostgreSQL
+    if await ResourceVote.exists(resource=resource, member=ctx.member):
+        return already
     try:
         await ResourceVote.create(resource=resource, member=ctx.member, at=ctx.clock.now())
-    except IntegrityError:
-        return Message(ephemeral=True).add(
-            Paragraph(ctx.tr.spans("upvote.already", title=resource.title))
-        )
+    except IntegrityError:  # a double click racing itself
+        return already
     await Resource.filter(id=resource.id).update(votes=F("votes") + 1)
     votes = resource.votes + 1
     return Message(ephemeral=True).add(
-        Paragraph(ctx.tr.spans("upvote.done", title=resource.title, votes=votes))
+        Paragraph(
+            ctx.tr.spans(counted(ctx.tr, "upvote.done", votes), title=resource.title, votes=votes)
+        )
     )
 
 
@@ -322,7 +328,16 @@ async def upvote(ctx: Ctx, resource: ResourceRef) -> Message:
 
 
 async def press_upvote(ctx: Ctx, value: str) -> Message:
-    return await upvote_resource(ctx, await find_resource(ctx, value))
+    """The button carries the resource's number: only that resource, never one whose title
+    happens to contain the number (after the resource was removed)."""
+    resource = await (
+        Resource.filter(workspace=ctx.workspace, id=int(value) if is_number(value) else -1)
+        .prefetch_related("community", "shared_by")
+        .first()
+    )
+    if resource is None:
+        raise UserError("error.stale_button")
+    return await upvote_resource(ctx, resource)
 
 
 @command("unshare", usage="unshare <resource>", examples=["unshare 12"], role="member")

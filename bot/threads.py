@@ -59,10 +59,19 @@ async def on_thread_reply(
         await ctx.post(where, offer, thread=thread)
 
 
+def _trim(url: str) -> str:
+    """The link without the sentence's punctuation after it ("see https://x.org/a.")."""
+    while url and (
+        url[-1] in ".,;:!?'\"»”’" or (url[-1] == ")" and url.count("(") < url.count(")"))
+    ):
+        url = url[:-1]
+    return url
+
+
 async def _new_links(community: Community, text: str) -> list[str]:
     """http(s) links in ``text`` that are not in the community's repertoire yet."""
     found: list[str] = []
-    for url in _URL.findall(text)[:MAX_OFFERS]:
+    for url in map(_trim, _URL.findall(text)[:MAX_OFFERS]):
         try:
             key = normalize_url(url)
         except UserError:

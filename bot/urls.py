@@ -16,7 +16,7 @@ def clean_url(text: str) -> str:
     well-formed http(s) link."""
     url = text.strip().strip("<>").split("|", 1)[0].strip()
     if len(url) > MAX_URL_LENGTH:
-        raise UserError("error.too_long", name="url", limit=MAX_URL_LENGTH)
+        raise UserError("error.url_too_long", limit=MAX_URL_LENGTH)
     try:
         parts = urlsplit(url)
         port = parts.port  # raises on a bad port

@@ -91,6 +91,8 @@ class SearchFilter:
     workspace_id: int
     community_ids: list[int] | None = None  # None = every community of the workspace
     tags: tuple[str, ...] = ()
+    # an archived community's repertoire is kept, but no longer offered
+    include_archived: bool = False
 
 
 async def search_resource_ids(text: str, where: SearchFilter, limit: int = 10) -> list[int]:
@@ -115,10 +117,33 @@ def _filters(where: SearchFilter, placeholder: str, start: int) -> tuple[str, li
     if where.community_ids is not None:
         ids = [int(i) for i in where.community_ids] or [-1]
         clauses.append(f"r.community_id IN ({', '.join(str(i) for i in ids)})")
+    if not where.include_archived:
+        params.append(False)
+        clauses.append(
+            "r.community_id IN (SELECT c.id FROM community c"
+            f" WHERE c.archived = {mark(start + len(params) - 1)})"
+        )
     for tag in where.tags:
-        params.append(f"% {tag} %")
-        clauses.append(f"(' ' || r.tags_text || ' ') LIKE {mark(start + len(params) - 1)}")
+        # a whole tag, compared literally: "_" and "%" in a tag are no LIKE wildcards
+        escaped = tag.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params.append(f"% {escaped} %")
+        clauses.append(
+            f"(' ' || r.tags_text || ' ') LIKE {mark(start + len(params) - 1)} ESCAPE '\\'"
+        )
     return " AND ".join(clauses), params
+
+
+async def latest_resource_ids(where: SearchFilter, limit: int = 10) -> list[int]:
+    """Ids of the newest resources that pass the filter (no words to rank by)."""
+    client = connection()
+    dialect = client.capabilities.dialect
+    conditions, params = _filters(where, "?" if dialect == "sqlite" else "$", 1)
+    sql = f"""
+        SELECT r.id AS id FROM resource r WHERE {conditions}
+        ORDER BY r.shared_at DESC, r.id DESC
+        LIMIT {int(limit)}"""
+    rows = await client.execute_query_dict(sql, params)
+    return [int(row["id"]) for row in rows]
 
 
 async def _search_sqlite(

@@ -149,11 +149,19 @@ class ConsoleAdapter:
             is_admin=self.member == OPERATOR,
         )
 
+    def _where(self) -> str:
+        return f"{safe(self.member)}@" + (f"#{self.channel}" if self.channel else "dm") + "> "
+
     def _prompt(self) -> None:
         if self.interactive:
-            where = f"#{self.channel}" if self.channel else "dm"
-            self.stdout.write(f"{self.member}@{where}> ")
+            self.stdout.write(self._where())
             self.stdout.flush()
+
+    def _echo(self, line: str) -> None:
+        """Piped input is not shown by any terminal: print each line after the prompt, so
+        the transcript reads like the session it was (which reply answers which line)."""
+        if not self.interactive:
+            self.write(self._where() + safe(line))
 
     async def _read_loop(self) -> None:
         loop = asyncio.get_running_loop()
@@ -163,6 +171,7 @@ class ConsoleAdapter:
                 line = await loop.run_in_executor(None, self.stdin.readline)
                 if not line:
                     break
+                self._echo(line.rstrip("\n"))
                 if not await self.handle_line(line.rstrip("\n")):
                     break
         except Exception:
@@ -203,6 +212,8 @@ class ConsoleAdapter:
             return
         self.member = name
         self.write(f"(you are now {name})")
+        if member_id(name) == member_id(OPERATOR):
+            return  # the operator runs this workspace: coming back is not joining it
         joined = await self.core.event(self.who(), "member_joined_workspace")
         if joined is not None and (joined.parts or joined.form_request):
             self._reply(joined)

@@ -58,7 +58,7 @@ def render_spans(spans: Sequence[Span]) -> str:
         if isinstance(span, Text):
             out.append(safe(span.text))
         elif isinstance(span, Strong):
-            out.append(safe(span.text).upper() if len(span.text) < 3 else safe(span.text))
+            out.append(safe(span.text))  # as written: a name must read as it is typed
         elif isinstance(span, Code):
             out.append(safe(span.text))
         elif isinstance(span, Mention):

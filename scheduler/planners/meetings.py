@@ -28,6 +28,7 @@ from bot.meetings_query import (
     occurrence_at,
     occurrences_between,
 )
+from bot.prompts import community_language
 from bot.settings import Settings
 from data.models import (
     Community,
@@ -188,7 +189,10 @@ class MeetingPlanner:
     ) -> None:
         if channel != community.home_channel_id:
             raise SkipDelivery("the community's home channel changed")
-        tr = sender.translator(self.settings.default_language)
+        if await self._sent_to_another_channel(delivery):
+            raise SkipDelivery("already sent to the community's previous home channel")
+        # the language most of its members read, as for prompts and the digest
+        tr = sender.translator(await community_language(community, self.settings.default_language))
         zone = item.meeting.timezone
         if delivery.kind == ANNOUNCEMENT:
             message = await announcement_message(tr, item, community, zone)
@@ -204,6 +208,22 @@ class MeetingPlanner:
         else:
             message = await reminder_message(tr, item, community, zone)
             await sender.to_channel(workspace, channel, message)
+
+    @staticmethod
+    async def _sent_to_another_channel(delivery: Delivery) -> bool:
+        """Whether this post already went to the community's previous home channel: the
+        planner looks back a day, so after ``community bind`` elsewhere it plans the same
+        post for the new channel, which must not get it a second time."""
+        return (
+            await Delivery.filter(
+                kind=delivery.kind,
+                subject=delivery.subject,
+                target__startswith="channel:",
+                status__in=("sent", "fallback"),
+            )
+            .exclude(id=delivery.id)
+            .exists()
+        )
 
     async def _to_member(
         self,

@@ -63,8 +63,8 @@ def test_newcomer_shares_and_finds_a_resource(tmp_path: Path) -> None:
         tmp_path / "copbot.sqlite3",
     )
     assert "Community “python” created" in out
-    assert "[#python] Please welcome @Bob to “python”!" in out
-    assert "Instructional designer" in out
+    welcome = out[out.index("[#python] Please welcome @Bob to “python”!") :]
+    assert "Title or role: Instructional designer" in welcome
     # Grace shares #python with Bob, so she is suggested with the reason
     suggestions = out[out.rindex("People you might like to meet") :]
     assert "@Grace" in suggestions and "#python" in suggestions
@@ -103,3 +103,31 @@ def test_demo_workspace(tmp_path: Path) -> None:
     out = run_console(["/communities", "/resources checklist"], tmp_path / "c.sqlite3", "--demo")
     assert "Online course design" in out and "Prior learning assessment" in out
     assert "Course design checklist" in out
+
+
+def test_piped_input_is_shown_with_its_prompt(tmp_path: Path) -> None:
+    """A transcript says which line each reply answers, and who typed it where."""
+    out = run_console(
+        [
+            "/channel python",
+            "/community create ai",
+            "/as Bob",
+            "/join ai",
+            "Teacher",
+            "/as you",
+            "/communities",
+        ],
+        tmp_path / "copbot.sqlite3",
+    )
+    lines = out.splitlines()
+    created = lines.index("you@#python> /community create ai")
+    assert lines[created + 1] == "(only you) Community “ai” created. You are its coordinator."
+    assert "Bob@#python> /join ai" in lines
+    # a form answer shows under its question
+    assert lines[lines.index("Bob@#python> Teacher") - 1] == "Title or role:"
+    # the operator coming back is not a newcomer to greet
+    back = out[out.index("(you are now you)") :]
+    assert "[DM to you]" not in back
+    # a short name reads as it was typed
+    listing = out[out.index("== Communities ==") :]
+    assert "\nai\n" in listing and "AI" not in listing

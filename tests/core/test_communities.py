@@ -80,3 +80,42 @@ async def test_a_platform_retry_of_an_event_does_nothing_twice(db: str) -> None:
     await h.say("Bob", "leave python")
     await h.core.event(h.who("Bob", event_id="Ev2"), "member_joined_channel", channel_id="C1")
     assert await Membership.filter(member__external_id="bob", left_at__isnull=True).count() == 1
+
+
+async def test_suggestions_spell_communities_as_named(db: str) -> None:
+    h = Harness.build()
+    await h.say("Ada", 'community create "Online course design"')
+    text = await h.text("Bob", "join online-course")
+    assert "Did you mean: Online course design?" in text
+
+
+async def test_member_counts_are_singular_for_one(db: str) -> None:
+    h = Harness.build()
+    await h.say("Ada", "community create python")
+    listing = await h.text("Bob", "communities")
+    assert "\n1 member\n" in listing and "1 members" not in listing
+    assert "1 membre" in await h.text("Zoé", "communities", locale="fr-CA")
+    await h.say("Bob", "join python")
+    assert "2 members" in await h.text("Cy", "communities")
+
+
+async def test_removing_someone_who_is_no_coordinator_says_so(db: str) -> None:
+    h = Harness.build()
+    await h.say("Ada", "community create python")
+    await h.say("Bob", "join python")
+    reply = await h.say("Ada", "community coordinator remove @bob in python")
+    assert reply.is_error
+    from bot.messages import message_text
+
+    assert "@Bob is not a coordinator of “python”." in message_text(reply)
+    assert "no longer" not in message_text(reply)
+
+
+async def test_a_missing_argument_is_named_in_the_members_language(db: str) -> None:
+    h = Harness.build()
+    assert "Please give the member. Usage: `whois @member`" in await h.text("Ada", "whois")
+    french = await h.text("Zoé", "whois", locale="fr-CA")
+    assert "Veuillez indiquer : le membre. Utilisation : `whois @member`" in french
+    too_long = await h.text("Zoé", "community create " + "n" * 81, locale="fr-CA")
+    assert "C'est trop long pour son nom : 80 caractères au plus." in too_long
+    assert await Community.all().count() == 0

@@ -255,3 +255,39 @@ async def test_calendar_link_uses_the_public_url_behind_a_proxy(db: str) -> None
     ]
     token = (await Workspace.get(external_id="T1")).calendar_token
     assert links[0].url == f"https://bot.example.edu/copbot/calendar/{token}/1.ics"
+
+
+async def test_calendar_until_is_in_utc_as_rfc5545_requires(db: str) -> None:
+    """With a DTSTART in a time zone, RFC 5545 says UNTIL must be UTC (a trailing Z); a
+    floating UNTIL makes strict calendar apps reject or misread the series."""
+    h = build()
+    await python_community(h)
+    await h.say("Ada", "meeting schedule python next Monday 4:30pm every week until 2027-03-22 Py")
+    from bot.calendar_ics import community_calendar
+    from data.models import Community
+
+    data = await community_calendar(await Community.get(name_key="python"))
+    assert b"UNTIL=20270323T065959Z" in data  # 23:59:59 on the 22nd in Vancouver (PDT)
+    (series,) = vevents(data)
+    assert series["RRULE"]["UNTIL"][0].isoformat() == "2027-03-23T06:59:59+00:00"
+
+
+async def test_a_series_starts_on_its_first_real_occurrence_also_in_the_calendar(db: str) -> None:
+    """ "tomorrow 9am every month on the second Tuesday": tomorrow (Tuesday the 2nd) is not a
+    second Tuesday. The bot's first occurrence is the 9th; the .ics must agree, and RFC 5545
+    makes DTSTART itself an instance, so the series has to start on the 9th."""
+    h = build()
+    await python_community(h)
+    reply = await h.text(
+        "Ada", "meeting schedule python tomorrow 9am every month on the second Tuesday Monthly"
+    )
+    assert "I understood: Tuesday, March 9, 2027, 9:00 AM" in reply
+    meeting = await Meeting.get(id=1)
+    assert meeting.start_local == "2027-03-09T09:00"
+    from bot.calendar_ics import community_calendar
+    from data.models import Community
+
+    (series,) = vevents(await community_calendar(await Community.get(name_key="python")))
+    assert series["DTSTART"].dt.isoformat() == "2027-03-09T09:00:00-08:00"
+    listing = await h.text("Ada", "meetings")
+    assert "2027-03-09" in listing and "2027-03-02" not in listing

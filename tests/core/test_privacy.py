@@ -14,6 +14,8 @@ from data.models import (
     Member,
     Membership,
     MembershipEvent,
+    NetworkingPair,
+    NetworkingRound,
     Occurrence,
     Prompt,
     Resource,
@@ -71,6 +73,8 @@ async def seed(h: Harness) -> None:
     await Rsvp.create(occurrence=occurrence, member=bob, status="going", at=now)
     await Rsvp.create(occurrence=occurrence, member=ada, status="maybe", at=now)
     await AgendaItem.create(occurrence=occurrence, member=bob, text="Moodle 5 upgrade", at=now)
+    networking = await NetworkingRound.create(community=python, round_at=now)
+    await NetworkingPair.create(round=networking, member_a=ada, member_b=bob)
     await Prompt.create(
         community=python,
         text="What tool saved you time this term?",
@@ -118,6 +122,9 @@ async def test_export_my_data_has_everything_about_me_and_nothing_else(db: str) 
         "What tool saved you time this term?"
     ]
     assert "Ada" not in json.dumps(data["memberships"])
+    assert data["networking_pairs"] == [
+        {"community": "Python", "round_at": h.clock.now().isoformat(), "with": ["Ada"]}
+    ]
     # another member sees only their own
     ada = exported(await h.say("Ada", "export-my-data"))
     assert [r["title"] for r in ada["resources_shared"]] == ["Ada's guide"]

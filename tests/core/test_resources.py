@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from data.models import Resource, ResourceVote
+from data.models import Community, Resource, ResourceVote
 from tests.support.harness import Harness
 
 
@@ -76,7 +76,7 @@ async def test_only_members_share_and_vote_once(db: str) -> None:
     assert outsider.is_error
     await h.say("Bob", "share https://x.example Handy")
     resource = await Resource.get()
-    assert "now has 1 votes" in await h.text("Ada", f"upvote {resource.id}")
+    assert "now has 1 vote." in await h.text("Ada", f"upvote {resource.id}")
     assert "already voted" in await h.text("Ada", "upvote handy")
     await h.core.press(h.who("Bob"), "upvote", str(resource.id))
     assert await ResourceVote.all().count() == 2
@@ -115,3 +115,56 @@ async def test_in_followed_by_words_that_are_no_community_is_text(db: str) -> No
     typo = await h.text("Bob", "share https://z.example Notes in pyton")
     assert "There is no community called “pyton”" in typo
     assert await Resource.all().count() == 2
+
+
+async def test_vote_counts_are_singular_for_one(db: str) -> None:
+    h = Harness.build()
+    await community_with_members(h)
+    await h.say("Bob", "share https://x.example Handy")
+    assert "· 0 votes ·" in await h.text("Ada", "resources handy")
+    assert "· 0 vote ·" in await h.text("Zoé", "resources handy", locale="fr-CA")
+    await h.say("Ada", "upvote handy")
+    listing = await h.text("Ada", "resources handy")
+    assert "· 1 vote ·" in listing and "1 votes" not in listing
+    await h.say("Bob", "upvote handy")
+    assert "now has 2 votes" not in listing and "· 2 votes ·" in await h.text("Ada", "resources")
+
+
+async def test_a_stale_upvote_button_votes_for_nothing_else(db: str) -> None:
+    h = Harness.build()
+    await community_with_members(h)
+    await h.say("Bob", "share https://a.example Handy")
+    gone = await Resource.get()
+    # a resource whose title contains the removed one's number
+    await h.say("Bob", f"share https://b.example Top {gone.id}{gone.id} tips")
+    await h.say("Bob", f"unshare {gone.id}")
+    reply = await h.core.press(h.who("Ada"), "upvote", str(gone.id))
+    assert reply.is_error
+    assert await ResourceVote.all().count() == 0
+
+
+async def test_an_archived_communitys_resources_are_not_offered(db: str) -> None:
+    h = Harness.build()
+    await community_with_members(h)
+    await h.say("Ada", 'community create old "Old one"')
+    await h.say("Ada", "share https://old.example Grading of old in old")
+    await h.say("Bob", "share https://new.example Grading today")
+    await h.say("Ada", "community archive old")
+    assert await Community.filter(archived=True).count() == 1
+    for query in ("resources grading", "resources"):
+        text = await h.text("Bob", query)
+        assert "Grading today" in text and "Grading of old" not in text, query
+
+
+async def test_a_tag_is_found_whole_however_many_resources_share_its_letters(db: str) -> None:
+    h = Harness.build()
+    await community_with_members(h)
+    await h.say("Bob", "share https://first.example First #py")
+    for index in range(30):
+        await h.say("Bob", f"share https://x.example/{index} Other{index} #pyx #a_b")
+    await h.say("Bob", "share https://axb.example Wildcard #axb")
+    tagged = await h.text("Ada", "resources #py")
+    assert "Latest resources tagged #py" in tagged
+    assert "First" in tagged and "Other" not in tagged
+    assert "Wildcard" not in await h.text("Ada", "resources wildcard #a_b")
+    assert "Wildcard" in await h.text("Ada", "resources wildcard #axb")

@@ -46,3 +46,26 @@ async def test_replies_elsewhere_offer_nothing(db: str) -> None:
     h.outbox.clear()
     await h.core.event(h.who("Ada"), "thread_reply", thread="C1:77", text="https://x.example")
     assert h.outbox.sent == []
+
+
+async def test_a_link_at_the_end_of_a_sentence_is_offered_without_its_punctuation(
+    db: str,
+) -> None:
+    h = Harness.build(start=START)
+    await h.say("Ada", "community create python", channel="C1")
+    await h.say("Ada", "meeting schedule python 2027-03-02 16:30 Python hour")
+    await SchedulerService(h.core, h.core.settings, h.clock).tick()
+    thread = (await Occurrence.get()).thread_ref
+    h.outbox.clear()
+    await h.core.event(
+        h.who("Ada", channel="C1"),
+        "thread_reply",
+        thread=thread,
+        channel_id="C1",
+        text="Slides (https://slides.example/deck). Notes: https://notes.example/p1.",
+    )
+    offered = [s.message.parts[-1].buttons[0].value for s in h.outbox.sent]  # type: ignore[union-attr]
+    assert [value.split(" ", 1)[1] for value in offered] == [
+        "https://slides.example/deck",
+        "https://notes.example/p1",
+    ]

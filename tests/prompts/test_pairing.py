@@ -106,3 +106,16 @@ def test_fewer_than_two_members_make_no_groups() -> None:
     assert make_groups([person(1), person(2), person(3)], History.from_rounds([]), DAY) == [
         (1, 2, 3)
     ]
+
+
+def test_past_the_exact_limit_no_pair_repeats_while_an_all_new_round_exists() -> None:
+    """Greedy matching stranded the last new pairs (12 members repeated in round 9 of 11,
+    13 in round 6): a search for an all-new round now runs before accepting a repeat."""
+    for count, new_rounds in ((12, 11), (13, 8), (20, 15)):
+        people = [person(i) for i in range(1, count + 1)]
+        rounds = rounds_of(people, new_rounds)
+        seen: list[frozenset[int]] = []
+        for groups in rounds:
+            assert everyone_once(groups, set(range(1, count + 1)))
+            seen += pairs_in(groups)
+        assert len(seen) == len(set(seen)), count

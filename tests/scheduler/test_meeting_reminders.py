@@ -167,3 +167,44 @@ async def test_blocked_direct_message_falls_back_to_one_mention(db: str) -> None
     assert len(mentions) == 2  # once for each reminder, never retried
     rows = await Delivery.filter(kind="reminder", target=f"member:{await bob_id()}")
     assert {row.status for row in rows} == {"fallback"} and all(r.attempts == 1 for r in rows)
+
+
+async def test_a_new_home_channel_does_not_get_a_reminder_the_old_one_already_had(
+    db: str,
+) -> None:
+    """Prompts and digests already guard this; a meeting's channel posts must too: the
+    day-before reminder went to C1, the community then moved to C2, and the planner (which
+    looks a day back) must not post the same reminder again, late, in C2."""
+    h = Harness.build(start=datetime(2027, 3, 1, 18, 0, tzinfo=UTC))
+    await setup_python(h)
+    await h.say("Ada", "meeting schedule python next Monday 4:30pm Python hour")
+    service = service_for(h)
+    await run_until(h, service, datetime(2027, 3, 8, 1, 0, tzinfo=UTC))  # after the 24h one
+    assert [s.text.split("\n")[0] for s in h.outbox.to("C1")][-1].startswith("Reminder")
+    bound = await h.text("Ada", "community bind python", channel="C2")
+    assert "C2" in bound or "home" in bound.lower()
+    await run_until(h, service, datetime(2027, 3, 9, 1, 0, tzinfo=UTC))
+    to_c2 = [s.text.split("\n")[0] for s in h.outbox.to("C2")]
+    # only the 15-minute reminder, which the old channel never had
+    assert len([t for t in to_c2 if t.startswith("Reminder")]) == 1, to_c2
+    assert not [t for t in to_c2 if t.startswith("Upcoming meeting")], to_c2
+    assert await Delivery.filter(kind="reminder", target="channel:C2", status="sent").count() == 1
+
+
+async def test_a_french_community_gets_its_meeting_posts_in_french(db: str) -> None:
+    """Prompts and the digest speak the community's language; so do the announcement,
+    the channel reminders and the cancellation notice (DEFAULT_LANGUAGE is English)."""
+    h = Harness.build(start=datetime(2027, 3, 1, 18, 0, tzinfo=UTC))
+    await h.say("Ada", "community create cafe", channel="C1", timezone=TOR, locale="fr-CA")
+    for name in ("Bea", "Cyr"):
+        await h.say(name, "join cafe", locale="fr-CA")
+    await h.say("Ada", "meeting schedule cafe lundi prochain 16h30 chaque semaine Café")
+    await run_until(h, service_for(h), datetime(2027, 3, 8, 21, 20, tzinfo=UTC))
+    firsts = [s.text.split("\n")[0] for s in h.outbox.to("C1")]
+    assert firsts[:2] == [
+        "Rencontre à venir",
+        "Rappel : Café (cafe) commence 2027-03-08T21:30:00+00:00.",
+    ]
+    h.outbox.clear()
+    await h.say("Ada", "meeting cancel café 2027-03-15")
+    assert "est annulée" in h.outbox.to("C1")[0].text

@@ -22,6 +22,8 @@ NOW = datetime(2027, 3, 1, 18, 0, tzinfo=UTC)  # Monday 10:00 in Vancouver
         ("every month on the last Monday", "FREQ=MONTHLY;BYDAY=-1MO"),
         ("every first Tuesday of the month", "FREQ=MONTHLY;BYDAY=1TU"),
         ("every second Tuesday of the month", "FREQ=MONTHLY;BYDAY=2TU"),
+        # docs/meetings.md lists this phrasing too
+        ("the last Monday of the month", "FREQ=MONTHLY;BYDAY=-1MO"),
         ("weekly 10 times", "FREQ=WEEKLY;COUNT=10"),
         ("toutes les 2 semaines", "FREQ=WEEKLY;INTERVAL=2"),
         ("le dernier lundi de chaque mois", "FREQ=MONTHLY;BYDAY=-1MO"),
@@ -72,3 +74,20 @@ def test_fall_back_fires_once_in_the_repeated_hour() -> None:
         "11-07 08:30",
         "11-08 09:30",
     ]
+
+
+@pytest.mark.parametrize("text", ["in 0 minutes", "dans 0 minutes", "in 0 days"])
+def test_a_relative_time_of_zero_is_already_past(text: str) -> None:
+    with pytest.raises(UserError) as caught:
+        parse_when(text, "America/Vancouver", "en", NOW)
+    assert caught.value.key == "when.past"
+
+
+def test_the_last_monday_of_the_month_in_a_schedule_command() -> None:
+    from bot.meetings_details import parse_details
+
+    details = parse_details(
+        "2027-05-31 16:30 the last Monday of the month Monthly chat", "America/Vancouver", "en", NOW
+    )
+    assert details.rrule == "FREQ=MONTHLY;BYDAY=-1MO"
+    assert details.title == "Monthly chat"
