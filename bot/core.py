@@ -129,7 +129,13 @@ class Core:
         if await ProcessedEvent.exists(platform=who.platform, event_id=who.event_id):
             return False
         now = self.clock.now()
-        await ProcessedEvent.create(platform=who.platform, event_id=who.event_id[:128], at=now)
+        try:
+            async with in_transaction():  # a savepoint: losing the race must not abort ours
+                await ProcessedEvent.create(
+                    platform=who.platform, event_id=who.event_id[:128], at=now
+                )
+        except IntegrityError:  # the same event is being handled by another process now
+            return False
         self._events_recorded += 1
         if self._events_recorded % PRUNE_EVERY == 0:  # platforms stop retrying within hours
             await ProcessedEvent.filter(at__lt=now - timedelta(days=2)).delete()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from bot.settings import Settings
 from bot.who import Who
@@ -22,10 +23,12 @@ async def ensure_workspace(platform: str, external_id: str, name: str, now: date
     workspace = await Workspace.get_or_none(platform=platform, external_id=external_id)
     if workspace is None:
         try:
-            workspace = await Workspace.create(
-                platform=platform, external_id=external_id, name=name[:200], created_at=now
-            )
-        except IntegrityError:
+            # a savepoint: on PostgreSQL a failed INSERT would abort the whole transaction
+            async with in_transaction():
+                workspace = await Workspace.create(
+                    platform=platform, external_id=external_id, name=name[:200], created_at=now
+                )
+        except IntegrityError:  # another process met this workspace at the same moment
             workspace = await Workspace.get(platform=platform, external_id=external_id)
     return workspace
 
@@ -36,16 +39,11 @@ async def ensure_member(who: Who, now: datetime, settings: Settings) -> tuple[Wo
     workspace = await ensure_workspace(who.platform, who.workspace_id, who.workspace_name, now)
     member = await Member.get_or_none(workspace=workspace, external_id=who.user_id)
     if member is None:
-        member = await Member.create(
-            workspace=workspace,
-            external_id=who.user_id,
-            display_name=(who.user_name or who.user_id)[:100],
-            language=language_from_locale(who.locale),
-            timezone=who.timezone,
-            is_admin=who.is_admin,
-            is_bot=who.is_bot,
-            first_seen=now,
-        )
+        try:
+            async with in_transaction():  # a savepoint, as for the workspace
+                member = await _create_member(who, workspace, now)
+        except IntegrityError:  # the same person's two first requests raced
+            member = await Member.get(workspace=workspace, external_id=who.user_id)
         return workspace, member
     changed = []
     if member.language is None and language_from_locale(who.locale):
@@ -63,3 +61,16 @@ async def ensure_member(who: Who, now: datetime, settings: Settings) -> tuple[Wo
     if changed:
         await member.save(update_fields=changed)
     return workspace, member
+
+
+async def _create_member(who: Who, workspace: Workspace, now: datetime) -> Member:
+    return await Member.create(
+        workspace=workspace,
+        external_id=who.user_id,
+        display_name=(who.user_name or who.user_id)[:100],
+        language=language_from_locale(who.locale),
+        timezone=who.timezone,
+        is_admin=who.is_admin,
+        is_bot=who.is_bot,
+        first_seen=now,
+    )

@@ -131,7 +131,12 @@ class DeliveryEngine:
         while True:
             at = now or self.clock.now()
             batch = await ledger.claim_due(
-                at, self.worker_id, self.options.lease, self.options.batch, self.kinds
+                at,
+                self.worker_id,
+                self.options.lease,
+                self.options.batch,
+                self.kinds,
+                self.sender.platforms(),
             )
             if not batch:
                 return report

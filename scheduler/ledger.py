@@ -107,6 +107,8 @@ WITH picked AS (
     WHERE status = 'pending' AND due_at <= $3
       AND (lease_until IS NULL OR lease_until <= $3)
       AND kind = ANY($4::varchar[])
+      AND ($6::varchar[] IS NULL OR workspace_id IN
+           (SELECT id FROM workspace WHERE platform = ANY($6::varchar[])))
     ORDER BY due_at
     LIMIT $5
     FOR UPDATE SKIP LOCKED
@@ -120,19 +122,30 @@ RETURNING delivery.id
 
 
 async def claim_due(
-    now: datetime, worker: str, lease: timedelta, limit: int, kinds: Iterable[str]
+    now: datetime,
+    worker: str,
+    lease: timedelta,
+    limit: int,
+    kinds: Iterable[str],
+    platforms: Iterable[str] | None = None,
 ) -> list[Delivery]:
-    """Claim up to ``limit`` due rows for ``worker``; each row goes to exactly one worker."""
+    """Claim up to ``limit`` due rows for ``worker``; each row goes to exactly one worker.
+
+    ``platforms``: only posts for workspaces of these platforms (the adapters this process
+    runs), so a Slack-only process never claims, fails and retries a Discord post."""
     kinds = list(kinds)
+    served = sorted(platforms) if platforms is not None else None
     if dialect() == "postgres":
         rows = await connection().execute_query_dict(
-            _PG_CLAIM, [worker, now + lease, now, kinds, limit]
+            _PG_CLAIM, [worker, now + lease, now, kinds, limit, served]
         )
         won = [row["id"] for row in rows]
     else:
+        query = Delivery.filter(status="pending", due_at__lte=now, kind__in=kinds)
+        if served is not None:
+            query = query.filter(workspace__platform__in=served)
         candidates = (
-            await Delivery.filter(status="pending", due_at__lte=now, kind__in=kinds)
-            .filter(_due_filter(now))
+            await query.filter(_due_filter(now))
             .order_by("due_at")
             .limit(limit)
             .values_list("id", flat=True)

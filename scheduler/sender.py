@@ -33,6 +33,10 @@ class OutboxSender:
     def translator(self, language: str | None) -> Translator:
         return self.core.translator(language)
 
+    def platforms(self) -> list[str] | None:
+        """The platforms this process can post to (None: no adapter yet, claim anything)."""
+        return sorted(self.core.outboxes) or None
+
     def _outbox(self, workspace: Workspace) -> Outbox:
         outbox = self.core.outboxes.get(workspace.platform)
         if outbox is None:

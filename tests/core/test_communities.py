@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from data.models import Community, Membership
+import asyncio
+
+from data.models import Community, Member, Membership, Workspace
 from tests.support.harness import Harness
 
 
@@ -119,3 +121,11 @@ async def test_a_missing_argument_is_named_in_the_members_language(db: str) -> N
     too_long = await h.text("Zoé", "community create " + "n" * 81, locale="fr-CA")
     assert "C'est trop long pour son nom : 80 caractères au plus." in too_long
     assert await Community.all().count() == 0
+
+
+async def test_first_requests_racing_for_a_new_workspace_all_succeed(db: str) -> None:
+    h = Harness.build(workspace="T9")
+    replies = await asyncio.gather(*(h.say("Ada", "communities") for _ in range(6)))
+    assert all(not reply.is_error for reply in replies)
+    assert await Workspace.filter(external_id="T9").count() == 1
+    assert await Member.filter(external_id="ada").count() == 1

@@ -181,3 +181,22 @@ async def test_skip_is_recorded_with_its_reason(db: str) -> None:
     assert (await engine.tick()).skipped == 1
     row = await Delivery.get(subject="moot")
     assert row.status == "skipped" and row.detail == "told to skip" and h.outbox.sent == []
+
+
+async def test_a_process_claims_only_posts_for_the_platforms_it_runs(db: str) -> None:
+    """A console-only process next to a Discord one: it leaves the Discord posts alone
+    (instead of claiming, failing and retrying them until they are marked failed)."""
+    h = Harness.build(start=T0)  # its core has a console outbox only
+    console = await _workspace()
+    discord = await Workspace.create(platform="discord", external_id="G1", created_at=T0)
+    posts = [
+        DuePost(console.id, "test", "channel:C1", "mine", T0),
+        DuePost(discord.id, "test", "channel:C9", "theirs", T0),
+    ]
+    planner = CountingPlanner(posts)
+    engine = await _engine(h, planner, "console-only")
+    await engine.plan(T0 - timedelta(hours=1), T0 + timedelta(hours=1))
+    await engine.run_due()
+    assert planner.sent == ["mine"]
+    theirs = await Delivery.get(subject="theirs")
+    assert theirs.status == "pending" and theirs.attempts == 0
