@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
-from bot.common import find_community, my_communities, require_coordinator
+from bot.common import counted, find_community, my_communities, require_coordinator
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.messages import (
@@ -105,6 +105,10 @@ TEXTS = {
     "networking.scheduled_count": (
         "{count} members have opted in so far (`networking on`).",
         "{count} membres y participent pour l'instant (`networking on`).",
+    ),
+    "networking.scheduled_count.one": (
+        "{count} member has opted in so far (`networking on`).",
+        "{count} membre y participe pour l'instant (`networking on`).",
     ),
     "networking.schedule_off": (
         "Networking rounds for “{community}” are off.",
@@ -638,5 +642,5 @@ async def networking_schedule(
     count = len(await opted_in_members(found))
     return Message(ephemeral=True).add(
         Paragraph((*ctx.tr.spans("networking.scheduled", community=found.name), *described)),
-        Note(ctx.tr.spans("networking.scheduled_count", count=count)),
+        Note(ctx.tr.spans(counted(ctx.tr, "networking.scheduled_count", count), count=count)),
     )

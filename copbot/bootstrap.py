@@ -95,6 +95,9 @@ async def run(settings: Settings, *, demo: bool = False, clock: Clock | None = N
         stack.push_async_callback(scheduler.stop)
         _stop_on_signals(stop)
         await stop.wait()
+        if settings.console_enabled:
+            # piped console input has ended: write what fell due meanwhile before exiting
+            await scheduler.tick()
         log.info("stopping")
 
 

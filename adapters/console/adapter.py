@@ -117,7 +117,7 @@ class ConsoleAdapter:
         self.stdout.flush()
 
     def show(self, label: str, message: Message) -> str:
-        lines = render(message, self._number)
+        lines = render(message, self._number, self.core.clock.now())
         self.write(f"[{label}] " + ("\n  ".join(lines) if lines else ""))
         self._posted += 1
         return f"console:{self._posted}"
@@ -128,7 +128,7 @@ class ConsoleAdapter:
         return number
 
     def _reply(self, message: Message) -> None:
-        lines = render(message, self._number)
+        lines = render(message, self._number, self.core.clock.now())
         prefix = "(only you) " if message.ephemeral and not self.interactive else ""
         if lines:
             self.write(prefix + "\n".join(lines))

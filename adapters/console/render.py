@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.messages import (
@@ -41,7 +42,34 @@ def safe(text: str) -> str:
     )
 
 
-def render_time(span: Time) -> str:
+def render_relative(span: Time, now: datetime) -> str:
+    """ "in 2 h 5 min", "il y a 3 days"-style wording, as Slack and Discord show it."""
+    seconds = int((span.instant - now).total_seconds())
+    french = span.language == "fr"
+    if abs(seconds) < 60:
+        return "maintenant" if french else "now"
+    minutes = (abs(seconds) + 30) // 60  # to the nearest minute
+    days, hours, minutes = minutes // 1440, minutes % 1440 // 60, minutes % 60
+    if days:
+        amount = (
+            f"{days} {'jours' if french else 'days'}"
+            if days > 1
+            else ("1 jour" if french else "1 day")
+        )
+        if days < 3 and hours:
+            amount += f" {hours} h"
+    elif hours:
+        amount = f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    else:
+        amount = f"{minutes} min"
+    if seconds > 0:
+        return f"dans {amount}" if french else f"in {amount}"
+    return f"il y a {amount}" if french else f"{amount} ago"
+
+
+def render_time(span: Time, now: datetime | None = None) -> str:
+    if span.style == "relative" and now is not None:
+        return render_relative(span, now)
     local = span.instant.astimezone(ZoneInfo(span.zone))
     day = _WEEKDAYS.get(span.language, _WEEKDAYS["en"])[local.weekday()]
     zone = local.tzname() or span.zone
@@ -52,7 +80,7 @@ def render_time(span: Time) -> str:
     return f"{day} {local:%Y-%m-%d %H:%M} {zone}"
 
 
-def render_spans(spans: Sequence[Span]) -> str:
+def render_spans(spans: Sequence[Span], now: datetime | None = None) -> str:
     out: list[str] = []
     for span in spans:
         if isinstance(span, Text):
@@ -71,24 +99,26 @@ def render_spans(spans: Sequence[Span]) -> str:
                 f"{label} <{safe(span.url)}>" if label and label != span.url else safe(span.url)
             )
         else:
-            out.append(render_time(span))
+            out.append(render_time(span, now))
     return "".join(out)
 
 
-def render(message: Message, number_button: Callable[[Button], int]) -> list[str]:
+def render(
+    message: Message, number_button: Callable[[Button], int], now: datetime | None = None
+) -> list[str]:
     """Lines for a message; each button gets a number that ``/press <n>`` presses."""
     lines: list[str] = []
     for part in message.parts:
         if isinstance(part, Heading):
             lines.append(f"== {safe(part.text)} ==")
         elif isinstance(part, Paragraph):
-            lines.append(render_spans(part.spans))
+            lines.append(render_spans(part.spans, now))
         elif isinstance(part, Note):
-            lines.append("   " + render_spans(part.spans))
+            lines.append("   " + render_spans(part.spans, now))
         elif isinstance(part, Fields):
-            lines.extend(f"{safe(f.label)}: {render_spans(f.value)}" for f in part.fields)
+            lines.extend(f"{safe(f.label)}: {render_spans(f.value, now)}" for f in part.fields)
         elif isinstance(part, BulletList):
-            lines.extend("  • " + render_spans(item) for item in part.items)
+            lines.extend("  • " + render_spans(item, now) for item in part.items)
         elif isinstance(part, Buttons):
             labels = []
             for button in part.buttons:

@@ -34,3 +34,19 @@ async def test_a_hostile_description_stays_member_text_from_model_to_console(db:
     console._reply(reply)
     text = out.getvalue()
     assert "@everyone <!channel>" in text and "\x1b" not in text and "\x07" not in text
+
+
+def test_relative_times_read_as_slack_and_discord_show_them() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from adapters.console.render import render_relative
+    from bot.messages import Time
+
+    now = datetime(2027, 3, 1, 18, 0, tzinfo=UTC)
+    assert render_relative(Time(now + timedelta(minutes=15), "relative"), now) == "in 15 min"
+    assert render_relative(Time(now + timedelta(hours=24), "relative"), now) == "in 1 day"
+    assert (
+        render_relative(Time(now + timedelta(hours=2, minutes=5), "relative", language="fr"), now)
+        == "dans 2 h 5 min"
+    )
+    assert render_relative(Time(now - timedelta(days=3), "relative"), now) == "3 days ago"

@@ -63,7 +63,7 @@ async def test_schedule_by_coordinators_only_and_bad_input_changes_nothing(db: s
     await community_of(h, ["Bob"], ["Bob"])
     reply = await h.text("Ada", "networking schedule python monthly first tuesday 12:00")
     assert "every month on the first Tuesday at 12:00 (America/Toronto)" in reply
-    assert "1 members have opted in" in reply
+    assert "1 member has opted in" in reply
     schedule = await NetworkingSchedule.get()
     for user, line, expected in [
         ("Bob", "networking schedule python weekly mon 9:00", "Only coordinators"),
