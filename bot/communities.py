@@ -264,7 +264,10 @@ async def create_community(
 @command(
     "community edit",
     usage="community edit <community> [description] [#tag ...]",
-    examples=['community edit python "Python for course designers" #python'],
+    examples=[
+        'community edit python "Python for course designers" #python',
+        'community edit "Online course design" #design',
+    ],
     role="coordinator",
 )
 async def edit_community(
@@ -277,7 +280,7 @@ async def edit_community(
     tags: Annotated[list[str], Arg("#tags", "#étiquettes", kind="tags")] = [],  # noqa: B006
 ) -> Message:
     """Change a community's description or tags"""
-    found = await find_community(ctx, community)
+    found, description = await _name_then_text(ctx, community, description)
     await require_coordinator(ctx, found)
     if description is None and not tags:
         raise UserError("community.nothing_to_edit")
@@ -287,6 +290,21 @@ async def edit_community(
         found.tags = tags
     await found.save()
     return Message(ephemeral=True).add(Paragraph(ctx.tr.spans("community.edited", name=found.name)))
+
+
+async def _name_then_text(ctx: Ctx, first: str, text: str | None) -> tuple[Community, str | None]:
+    """``community edit Online course design New text``: an unquoted name of several words
+    arrives split between the community and the text. The longest run of leading words
+    that names a community of this workspace is the community; the rest is the text."""
+    words = (text or "").split()
+    for cut in range(len(words), 0, -1):
+        name = " ".join([first, *words[:cut]])
+        if len(name) <= 80 and await Community.exists(
+            workspace=ctx.workspace, name_key=name_key(name)
+        ):
+            rest = " ".join(words[cut:])
+            return await find_community(ctx, name), rest or None
+    return await find_community(ctx, first), text
 
 
 @command(

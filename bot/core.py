@@ -32,7 +32,7 @@ from bot.parser import UnknownCommand, parse_line
 from bot.registry import Command, Registry
 from bot.settings import Settings
 from bot.who import Who
-from data.models import ProcessedEvent
+from data.models import Member, ProcessedEvent
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +140,21 @@ class Core:
         if self._events_recorded % PRUNE_EVERY == 0:  # platforms stop retrying within hours
             await ProcessedEvent.filter(at__lt=now - timedelta(days=2)).delete()
         return True
+
+    async def language_of(self, who: Who) -> str:
+        """The language this person is spoken to in (for an adapter's own few strings);
+        the default language for someone not met yet. Reads only, creates nothing."""
+        member = await Member.get_or_none(
+            workspace__platform=who.platform,
+            workspace__external_id=who.workspace_id,
+            external_id=who.user_id,
+        )
+        language = member.language if member is not None else None
+        return (
+            language
+            or member_store.language_from_locale(who.locale)
+            or (self.settings.default_language)
+        )
 
     async def autocomplete(self, who: Who, kind: str, prefix: str) -> list[Choice]:
         completer = self.registry.completers.get(kind)

@@ -19,6 +19,11 @@ TEXTS = {
         "Type `help <command>` for its usage and examples.",
         "Tapez `help <commande>` pour son utilisation et des exemples.",
     ),
+    "help.quote": (
+        'Put a name with spaces in quotes: `community edit "Online course design" #design`.',
+        "Mettez un nom qui contient des espaces entre guillemets : "
+        '`community edit "Online course design" #design`.',
+    ),
     "help.usage": ("Usage", "Utilisation"),
     "help.examples": ("Examples", "Exemples"),
     "help.who": ("Who can use it: {role}", "Qui peut l'utiliser : {role}"),
@@ -59,6 +64,8 @@ async def help_command(
                     Paragraph(spans(ctx.tr("help.examples") + ":")),
                     BulletList(tuple(spans(Code(e)) for e in cmd.examples)),
                 )
+            if any(p.name == "community" or p.arg.kind == "community" for p in cmd.params):
+                message.add(Note(ctx.tr.spans("help.quote")))
             message.add(Note(ctx.tr.spans("help.who", role=ctx.tr(f"role.{cmd.role}"))))
         return message
     message = Message(ephemeral=True).add(Heading(ctx.tr("help.title")))
@@ -66,4 +73,6 @@ async def help_command(
         spans(Code(cmd.usage), Text(" — " + command_help(ctx, cmd)))
         for cmd in sorted(visible, key=lambda c: c.name)
     )
-    return message.add(BulletList(items), Note(ctx.tr.spans("help.more")))
+    return message.add(
+        BulletList(items), Note(ctx.tr.spans("help.more")), Note(ctx.tr.spans("help.quote"))
+    )

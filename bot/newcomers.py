@@ -113,6 +113,10 @@ TEXTS = {
         "Introduce yourself so the members of “{community}” know who you are.",
         "Présentez-vous pour que les membres de « {community} » sachent qui vous êtes.",
     ),
+    "intro.sent_by_dm": (
+        "I sent you a direct message to introduce yourself.",
+        "Je vous ai envoyé un message privé pour vous présenter.",
+    ),
     "welcome.post": (
         "Please welcome {member} to “{community}”!",
         "Souhaitons la bienvenue à {member} dans « {community} » !",
@@ -281,12 +285,13 @@ def member_target(member: Member) -> str:
 # ---- greeting, welcome post ---------------------------------------------------------
 
 
-async def greet(ctx: Ctx, member: Member, community: Community | None) -> None:
+async def greet(ctx: Ctx, member: Member, community: Community | None) -> bool:
     """Direct-message the greeting with the introduction form, once per member and place;
-    when the member refuses direct messages, mention them in the community's channel."""
+    when the member refuses direct messages, mention them in the community's channel.
+    True only when the greeting (and its form) reached the member by direct message now."""
     subject = f"community:{community.id}" if community else "workspace"
     if not await claim_once(ctx, "greeting", member_target(member), subject):
-        return
+        return False
     tr = ctx.translator_for(member)
     if community is None:
         place = ctx.workspace.name or tr("greeting.this_workspace")
@@ -297,11 +302,12 @@ async def greet(ctx: Ctx, member: Member, community: Community | None) -> None:
         Paragraph(text), Note(tr.spans("greeting.how")), intro_request(tr, member)
     )
     if await ctx.direct(member, message):
-        return
+        return True
     await Delivery.filter(kind="greeting", target=member_target(member), subject=subject).update(
         status="failed", detail="direct messages refused"
     )
     await fallback_mention(ctx, member, community)
+    return False
 
 
 async def fallback_mention(ctx: Ctx, member: Member, community: Community | None) -> None:
@@ -497,9 +503,13 @@ async def on_joined_community(ctx: Ctx, community: Community) -> list[Part]:
         return []
     parts: list[Part] = []
     if member.intro_posted_at is None:
-        await greet(ctx, member, community)
-        parts.append(Paragraph(ctx.tr.spans("intro.ask", community=community.name)))
-        parts.append(intro_request(ctx.tr, member))
+        if await greet(ctx, member, community):
+            # the direct message carries the request and its form: do not ask twice
+            parts.append(Note(ctx.tr.spans("intro.sent_by_dm")))
+        else:
+            # no direct message now (refused, or greeted here before): ask in the reply
+            parts.append(Paragraph(ctx.tr.spans("intro.ask", community=community.name)))
+            parts.append(intro_request(ctx.tr, member))
     else:
         channel = await post_welcome(ctx, member, community)
         if channel is not None:

@@ -21,23 +21,63 @@ from aiohttp import web
 from adapters.console.render import render, safe
 from bot.core import Core
 from bot.errors import DirectMessagesBlocked
+from bot.i18n import Translator
 from bot.messages import Button, Form, Message
 from bot.who import Who
 
 log = logging.getLogger(__name__)
 
 WORKSPACE_ID = "console"
-OPERATOR = "you"
-_SLUG = re.compile(r"[^a-z0-9]+")
+# The operator runs the console workspace (its admin). Their member id stays "you", as
+# in earlier versions, so an existing console database keeps its operator; they are
+# shown as OPERATOR, and `/as you` or `/as operator` comes back to them.
+OPERATOR = "Operator"
+OPERATOR_ID = "you"
+OPERATOR_ALIASES = ("you", "operator")
+_SLUG = re.compile(r"[\W_]+")  # any letters, so Zoé is zoé and 李 is not "member"
 
-BANNER = """copbot console. Type `/help` for the bot's commands. Console only:
+# The console's own strings (the bot's are in bot/), in the acting member's language.
+TEXTS: dict[str, tuple[str, str]] = {
+    "console.banner": (
+        """copbot console. Type `/help` for the bot's commands. Console only:
   /as <name>        act as another member (new names join the workspace)
   /channel <name>   go into a channel (plain `/channel` leaves it)
   /press <n>        press button number n
-  /quit             stop"""
+  /quit             stop""",
+        """Console copbot. Tapez `/help` pour les commandes du bot. Propres à la console :
+  /as <nom>         agir comme un autre membre (un nouveau nom rejoint l'espace)
+  /channel <nom>    aller dans un canal (`/channel` seul en sort)
+  /press <n>        appuyer sur le bouton numéro n
+  /quit             arrêter""",
+    ),
+    "console.now_in": ("(now in #{channel})", "(maintenant dans #{channel})"),
+    "console.left_channel": ("(left the channel)", "(sorti du canal)"),
+    "console.now_as": ("(you are now {name})", "(vous êtes maintenant {name})"),
+    "console.as_usage": ("Usage: /as <name>", "Utilisation : /as <nom>"),
+    "console.no_button": (
+        "No such button. Buttons are shown as [n: label].",
+        "Aucun bouton de ce numéro. Les boutons s'affichent ainsi : [n: libellé].",
+    ),
+    "console.form_hint": (
+        "(answer each question; empty keeps the value shown; a /command cancels)",
+        "(répondez à chaque question ; vide garde la valeur affichée ; une /commande annule)",
+    ),
+    "console.form_fix": (
+        "(type `/intro` or the command again to fix it)",
+        "(tapez `/intro` ou la commande à nouveau pour corriger)",
+    ),
+    "console.only_you": ("(only you) ", "(vous seul) "),
+    "console.dm_to": ("DM to {member}", "MP à {member}"),
+}
+
+
+def is_operator(name: str) -> bool:
+    return name.strip().casefold() in OPERATOR_ALIASES
 
 
 def member_id(name: str) -> str:
+    if is_operator(name):
+        return OPERATOR_ID
     return _SLUG.sub("-", name.casefold()).strip("-")[:64] or "member"
 
 
@@ -65,7 +105,10 @@ class ConsoleOutbox:
     async def direct(self, workspace_id: str, user_id: str, message: Message) -> str:
         if user_id in self.console.blocked_dms:
             raise DirectMessagesBlocked(user_id)
-        return self.console.show(f"DM to {user_id}", message)
+        if message.form_request is not None and user_id == member_id(self.console.member):
+            # a form sent to the person at the keyboard opens after the reply being made
+            self.console.dm_form = message.form_request.form
+        return self.console.show(self.console.tr("console.dm_to", member=user_id), message)
 
 
 class ConsoleAdapter:
@@ -88,6 +131,8 @@ class ConsoleAdapter:
         self.channel: str | None = None
         self.buttons: dict[int, Button] = {}
         self.form: OpenForm | None = None
+        self.dm_form: Form | None = None
+        self.language = core.settings.default_language
         self.blocked_dms: set[str] = set()
         self._posted = 0
         self._task: asyncio.Task[None] | None = None
@@ -96,7 +141,8 @@ class ConsoleAdapter:
     # ---- Adapter protocol -----------------------------------------------------------
 
     async def start(self) -> None:
-        self.write(BANNER)
+        await self._learn_language()
+        self.write(self.tr("console.banner"))
         self._task = asyncio.create_task(self._read_loop(), name="console-input")
 
     async def stop(self) -> None:
@@ -111,6 +157,17 @@ class ConsoleAdapter:
         return self._task is not None and not self._task.done()
 
     # ---- output ---------------------------------------------------------------------
+
+    def tr(self, key: str, **values: object) -> str:
+        return Translator(TEXTS, self.language)(key, **values)
+
+    async def _learn_language(self) -> None:
+        """The acting member's language, from the core (which reads the database)."""
+        try:
+            self.language = await self.core.language_of(self.who())
+        except Exception:
+            log.exception("could not learn the console member's language")
+            self.language = self.core.settings.default_language
 
     def write(self, text: str) -> None:
         self.stdout.write(text + "\n")
@@ -129,12 +186,15 @@ class ConsoleAdapter:
 
     def _reply(self, message: Message) -> None:
         lines = render(message, self._number, self.core.clock.now())
-        prefix = "(only you) " if message.ephemeral and not self.interactive else ""
+        prefix = self.tr("console.only_you") if message.ephemeral and not self.interactive else ""
         if lines:
             self.write(prefix + "\n".join(lines))
         request = message.form_request
+        dm_form, self.dm_form = self.dm_form, None
         if request is not None:
             self._open_form(request.form)
+        elif dm_form is not None:
+            self._open_form(dm_form)  # the direct message just sent asks for it
 
     # ---- input ----------------------------------------------------------------------
 
@@ -146,7 +206,7 @@ class ConsoleAdapter:
             user_id=member_id(self.member),
             user_name=self.member,
             channel_id=self.channel,
-            is_admin=self.member == OPERATOR,
+            is_admin=is_operator(self.member),
         )
 
     def _where(self) -> str:
@@ -190,6 +250,7 @@ class ConsoleAdapter:
             await self._answer(text)
             return True
         self.form = None  # a command always leaves an open form
+        self.dm_form = None
         word, _, rest = text.lstrip("/").partition(" ")
         word, rest = word.lower(), rest.strip()
         if word in ("quit", "exit"):
@@ -198,30 +259,38 @@ class ConsoleAdapter:
             await self._switch_member(rest)
         elif word in ("channel", "cd"):
             self.channel = member_id(rest.lstrip("#")) if rest else None
-            self.write(f"(now in #{self.channel})" if self.channel else "(left the channel)")
+            self.write(
+                self.tr("console.now_in", channel=self.channel)
+                if self.channel
+                else self.tr("console.left_channel")
+            )
         elif word == "press":
             await self._press(rest)
         else:
-            self._reply(await self.core.handle_text(self.who(), text))
+            reply = await self.core.handle_text(self.who(), text)
+            await self._learn_language()  # `language fr` changes it, for the next lines too
+            self._reply(reply)
         return True
 
     async def _switch_member(self, name: str) -> None:
         name = safe(" ".join(name.split()))[:100]
         if not name:
-            self.write("Usage: /as <name>")
+            self.write(self.tr("console.as_usage"))
             return
-        self.member = name
-        self.write(f"(you are now {name})")
-        if member_id(name) == member_id(OPERATOR):
+        self.member = OPERATOR if is_operator(name) else name
+        await self._learn_language()
+        self.write(self.tr("console.now_as", name=self.member))
+        if is_operator(name):
             return  # the operator runs this workspace: coming back is not joining it
         joined = await self.core.event(self.who(), "member_joined_workspace")
+        self.dm_form = None  # the workspace greeting's form: `/intro` opens it any time
         if joined is not None and (joined.parts or joined.form_request):
             self._reply(joined)
 
     async def _press(self, number: str) -> None:
         button = self.buttons.get(int(number)) if number.isascii() and number.isdigit() else None
         if button is None:
-            self.write("No such button. Buttons are shown as [n: label].")
+            self.write(self.tr("console.no_button"))
             return
         self._reply(await self.core.press(self.who(), button.action, button.value))
 
@@ -229,10 +298,7 @@ class ConsoleAdapter:
 
     def _open_form(self, form: Form) -> None:
         self.form = OpenForm(form)
-        self.write(
-            f"== {safe(form.title)} == (answer each question; empty keeps the value shown; "
-            "a /command cancels)"
-        )
+        self.write(f"== {safe(form.title)} == " + self.tr("console.form_hint"))
         self._ask()
 
     def _ask(self) -> None:
@@ -257,6 +323,6 @@ class ConsoleAdapter:
         )
         if result.field_errors:
             self._reply(result)
-            self.write("(type `/intro` or the command again to fix it)")
+            self.write(self.tr("console.form_fix"))
             return
         self._reply(result)

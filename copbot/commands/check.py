@@ -3,7 +3,8 @@ migrated), which adapters will start, and what each platform still needs. Exits 
 when something is wrong, so it can gate a deployment.
 
 Settings that fail their own validation (a bad time zone, reminder offsets, language)
-never get here: ``copbot.cli`` refuses them first, with the reason and exit status 1.
+arrive replaced by their defaults, with the problems (``copbot.cli.lenient_settings``):
+each is reported, and the checks that do not depend on them still run.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import logging
 import pkgutil
 import re
 import sys
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -100,17 +101,20 @@ def _url_problem(value: str) -> str | None:
     return None
 
 
-def check_settings(settings: Settings) -> list[Finding]:
+def check_settings(settings: Settings, invalid: Collection[str] = ()) -> list[Finding]:
     found: list[Finding] = []
     offsets = ", ".join(part.strip() for part in settings.reminder_offsets.split(","))
-    found.append(
-        Finding(
-            "ok",
-            "settings",
-            f"DEFAULT_TIMEZONE {settings.default_timezone}, DEFAULT_LANGUAGE "
-            f"{settings.default_language}, REMINDER_OFFSETS {offsets}",
+    valid = [
+        f"{name} {value}"
+        for name, value in (
+            ("DEFAULT_TIMEZONE", settings.default_timezone),
+            ("DEFAULT_LANGUAGE", settings.default_language),
+            ("REMINDER_OFFSETS", offsets),
         )
-    )
+        if name not in invalid
+    ]
+    if valid:
+        found.append(Finding("ok", "settings", ", ".join(valid)))
     scheme = settings.database_url.partition("://")[0]
     if scheme not in DATABASE_SCHEMES or "://" not in settings.database_url:
         found.append(
@@ -314,7 +318,7 @@ def _short(error: BaseException) -> str:
 # ---- adapters and platforms ------------------------------------------------------------------
 
 
-def check_adapters(settings: Settings) -> list[Finding]:
+def check_adapters(settings: Settings, invalid: Collection[str] = ()) -> list[Finding]:
     found: list[Finding] = []
     base = f"http://{settings.http_host}:{settings.effective_http_port}"
     if settings.slack_enabled:
@@ -326,7 +330,9 @@ def check_adapters(settings: Settings) -> list[Finding]:
         found.append(
             Finding("info", "adapters", "no platform configured: the console adapter will start")
         )
-    if settings.http_enabled:
+    if "HTTP_PORT" in invalid:
+        pass  # reported with the settings; where the server listens is not known
+    elif settings.http_enabled:
         found.append(Finding("ok", "adapters", f"HTTP server on {base} (/healthz, /metrics)"))
     else:
         found.append(
@@ -486,10 +492,22 @@ async def _guarded(platform: str, work: Awaitable[Any]) -> Any:
 # ---- putting it together ------------------------------------------------------------------
 
 
-async def run_checks(settings: Settings, *, offline: bool = False) -> list[Finding]:
-    found = check_settings(settings)
-    found += await check_database(settings)
-    found += check_adapters(settings)
+async def run_checks(
+    settings: Settings,
+    *,
+    offline: bool = False,
+    problems: Sequence[tuple[str, str]] = (),
+) -> list[Finding]:
+    """``problems``: the settings that failed validation (replaced by their defaults in
+    ``settings``); each is a failure, and what depends on it is not checked."""
+    invalid = {name for name, _ in problems}
+    found = [Finding("fail", "settings", f"{name}: {problem}") for name, problem in problems]
+    found += check_settings(settings, invalid)
+    if "DATABASE_URL" in invalid:
+        found.append(Finding("info", "database", "not checked: DATABASE_URL is invalid"))
+    else:
+        found += await check_database(settings)
+    found += check_adapters(settings, invalid)
     # online, a platform's own check says more than the static list (and contacts it)
     verified = await verify_slack(settings) if settings.slack_enabled and not offline else None
     found += verified if verified is not None else slack_needs(settings)
@@ -514,7 +532,8 @@ def exit_status(findings: list[Finding]) -> int:
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
-    findings = asyncio.run(run_checks(settings, offline=args.offline))
+    problems = getattr(args, "settings_problems", [])
+    findings = asyncio.run(run_checks(settings, offline=args.offline, problems=problems))
     print(render(findings))
     if exit_status(findings):
         print("copbot check: not ready", file=sys.stderr)

@@ -78,7 +78,7 @@ def test_same_workspace_and_member_on_the_next_run(tmp_path: Path) -> None:
     run_console(["/community create python", "/as Bob", "/join python"], database)
     out = run_console(["/as Bob", "/join python", "/members python"], database)
     assert "You are already in “python”." in out
-    assert "@Bob" in out and "@you" in out
+    assert "@Bob" in out and "@Operator" in out
 
 
 def test_bad_input_is_explained(tmp_path: Path) -> None:
@@ -120,14 +120,59 @@ def test_piped_input_is_shown_with_its_prompt(tmp_path: Path) -> None:
         tmp_path / "copbot.sqlite3",
     )
     lines = out.splitlines()
-    created = lines.index("you@#python> /community create ai")
+    created = lines.index("Operator@#python> /community create ai")
     assert lines[created + 1] == "(only you) Community “ai” created. You are its coordinator."
     assert "Bob@#python> /join ai" in lines
     # a form answer shows under its question
     assert lines[lines.index("Bob@#python> Teacher") - 1] == "Title or role:"
     # the operator coming back is not a newcomer to greet
-    back = out[out.index("(you are now you)") :]
+    back = out[out.index("(you are now Operator)") :]
     assert "[DM to you]" not in back
     # a short name reads as it was typed
     listing = out[out.index("== Communities ==") :]
     assert "\nai\n" in listing and "AI" not in listing
+
+
+def test_joining_asks_for_the_introduction_once_and_opens_the_form(tmp_path: Path) -> None:
+    out = run_console(
+        [
+            "/channel python",
+            "/community create python",
+            "/as Bob",
+            "/channel python",
+            "/join python",
+            "Instructional designer",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "/whois you",
+        ],
+        tmp_path / "copbot.sqlite3",
+    )
+    join = out[out.index("Bob@#python> /join python") : out.index("Bob@#python> Instructional")]
+    # the direct message asks, with the form; the reply points to it; the form opens once
+    assert join.count("Introduce yourself so") == 1 and "[DM to bob]" in join
+    assert "I sent you a direct message to introduce yourself." in join
+    assert join.count("== Introduce yourself ==") == 1
+    assert "Please welcome @Bob" in out
+    # the operator has a name: whois reads well, and `you` still finds them
+    assert "Operator@#python> /community create python" in out
+    assert "Operator has not introduced themself yet." in out
+    assert "you has not" not in out
+
+
+def test_console_strings_follow_the_members_language(tmp_path: Path) -> None:
+    out = run_console(
+        ["/language fr", "/channel python", "/press 7", "/as", "/as you", "/channel"],
+        tmp_path / "copbot.sqlite3",
+    )
+    assert "(maintenant dans #python)" in out
+    assert "Aucun bouton de ce numéro." in out
+    assert "Utilisation : /as <nom>" in out
+    assert "(vous êtes maintenant Operator)" in out
+    assert "(sorti du canal)" in out
+    again = run_console(["/channel python"], tmp_path / "copbot.sqlite3")
+    assert again.startswith("Console copbot. Tapez `/help`")

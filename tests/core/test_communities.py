@@ -129,3 +129,37 @@ async def test_first_requests_racing_for_a_new_workspace_all_succeed(db: str) ->
     assert all(not reply.is_error for reply in replies)
     assert await Workspace.filter(external_id="T9").count() == 1
     assert await Member.filter(external_id="ada").count() == 1
+
+
+async def test_multi_word_community_names_in_edit_bind_and_archive(db: str) -> None:
+    h = Harness.build()
+    await h.say("Ada", "community create Online")
+    await h.say("Ada", 'community create "Online course design" "Courses online"')
+    text = await h.text("Ada", 'community edit Online course design "Build better courses" #ocd')
+    assert "“Online course design”" in text, text
+    community = await Community.get(name_key="online course design")
+    assert community.description == "Build better courses" and community.tags == ["ocd"]
+    short = await Community.get(name_key="online")
+    assert short.description != "course design Build better courses"
+    # tags only: the words are all the name, nothing is left for a description
+    await h.say("Ada", "community edit Online course design #design")
+    community = await Community.get(name_key="online course design")
+    assert community.description == "Build better courses" and community.tags == ["design"]
+    # the shorter name still works, with a description of several words
+    await h.say("Ada", "community edit Online all about teaching online")
+    short = await Community.get(name_key="online")
+    assert short.description == "all about teaching online"
+    # a quoted name too
+    await h.say("Ada", 'community edit "Online course design" Shorter')
+    assert (await Community.get(name_key="online course design")).description == "Shorter"
+    assert "C9" in await h.text("Ada", "community bind Online course design", channel="C9")
+    assert (await Community.get(name_key="online course design")).home_channel_id == "C9"
+    assert "archived" in await h.text("Ada", "community archive Online course design")
+    assert (await Community.get(name_key="online course design")).archived
+
+
+async def test_help_says_to_quote_names_with_spaces(db: str) -> None:
+    h = Harness.build()
+    text = await h.text("Ada", "help community edit")
+    assert 'community edit "Online course design"' in text
+    assert "quote" in text.lower()

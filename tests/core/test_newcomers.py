@@ -63,8 +63,10 @@ async def test_join_without_intro_asks_for_it_then_intro_is_welcomed(db: str) ->
     reply = await h.say("Bob", "join python")
     text = message_text(reply)
     assert "Welcome to “Python”!" in text
-    assert "Introduce yourself so the members of “Python” know who you are." in text
-    assert reply.form_request is not None and reply.form_request.form.form_id == "intro"
+    # the direct message asks, with the form; the reply only points to it, once
+    assert "I sent you a direct message to introduce yourself." in text
+    assert "Introduce yourself so the members" not in text
+    assert reply.form_request is None
     [dm] = dms(h, "bob")
     assert "Welcome to “Python”, @Bob! Introduce yourself" in dm.text
     assert dm.message.form_request is not None
@@ -188,7 +190,11 @@ async def test_blocked_dm_falls_back_to_one_mention_in_the_home_channel(db: str)
     assert h.outbox.sent == []
 
     reply = await h.say("Bob", "join python")
+    # no direct message reached Bob: the reply itself asks, with the form
     assert not reply.is_error and reply.form_request is not None
+    assert reply.form_request.form.form_id == "intro"
+    assert "Introduce yourself so the members of “Python” know who you are." in message_text(reply)
+    assert "I sent you a direct message" not in message_text(reply)
     [post] = h.outbox.to("C1")
     assert post.kind == "post"
     assert post.text == (
@@ -211,11 +217,12 @@ async def test_french_member_is_greeted_in_french(db: str) -> None:
     await h.say("Ada", "community create Python", channel="C1")
     reply = await h.say("Zoé", "join python", locale="fr-CA")
     text = message_text(reply)
-    assert "Présentez-vous pour que les membres de « Python » sachent qui vous êtes." in text
+    assert "Je vous ai envoyé un message privé pour vous présenter." in text
     assert "Des personnes à rencontrer :" in text
     assert "coordonnateur de « Python », pour vous orienter" in text
-    assert reply.form_request is not None and reply.form_request.label == "Me présenter"
+    assert reply.form_request is None
     [dm] = dms(h, "zoé")
+    assert dm.message.form_request is not None and dm.message.form_request.label == "Me présenter"
     assert "Bienvenue dans « Python », @Zoé !" in dm.text
     # the channel post speaks the workspace's default language (English here)
     await introduce(h, "Zoé", {"title": "Conseillère"})

@@ -72,7 +72,44 @@ def test_console_only_configuration_passes(
 def test_bad_time_zone_fails_with_the_reason(tmp_path: Path) -> None:
     result = copbot(tmp_path, "check", "--offline", DEFAULT_TIMEZONE="Mars/Olympus_Mons")
     assert result.returncode == 1
-    assert "unknown time zone 'Mars/Olympus_Mons'" in result.stderr
+    assert "[FAIL] settings: DEFAULT_TIMEZONE: unknown time zone 'Mars/Olympus_Mons'" in (
+        result.stdout
+    )
+
+
+def test_check_reports_every_invalid_setting_and_still_checks_the_rest(tmp_path: Path) -> None:
+    database = f"sqlite://{tmp_path / 'copbot.sqlite3'}"
+    assert copbot(tmp_path, "migrate", DATABASE_URL=database).returncode == 0
+    result = copbot(
+        tmp_path,
+        "check",
+        "--offline",
+        DATABASE_URL=database,
+        DEFAULT_TIMEZONE="Mars/Olympus_Mons",
+        REMINDER_OFFSETS="soon",
+        HTTP_PORT="eighty",
+        SLACK_BOT_TOKEN="xoxb-1",
+    )
+    assert result.returncode == 1
+    out = result.stdout
+    assert "[FAIL] settings: DEFAULT_TIMEZONE: unknown time zone 'Mars/Olympus_Mons'" in out
+    assert "[FAIL] settings: REMINDER_OFFSETS: bad reminder offset 'soon'" in out
+    assert "[FAIL] settings: HTTP_PORT:" in out
+    # the checks that do not depend on them still run: a half-configured Slack, the database
+    assert "Slack is half-configured" in out
+    assert "migrated (" in out
+    assert "DEFAULT_LANGUAGE en" in out and "DEFAULT_TIMEZONE America" not in out
+    assert "HTTP server" not in out  # where it would listen is not known
+    assert "NOT READY: 4 problem(s)" in out
+
+
+def test_run_with_invalid_settings_lists_every_problem(tmp_path: Path) -> None:
+    result = copbot(tmp_path, "migrate", DEFAULT_TIMEZONE="Mars/Olympus_Mons", LOG_FORMAT="xml")
+    assert result.returncode == 1
+    assert "copbot: invalid settings (2):" in result.stderr
+    assert "  DEFAULT_TIMEZONE: unknown time zone 'Mars/Olympus_Mons'" in result.stderr
+    assert "  LOG_FORMAT: LOG_FORMAT must be text or json" in result.stderr
+    assert "Value error" not in result.stderr
 
 
 def test_good_configuration_through_the_command_line(tmp_path: Path) -> None:
