@@ -2,9 +2,10 @@
 PostgreSQL, beside a raw single-row insert rate (aiosqlite / asyncpg) measured in the same
 run; and the firing lateness (p50/p99) of posts all due at once under that load.
 
-Each post costs: its share of the plan insert, one claim statement (a conditional UPDATE
-per row on SQLite, a batched UPDATE ... FOR UPDATE SKIP LOCKED on PostgreSQL) and one
-UPDATE recording the outcome.
+Each post costs: its share of the plan insert, its share of one batched claim statement
+(UPDATE ... RETURNING on SQLite, with FOR UPDATE SKIP LOCKED on PostgreSQL) and one
+UPDATE recording the outcome, committed together with the outcomes of the sends that
+ended meanwhile (group commit).
 
 Run: python -m benchmarks scheduler_throughput
 """

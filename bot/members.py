@@ -36,8 +36,22 @@ async def ensure_workspace(platform: str, external_id: str, name: str, now: date
 async def ensure_member(who: Who, now: datetime, settings: Settings) -> tuple[Workspace, Member]:
     """The member asking; created on first sight, with language and time zone seeded from
     the platform profile when they have set none."""
-    workspace = await ensure_workspace(who.platform, who.workspace_id, who.workspace_name, now)
-    member = await Member.get_or_none(workspace=workspace, external_id=who.user_id)
+    # the usual case, someone met before: member and workspace in one query (a fresh read
+    # of both rows every request, so settings changed by another process are seen)
+    member = (
+        await Member.filter(
+            workspace__platform=who.platform,
+            workspace__external_id=who.workspace_id,
+            external_id=who.user_id,
+        )
+        .select_related("workspace")
+        .first()
+    )
+    if member is not None:
+        workspace = member.workspace
+    else:
+        workspace = await ensure_workspace(who.platform, who.workspace_id, who.workspace_name, now)
+        member = await Member.get_or_none(workspace=workspace, external_id=who.user_id)
     if member is None:
         try:
             async with in_transaction():  # a savepoint, as for the workspace

@@ -74,6 +74,38 @@ class RunReport:
         self.lateness += other.lateness
 
 
+class _GroupFinish:
+    """Records outcomes with group commit: the outcomes of sends that ended while an
+    earlier write was under way are written together, in one transaction, by whichever
+    of them gets the turn next. No outcome waits for sends still running, so a process
+    stopped between a send and its record leaves no more rows to re-send than before;
+    it just spends one commit per group instead of one per post."""
+
+    def __init__(self, worker: str) -> None:
+        self.worker = worker
+        self.waiting: list[tuple[ledger.Outcome, asyncio.Future[bool]]] = []
+        self.turn = asyncio.Lock()
+
+    async def finish(self, outcome: ledger.Outcome) -> bool:
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self.waiting.append((outcome, future))
+        async with self.turn:
+            if not future.done():  # no earlier group took ours: write every waiting one
+                group, self.waiting = self.waiting, []
+                try:
+                    results = await ledger.finish_many([o for o, _ in group], self.worker)
+                except Exception as error:
+                    for _, waiter in group:
+                        waiter.set_exception(error)
+                except BaseException:  # cancelled: the others are written by the next turn
+                    self.waiting[:0] = [item for item in group if item[1] is not future]
+                    raise
+                else:
+                    for (_, waiter), result in zip(group, results, strict=True):
+                        waiter.set_result(result)
+        return await future
+
+
 class DeliveryEngine:
     def __init__(
         self,
@@ -99,6 +131,7 @@ class DeliveryEngine:
         self.worker_id = worker_id or default_worker_id()
         self.options = options or EngineOptions()
         self.planned_once = False
+        self.finisher = _GroupFinish(self.worker_id)
 
     @property
     def kinds(self) -> list[str]:
@@ -174,8 +207,8 @@ class DeliveryEngine:
                 delivery.due_at.isoformat(),
                 useless_after.isoformat(),
             )
-            await ledger.finish(
-                delivery, self.worker_id, "skipped", now, late=False, detail="no longer useful"
+            await self.finisher.finish(
+                ledger.Outcome(delivery, "skipped", now, detail="no longer useful")
             )
             report.skipped += 1
             return report
@@ -189,9 +222,7 @@ class DeliveryEngine:
             log.info(
                 "skipped %s %s %s: %s", delivery.kind, delivery.target, delivery.subject, reason
             )
-            await ledger.finish(
-                delivery, self.worker_id, "skipped", now, late=False, detail=str(reason)
-            )
+            await self.finisher.finish(ledger.Outcome(delivery, "skipped", now, detail=str(reason)))
             report.skipped += 1
             return report
         except Exception as error:
@@ -218,7 +249,7 @@ class DeliveryEngine:
         sent_at = self.clock.now()
         late = sent_at - delivery.due_at > self.options.late_after
         status = tracking.outcome
-        await ledger.finish(delivery, self.worker_id, status, sent_at, late=late)
+        await self.finisher.finish(ledger.Outcome(delivery, status, sent_at, late=late))
         if late:
             log.info(
                 "sent %s %s %s late (due %s)",

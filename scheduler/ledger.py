@@ -6,10 +6,14 @@ several processes can share one database without holding transactions open:
 * ``record`` inserts planned posts with ``bulk_create(ignore_conflicts=True)``; the
   (kind, target, subject) unique key makes re-planning, and two processes planning the
   same window, harmless.
-* ``claim_due`` makes a process the owner of due rows for a lease. A row is won only if
-  the conditional ``UPDATE ... WHERE status='pending'`` changed it; on PostgreSQL one
-  statement claims a batch with ``FOR UPDATE SKIP LOCKED`` so processes don't queue on
-  each other's rows.
+* ``claim_due`` makes a process the owner of due rows for a lease: one conditional
+  ``UPDATE ... WHERE status='pending' ... RETURNING id`` claims a whole batch, and a row
+  is won only if that statement changed it. On PostgreSQL the batch is picked with
+  ``FOR UPDATE SKIP LOCKED`` so processes don't queue on each other's rows; on SQLite
+  the single statement holds the write lock, so another process's claim runs after it
+  and finds the rows taken.
+* ``finish_many`` records several outcomes in one statement (one commit): each row
+  still changes only if this worker still holds its claim.
 * ``reap`` puts rows whose lease ran out (their process died between claim and send)
   back to pending, so they are sent by whoever claims next.
 """
@@ -21,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tortoise.expressions import F, Q
+from tortoise.expressions import Q
 
 from data.db import connection, dialect
 from data.models import Delivery
@@ -121,6 +125,47 @@ RETURNING delivery.id
 """
 
 
+# one statement, so atomic on SQLite too (a second process's claim waits for the write
+# lock, then finds the rows no longer pending): SQLite >= 3.35 for RETURNING
+_SQLITE_CLAIM = """
+UPDATE delivery SET status = 'claimed', claimed_by = ?, lease_until = ?,
+       attempts = attempts + 1
+WHERE id IN (
+    SELECT id FROM delivery
+    WHERE status = 'pending' AND due_at <= ?
+      AND (lease_until IS NULL OR lease_until <= ?)
+      AND kind IN ({kinds}){platforms}
+    ORDER BY due_at
+    LIMIT ?
+) AND status = 'pending'
+RETURNING id
+"""
+
+
+async def _sqlite_claim(
+    now: datetime,
+    worker: str,
+    lease: timedelta,
+    limit: int,
+    kinds: list[str],
+    served: list[str] | None,
+) -> list[int]:
+    if not kinds or served == []:
+        return []
+    platforms = ""
+    if served is not None:
+        marks = ", ".join("?" * len(served))
+        platforms = (
+            f"\n      AND workspace_id IN (SELECT id FROM workspace WHERE platform IN ({marks}))"
+        )
+    sql = _SQLITE_CLAIM.format(kinds=", ".join("?" * len(kinds)), platforms=platforms)
+    # datetimes as parameters, as the ORM passes them: tortoise's sqlite3 adapter writes
+    # the same text the stored values have
+    values: list[object] = [worker, now + lease, now, now, *kinds, *(served or []), limit]
+    rows = await connection().execute_query_dict(sql, values)
+    return [row["id"] for row in rows]
+
+
 async def claim_due(
     now: datetime,
     worker: str,
@@ -141,48 +186,83 @@ async def claim_due(
         )
         won = [row["id"] for row in rows]
     else:
-        query = Delivery.filter(status="pending", due_at__lte=now, kind__in=kinds)
-        if served is not None:
-            query = query.filter(workspace__platform__in=served)
-        candidates = (
-            await query.filter(_due_filter(now))
-            .order_by("due_at")
-            .limit(limit)
-            .values_list("id", flat=True)
-        )
-        won = []
-        for delivery_id in candidates:
-            changed = (
-                await Delivery.filter(id=delivery_id, status="pending")
-                .filter(_due_filter(now))
-                .update(
-                    status="claimed",
-                    claimed_by=worker,
-                    lease_until=now + lease,
-                    attempts=F("attempts") + 1,
-                )
-            )
-            if changed == 1:  # anyone else changed it first: not ours
-                won.append(delivery_id)
+        won = await _sqlite_claim(now, worker, lease, limit, kinds, served)
     if not won:
         return []
     return list(await Delivery.filter(id__in=won).order_by("due_at", "id"))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one claimed row, for ``finish_many``."""
+
+    delivery: Delivery
+    status: str
+    at: datetime
+    late: bool = False
+    detail: str = ""
 
 
 async def finish(
     delivery: Delivery, worker: str, status: str, now: datetime, *, late: bool, detail: str = ""
 ) -> bool:
     """Record the outcome; False when the lease was lost meanwhile (someone re-claimed)."""
-    changed = await Delivery.filter(id=delivery.id, status="claimed", claimed_by=worker).update(
-        status=status,
-        sent_at=now if status in ("sent", "fallback") else None,
-        late=late,
-        lease_until=None,
-        detail=detail[:DETAIL_LENGTH],
-    )
-    if changed != 1:
-        log.warning("delivery %s finished as %s after its lease was lost", delivery.id, status)
-    return changed == 1
+    [done] = await finish_many([Outcome(delivery, status, now, late, detail)], worker)
+    return done
+
+
+# one statement records a whole group: atomic, one commit, and RETURNING tells which rows
+# this worker still held (a row whose lease was lost is left alone)
+_FINISH = """
+UPDATE delivery SET status = v.{c[1]}, sent_at = v.{c[2]}, late = v.{c[3]},
+       lease_until = NULL, detail = v.{c[4]}
+FROM (VALUES {rows}) AS v{alias}
+WHERE delivery.id = v.{c[0]} AND delivery.status = 'claimed' AND delivery.claimed_by = {worker}
+RETURNING delivery.id
+"""
+_FINISH_CHUNK = 500  # rows per statement: far below either database's parameter limit
+
+
+def _finish_sql(count: int) -> str:
+    if dialect() == "postgres":
+        rows = ", ".join(
+            f"(${i * 5 + 1}::integer, ${i * 5 + 2}::varchar, ${i * 5 + 3}::timestamptz,"
+            f" ${i * 5 + 4}::boolean, ${i * 5 + 5}::varchar)"
+            for i in range(count)
+        )
+        names = ("id", "status", "sent_at", "late", "detail")
+        return _FINISH.format(
+            c=names, rows=rows, alias=f"({', '.join(names)})", worker=f"${count * 5 + 1}"
+        )
+    # SQLite (>= 3.33 for UPDATE ... FROM) names a VALUES list's columns column1, column2...
+    rows = ", ".join(["(?, ?, ?, ?, ?)"] * count)
+    sqlite_names = tuple(f"column{i}" for i in range(1, 6))
+    return _FINISH.format(c=sqlite_names, rows=rows, alias="", worker="?")
+
+
+async def finish_many(outcomes: Sequence[Outcome], worker: str) -> list[bool]:
+    """Record several outcomes with one statement; per row, False when its lease was lost
+    meanwhile (someone re-claimed it): that row is left alone."""
+    done: set[int] = set()
+    for first in range(0, len(outcomes), _FINISH_CHUNK):
+        chunk = outcomes[first : first + _FINISH_CHUNK]
+        values: list[object] = []
+        for outcome in chunk:
+            sent_at = outcome.at if outcome.status in ("sent", "fallback") else None
+            detail = outcome.detail[:DETAIL_LENGTH]
+            values += [outcome.delivery.id, outcome.status, sent_at, outcome.late, detail]
+        values.append(worker)
+        rows = await connection().execute_query_dict(_finish_sql(len(chunk)), values)
+        done.update(row["id"] for row in rows)
+    results = [outcome.delivery.id in done for outcome in outcomes]
+    for outcome, finished in zip(outcomes, results, strict=True):
+        if not finished:
+            log.warning(
+                "delivery %s finished as %s after its lease was lost",
+                outcome.delivery.id,
+                outcome.status,
+            )
+    return results
 
 
 async def retry_later(

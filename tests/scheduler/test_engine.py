@@ -10,6 +10,7 @@ import pytest
 
 from bot.messages import Message, Paragraph, Text
 from data.models import Delivery, Workspace
+from scheduler import ledger
 from scheduler.engine import DeliveryEngine, EngineOptions
 from scheduler.planning import DuePost, Sender, SkipDelivery
 from scheduler.sender import OutboxSender
@@ -200,3 +201,80 @@ async def test_a_process_claims_only_posts_for_the_platforms_it_runs(db: str) ->
     assert planner.sent == ["mine"]
     theirs = await Delivery.get(subject="theirs")
     assert theirs.status == "pending" and theirs.attempts == 0
+
+
+async def test_a_claim_takes_the_earliest_due_rows_up_to_its_limit_in_one_go(db: str) -> None:
+    h = Harness.build(start=T0)
+    workspace = await _workspace()
+    posts = [
+        DuePost(workspace.id, "test", "channel:C1", f"s{i:02}", T0 - timedelta(minutes=i))
+        for i in range(12)
+    ]
+    posts.append(DuePost(workspace.id, "test", "channel:C1", "future", T0 + timedelta(minutes=1)))
+    posts.append(DuePost(workspace.id, "other", "channel:C1", "other kind", T0))
+    engine = await _engine(h, CountingPlanner(posts), "w")
+    await engine.plan(T0 - timedelta(hours=1), T0 + timedelta(hours=1))
+    # one row is waiting out a back-off: not claimable yet
+    await Delivery.filter(subject="s00").update(lease_until=T0 + timedelta(seconds=30))
+
+    first = await ledger.claim_due(T0, "w", timedelta(minutes=2), 5, ["test"], ["console"])
+    assert [row.subject for row in first] == ["s11", "s10", "s09", "s08", "s07"]
+    assert all(r.status == "claimed" and r.claimed_by == "w" and r.attempts == 1 for r in first)
+    assert all(row.lease_until == T0 + timedelta(minutes=2) for row in first)
+    rest = await ledger.claim_due(T0, "v", timedelta(minutes=2), 50, ["test"], ["console"])
+    assert [row.subject for row in rest] == ["s06", "s05", "s04", "s03", "s02", "s01"]
+    assert await ledger.claim_due(T0, "v", timedelta(minutes=2), 50, ["test"], None) == []
+    assert await ledger.claim_due(T0, "v", timedelta(minutes=2), 50, ["test"], ["slack"]) == []
+
+
+async def test_outcomes_are_recorded_per_row_and_a_lost_lease_is_left_alone(db: str) -> None:
+    h = Harness.build(start=T0)
+    workspace = await _workspace()
+    posts = [DuePost(workspace.id, "test", "channel:C1", s, T0) for s in ("a", "b", "c", "d")]
+    engine = await _engine(h, CountingPlanner(posts), "w")
+    await engine.plan(T0 - timedelta(hours=1), T0 + timedelta(hours=1))
+    a, b, c, d = await ledger.claim_due(T0, "w", timedelta(minutes=2), 10, ["test"])
+    # d's lease ran out and another process re-claimed it
+    await Delivery.filter(id=d.id).update(claimed_by="other")
+    at = T0 + timedelta(minutes=3)
+    done = await ledger.finish_many(
+        [
+            ledger.Outcome(a, "sent", at, late=True),
+            ledger.Outcome(b, "fallback", at),
+            ledger.Outcome(c, "skipped", at, detail="x" * 600),
+            ledger.Outcome(d, "sent", at),
+        ],
+        "w",
+    )
+    assert done == [True, True, True, False]
+    rows = {row.subject: row for row in await Delivery.all()}
+    assert (rows["a"].status, rows["a"].sent_at, rows["a"].late) == ("sent", at, True)
+    assert (rows["b"].status, rows["b"].sent_at, rows["b"].late) == ("fallback", at, False)
+    assert rows["c"].status == "skipped" and rows["c"].sent_at is None
+    assert rows["c"].detail == "x" * 500
+    assert all(rows[s].lease_until is None for s in "abc")
+    assert (rows["d"].status, rows["d"].claimed_by, rows["d"].sent_at) == ("claimed", "other", None)
+
+
+async def test_outcomes_of_concurrent_sends_are_committed_together(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Group commit: sends that end while an outcome is being written are recorded by the
+    next write together, so 60 posts cost far fewer than 60 commits, and none is lost."""
+    h = Harness.build(start=T0)
+    workspace = await _workspace()
+    posts = [DuePost(workspace.id, "test", "channel:C1", f"s{i}", T0) for i in range(60)]
+    planner = CountingPlanner(posts)
+    engine = await _engine(h, planner, "w", batch=30, concurrency=10)
+    groups: list[int] = []
+    original = ledger.finish_many
+
+    async def counting(outcomes: list[ledger.Outcome], worker: str) -> list[bool]:
+        groups.append(len(outcomes))
+        return await original(outcomes, worker)
+
+    monkeypatch.setattr(ledger, "finish_many", counting)
+    report = await engine.tick()
+    assert report.sent == 60 and sorted(planner.sent) == sorted(p.subject for p in posts)
+    assert sum(groups) == 60 and len(groups) < 30
+    assert await Delivery.filter(status="sent", sent_at=T0, lease_until=None).count() == 60
