@@ -114,8 +114,9 @@ TEXTS = {
         "Présentez-vous pour que les membres de « {community} » sachent qui vous êtes.",
     ),
     "intro.sent_by_dm": (
-        "I sent you a direct message to introduce yourself.",
-        "Je vous ai envoyé un message privé pour vous présenter.",
+        "I sent you a direct message to introduce yourself; you can also do it right here.",
+        "Je vous ai envoyé un message privé pour vous présenter ; vous pouvez aussi le faire "
+        "ici même.",
     ),
     "welcome.post": (
         "Please welcome {member} to “{community}”!",
@@ -504,8 +505,10 @@ async def on_joined_community(ctx: Ctx, community: Community) -> list[Part]:
     parts: list[Part] = []
     if member.intro_posted_at is None:
         if await greet(ctx, member, community):
-            # the direct message carries the request and its form: do not ask twice
+            # the direct message asks already: say so in one line, and still offer the form
+            # here, where the platform can open it (a button in a DM may not know the server)
             parts.append(Note(ctx.tr.spans("intro.sent_by_dm")))
+            parts.append(intro_request(ctx.tr, member))
         else:
             # no direct message now (refused, or greeted here before): ask in the reply
             parts.append(Paragraph(ctx.tr.spans("intro.ask", community=community.name)))

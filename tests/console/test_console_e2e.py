@@ -155,7 +155,7 @@ def test_joining_asks_for_the_introduction_once_and_opens_the_form(tmp_path: Pat
     join = out[out.index("Bob@#python> /join python") : out.index("Bob@#python> Instructional")]
     # the direct message asks, with the form; the reply points to it; the form opens once
     assert join.count("Introduce yourself so") == 1 and "[DM to bob]" in join
-    assert "I sent you a direct message to introduce yourself." in join
+    assert "I sent you a direct message to introduce yourself; you can also do it" in join
     assert join.count("== Introduce yourself ==") == 1
     assert "Please welcome @Bob" in out
     # the operator has a name: whois reads well, and `you` still finds them

@@ -63,10 +63,11 @@ async def test_join_without_intro_asks_for_it_then_intro_is_welcomed(db: str) ->
     reply = await h.say("Bob", "join python")
     text = message_text(reply)
     assert "Welcome to “Python”!" in text
-    # the direct message asks, with the form; the reply only points to it, once
-    assert "I sent you a direct message to introduce yourself." in text
+    # the direct message asks, with the form; the reply points to it in one line and
+    # offers the form where the platform can open it (an interaction in the server)
+    assert "I sent you a direct message to introduce yourself; you can also do it" in text
     assert "Introduce yourself so the members" not in text
-    assert reply.form_request is None
+    assert reply.form_request is not None and reply.form_request.form.form_id == "intro"
     [dm] = dms(h, "bob")
     assert "Welcome to “Python”, @Bob! Introduce yourself" in dm.text
     assert dm.message.form_request is not None
@@ -217,10 +218,10 @@ async def test_french_member_is_greeted_in_french(db: str) -> None:
     await h.say("Ada", "community create Python", channel="C1")
     reply = await h.say("Zoé", "join python", locale="fr-CA")
     text = message_text(reply)
-    assert "Je vous ai envoyé un message privé pour vous présenter." in text
+    assert "Je vous ai envoyé un message privé pour vous présenter ; vous pouvez" in text
     assert "Des personnes à rencontrer :" in text
     assert "coordonnateur de « Python », pour vous orienter" in text
-    assert reply.form_request is None
+    assert reply.form_request is not None and reply.form_request.label == "Me présenter"
     [dm] = dms(h, "zoé")
     assert dm.message.form_request is not None and dm.message.form_request.label == "Me présenter"
     assert "Bienvenue dans « Python », @Zoé !" in dm.text
