@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from tortoise.exceptions import IntegrityError
+from tortoise.functions import Count
 
 from bot import newcomers
 from bot.common import (
@@ -172,10 +173,6 @@ def _valid_name(name: str) -> str:
     return name
 
 
-async def active_member_count(community: Community) -> int:
-    return await Membership.filter(community=community, left_at__isnull=True).count()
-
-
 @command("communities", usage="communities", examples=["communities"])
 async def list_communities(ctx: Ctx) -> Message:
     """The communities of this workspace, with a Join button on each"""
@@ -184,12 +181,26 @@ async def list_communities(ctx: Ctx) -> Message:
     if not communities:
         return message.add(Paragraph(ctx.tr.spans("communities.none")))
     now = ctx.clock.now()
+    ids = [c.id for c in communities]
+    # two queries for the whole list, not two per community
+    counts = {
+        int(row["community_id"]): int(row["members"])
+        for row in await Membership.filter(community_id__in=ids, left_at__isnull=True)
+        .annotate(members=Count("id"))
+        .group_by("community_id")
+        .values("community_id", "members")
+    }
+    joined = set(
+        await Membership.filter(
+            member=ctx.member, community_id__in=ids, left_at__isnull=True
+        ).values_list("community_id", flat=True)
+    )
     for community in communities:
         line: list[Span] = [Strong(community.name)]
         if community.description:
             line += [Text(" — "), Text(community.description)]
         message.add(Paragraph(tuple(line)))
-        count = await active_member_count(community)
+        count = counts.get(community.id, 0)
         details = list(ctx.tr.spans(counted(ctx.tr, "communities.line", count), members=str(count)))
         if community.tags:
             details.append(Text(" · " + " ".join("#" + t for t in community.tags)))
@@ -202,7 +213,7 @@ async def list_communities(ctx: Ctx) -> Message:
                 )
             )
         message.add(Note(tuple(details)))
-        if await membership_of(ctx.member, community) is None:
+        if community.id not in joined:
             label = ctx.tr("communities.join_button", name=community.name)
             message.add(Buttons((Button(label, "join", str(community.id), "primary"),)))
     return message

@@ -163,3 +163,19 @@ async def test_help_says_to_quote_names_with_spaces(db: str) -> None:
     text = await h.text("Ada", "help community edit")
     assert 'community edit "Online course design"' in text
     assert "quote" in text.lower()
+
+
+async def test_listing_counts_current_members_and_offers_join_where_not_a_member(
+    db: str,
+) -> None:
+    h = Harness.build()
+    await h.say("Ada", "community create python")
+    await h.say("Ada", "community create design")
+    for name in ("Bob", "Cy", "Di"):
+        await h.say(name, "join python")
+    await h.say("Di", "leave python")
+    listing = await h.text("Bob", "communities")
+    python = listing[listing.index("python") :]
+    assert "3 members" in python  # Ada, Bob, Cy: Di left
+    assert "1 member" in listing[listing.index("design") : listing.index("python")]
+    assert "[Join design]" in listing and "[Join python]" not in listing
