@@ -541,6 +541,17 @@ async def _notify(
 # ---- commands --------------------------------------------------------------------------
 
 
+# how every meeting command names its meeting
+MeetingRef = Annotated[
+    str,
+    Arg(
+        "the meeting (title or number)",
+        "la rencontre (titre ou numéro)",
+        kind="meeting",
+        max_length=200,
+    ),
+]
+
 @command(
     "meeting schedule",
     usage="meeting schedule <community> <when> [every …] [at <link or place>] [for <duration>] "
@@ -815,15 +826,7 @@ async def press_rsvp(ctx: Ctx, value: str) -> Message:
 )
 async def cancel_meeting(
     ctx: Ctx,
-    meeting: Annotated[
-        str,
-        Arg(
-            "the meeting (title or number)",
-            "la rencontre (titre ou numéro)",
-            kind="meeting",
-            max_length=200,
-        ),
-    ],
+    meeting: MeetingRef,
     which: Annotated[
         str | None,
         Arg(
@@ -902,15 +905,7 @@ async def cancel_meeting(
 )
 async def move_meeting(
     ctx: Ctx,
-    meeting: Annotated[
-        str,
-        Arg(
-            "the meeting (title or number)",
-            "la rencontre (titre ou numéro)",
-            kind="meeting",
-            max_length=200,
-        ),
-    ],
+    meeting: MeetingRef,
     change: Annotated[
         str,
         Arg(
@@ -984,15 +979,7 @@ async def move_meeting(
 )
 async def add_agenda(
     ctx: Ctx,
-    meeting: Annotated[
-        str,
-        Arg(
-            "the meeting (title or number)",
-            "la rencontre (titre ou numéro)",
-            kind="meeting",
-            max_length=200,
-        ),
-    ],
+    meeting: MeetingRef,
     item: Annotated[
         str, Arg("the agenda item", "le point à ajouter", kind="text", max_length=300)
     ] = "",
