@@ -3,6 +3,10 @@
 One ``on_interaction`` handler does all the routing by custom id and command path, with no
 per-message state in discord.py's view store, so buttons, selects and form buttons keep
 working after a restart. Slow work is deferred before Discord's 3-second deadline.
+
+A press in a direct message comes without a server: the components the bot sends by DM
+carry their server in their custom id, and the member's membership of it is checked with
+Discord before the press is acted on (a forged interaction may name any server).
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord.ids import Overflow, decode
+from adapters.discord.ids import Decoded, Overflow, decode
+from adapters.discord.outbox import DiscordOutbox
 from adapters.discord.render import (
     Forms,
     build_modal,
@@ -28,7 +33,6 @@ from adapters.discord.schema import USER, CommandSchema, Route
 from bot.core import Core
 from bot.errors import DirectMessagesBlocked
 from bot.messages import Form, FormRequest, Message
-from bot.outbox import Outbox
 from bot.who import Who
 
 log = logging.getLogger(__name__)
@@ -39,6 +43,10 @@ EMPTY_REPLY = "✅"
 SERVER_ONLY = {
     "en": "copbot works inside a server: use its commands in one of the server's channels.",
     "fr": "copbot fonctionne dans un serveur : utilisez ses commandes dans un de ses canaux.",
+}
+NOT_A_MEMBER = {
+    "en": "This button belongs to a server you are not a member of.",
+    "fr": "Ce bouton appartient à un serveur dont vous n'êtes pas membre.",
 }
 
 
@@ -65,6 +73,9 @@ def who_for(interaction: discord.Interaction[Any]) -> Who | None:
         is_bot=user.bot,
         event_id=f"interaction:{interaction.id}",
     )
+
+
+_COMPONENT_KINDS = (discord.InteractionType.component, discord.InteractionType.modal_submit)
 
 
 def command_path(data: dict[str, Any]) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
@@ -95,7 +106,7 @@ class InteractionHandler:
         self,
         core: Core,
         schema: CommandSchema,
-        outbox: Outbox,
+        outbox: DiscordOutbox,
         overflow: Overflow,
         forms: Forms,
         *,
@@ -131,9 +142,24 @@ class InteractionHandler:
         who = who_for(interaction)
         kind = interaction.type
         data: dict[str, Any] = dict(interaction.data or {})
+        language = "fr" if interaction.locale.value.startswith("fr") else "en"
+        # in a DM, components the bot sent carry their server (None: the guild's own)
+        guild: str | None = None
+        if who is None and kind in _COMPONENT_KINDS:
+            decoded = decode(str(data.get("custom_id", "")), self.overflow)
+            guild = decoded.guild if decoded is not None else None
+            if guild is not None:
+                who = await self._who_in_direct(interaction, guild)
+                if who is None:
+                    log.warning(
+                        "user %s pressed a DM component of guild %s without being a member",
+                        interaction.user.id,
+                        guild,
+                    )
+                    await interaction.response.send_message(NOT_A_MEMBER[language], ephemeral=True)
+                    return
         if who is None:
             if kind is not discord.InteractionType.autocomplete:
-                language = "fr" if interaction.locale.value.startswith("fr") else "en"
                 await interaction.response.send_message(SERVER_ONLY[language], ephemeral=True)
             return
         if kind is discord.InteractionType.application_command:
@@ -141,9 +167,31 @@ class InteractionHandler:
         elif kind is discord.InteractionType.autocomplete:
             await self._autocomplete(interaction, who, data)
         elif kind is discord.InteractionType.component:
-            await self._component(interaction, who, data)
+            await self._component(interaction, who, data, guild)
         elif kind is discord.InteractionType.modal_submit:
-            await self._modal(interaction, who, data)
+            await self._modal(interaction, who, data, guild)
+
+    async def _who_in_direct(self, interaction: discord.Interaction[Any], guild: str) -> Who | None:
+        """Who pressed a component of a direct message about ``guild``: None unless they
+        are a member of that server. Never an admin: their server permissions are not
+        known here (coordinators are recognised by their membership role anyway)."""
+        user = interaction.user
+        name = await self.outbox.member_name(int(guild), user.id)
+        if name is None:
+            return None
+        cached = self.outbox.client.get_guild(int(guild))
+        return Who(
+            platform="discord",
+            workspace_id=guild,
+            user_id=str(user.id),
+            user_name=name or user.display_name,
+            channel_id=None,
+            workspace_name=(cached.name if cached is not None and cached.name else ""),
+            locale=interaction.locale.value,
+            is_admin=False,
+            is_bot=user.bot,
+            event_id=f"interaction:{interaction.id}",
+        )
 
     async def _command(
         self, interaction: discord.Interaction[Any], who: Who, data: dict[str, Any]
@@ -173,22 +221,33 @@ class InteractionHandler:
         await interaction.response.autocomplete(choices)
 
     async def _component(
-        self, interaction: discord.Interaction[Any], who: Who, data: dict[str, Any]
+        self,
+        interaction: discord.Interaction[Any],
+        who: Who,
+        data: dict[str, Any],
+        guild: str | None = None,
     ) -> None:
         decoded = decode(str(data.get("custom_id", "")), self.overflow)
         if decoded is None:
-            await self._answer(interaction, self.core.press(who, "", ""))
+            await self._answer(interaction, self.core.press(who, "", ""), guild=guild)
         elif decoded.kind == "press":
-            await self._answer(interaction, self.core.press(who, decoded.name, decoded.value))
+            press = self.core.press(who, decoded.name, decoded.value)
+            await self._answer(interaction, press, guild=guild)
         elif decoded.kind == "select":
             picked = (data.get("values") or [""])[0]
-            await self._answer(interaction, self.core.press(who, decoded.name, str(picked)))
+            press = self.core.press(who, decoded.name, str(picked))
+            await self._answer(interaction, press, guild=guild)
         elif decoded.kind == "open_form":
-            form = self.forms.get(decoded.value) or await self._form_again(who, decoded.name)
+            form = self._kept_form(decoded) or await self._form_again(who, decoded.name)
             if form is None:
-                await self._answer(interaction, self.core.press(who, "", ""))
+                await self._answer(interaction, self.core.press(who, "", ""), guild=guild)
             else:
-                await interaction.response.send_modal(build_modal(form, self.overflow, self.forms))
+                modal = build_modal(form, self.overflow, self.forms, guild=guild)
+                await interaction.response.send_modal(modal)
+
+    def _kept_form(self, decoded: Decoded) -> Form | None:
+        form = self.forms.get(decoded.value)
+        return form if form is not None and form.form_id == decoded.name else None
 
     async def _form_again(self, who: Who, form_id: str) -> Form | None:
         """After a restart the form behind a button is forgotten; a form whose id names a
@@ -200,14 +259,18 @@ class InteractionHandler:
         return request.form if request is not None and request.form.form_id == form_id else None
 
     async def _modal(
-        self, interaction: discord.Interaction[Any], who: Who, data: dict[str, Any]
+        self,
+        interaction: discord.Interaction[Any],
+        who: Who,
+        data: dict[str, Any],
+        guild: str | None = None,
     ) -> None:
         decoded = decode(str(data.get("custom_id", "")), self.overflow)
         if decoded is None or decoded.kind not in ("modal", "modal_next"):
-            await self._answer(interaction, self.core.press(who, "", ""))
+            await self._answer(interaction, self.core.press(who, "", ""), guild=guild)
             return
         values = submitted_values(list(data.get("components") or []))
-        rest = self.forms.get(decoded.value) if decoded.kind == "modal_next" else None
+        rest = self._kept_form(decoded) if decoded.kind == "modal_next" else None
         context = decoded.value if decoded.kind == "modal" else (rest.context if rest else "")
 
         async def submit() -> Message:
@@ -216,7 +279,7 @@ class InteractionHandler:
                 reply.add(FormRequest(rest, next_page_label(rest)))
             return reply
 
-        await self._answer(interaction, submit(), can_open_form=False)
+        await self._answer(interaction, submit(), can_open_form=False, guild=guild)
 
     async def _answer(
         self,
@@ -224,18 +287,21 @@ class InteractionHandler:
         work: Awaitable[Message],
         *,
         can_open_form: bool = True,
+        guild: str | None = None,
     ) -> None:
+        """``guild``: set when answering in a direct message, the server it is about
+        (its buttons and forms carry it)."""
         task = asyncio.ensure_future(work)
         done, _ = await asyncio.wait({task}, timeout=self.defer_after)
         if not done:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            await self._follow_up(interaction, await task)
+            await self._follow_up(interaction, await task, guild)
             return
         message = task.result()
-        rendered = render(message, self.overflow, self.forms)
+        rendered = render(message, self.overflow, self.forms, guild)
         if rendered.form is not None and can_open_form:
             await interaction.response.send_modal(
-                build_modal(rendered.form, self.overflow, self.forms)
+                build_modal(rendered.form, self.overflow, self.forms, guild=guild)
             )
             return
         kwargs = rendered.kwargs()
@@ -243,10 +309,12 @@ class InteractionHandler:
             kwargs["content"] = EMPTY_REPLY
         await interaction.response.send_message(ephemeral=message.ephemeral, **kwargs)
 
-    async def _follow_up(self, interaction: discord.Interaction[Any], message: Message) -> None:
+    async def _follow_up(
+        self, interaction: discord.Interaction[Any], message: Message, guild: str | None
+    ) -> None:
         """The answer after a deferral. The deferral was private; a public answer replaces
         it with a new message (a deferred answer keeps its visibility)."""
-        kwargs = render(message, self.overflow, self.forms).kwargs()
+        kwargs = render(message, self.overflow, self.forms, guild).kwargs()
         if not kwargs.get("content") and not kwargs["embeds"] and "view" not in kwargs:
             kwargs["content"] = EMPTY_REPLY
         if message.ephemeral:

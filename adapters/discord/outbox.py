@@ -84,7 +84,8 @@ class DiscordOutbox:
     async def direct(self, workspace_id: str, user_id: str, message: Message) -> str | None:
         try:
             channel_id = await self._dm_channel(user_id)
-            sent_id = await self._send(channel_id, message)
+            # a press in a DM comes with no server: the components carry it themselves
+            sent_id = await self._send(channel_id, message, guild=workspace_id)
         except discord.Forbidden as error:
             if error.code == DMS_CLOSED:
                 raise DirectMessagesBlocked(user_id) from error
@@ -156,10 +157,27 @@ class DiscordOutbox:
             return None
         return int(data["parent_id"])
 
+    async def member_name(self, guild_id: int, user_id: int) -> str | None:
+        """The display name in that server of a member of it; None when ``user_id`` is
+        not a member (or the bot is not in that server). The member cache first, else
+        Discord is asked (paced like every other request)."""
+        guild = self.client.get_guild(guild_id)
+        cached = guild.get_member(user_id) if guild is not None else None
+        if cached is not None:
+            return cached.display_name
+        try:
+            data = await self._call(lambda: self.client.http.get_member(guild_id, user_id))
+        except (discord.NotFound, discord.Forbidden):
+            return None
+        user: dict[str, Any] = dict(data.get("user") or {})
+        if str(user.get("id", user_id)) != str(user_id):
+            return None
+        return str(data.get("nick") or user.get("global_name") or user.get("username") or "")
+
     # ---- internals -----------------------------------------------------------------
 
-    async def _send(self, channel_id: int, message: Message) -> int:
-        rendered = render(message, self.overflow, self.forms)
+    async def _send(self, channel_id: int, message: Message, *, guild: str | None = None) -> int:
+        rendered = render(message, self.overflow, self.forms, guild)
         # one nonce for every attempt: Discord drops a repeat within minutes
         nonce = secrets.randbits(62)
         channel = self.client.get_partial_messageable(channel_id)

@@ -13,6 +13,7 @@ content above it, because mentions inside an embed never notify anyone.
 from __future__ import annotations
 
 import re
+import secrets
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
@@ -133,16 +134,16 @@ def allowed_mentions(message: Message) -> discord.AllowedMentions:
 
 class Forms:
     """Forms behind "open the form" buttons, kept in memory (bounded). After a restart a
-    form button asks the core again (see ``adapters.discord.interactions``)."""
+    form button asks the core again (see ``adapters.discord.interactions``). Tokens are
+    random: a counter would start again after a restart, and an old button would open
+    whatever form (another member's, filled with their profile) got its number anew."""
 
     def __init__(self, limit: int = 5_000) -> None:
         self.limit = limit
         self._forms: OrderedDict[str, Form] = OrderedDict()
-        self._counter = 0
 
     def keep(self, form: Form) -> str:
-        self._counter += 1
-        token = format(self._counter, "x")
+        token = secrets.token_urlsafe(9)
         self._forms[token] = form
         while len(self._forms) > self.limit:
             self._forms.popitem(last=False)
@@ -213,7 +214,10 @@ def _body_lines(parts: list[Any]) -> list[str]:
     return [entry for entry in lines if entry]
 
 
-def render(message: Message, overflow: Overflow, forms: Forms) -> Rendered:
+def render(
+    message: Message, overflow: Overflow, forms: Forms, guild: str | None = None
+) -> Rendered:
+    """``guild``: set for a direct message, the server its components are about."""
     text_parts = [
         p for p in message.parts if isinstance(p, Heading | Paragraph | Note | BulletList | Fields)
     ]
@@ -230,7 +234,7 @@ def render(message: Message, overflow: Overflow, forms: Forms) -> Rendered:
             content = _clip(line(lead.spans), MAX_CONTENT)
             text_parts = text_parts[1:]
         embeds = [_embed(text_parts, message.is_error)]
-    view = _components(message, overflow, forms)
+    view = _components(message, overflow, forms, guild)
     request = message.form_request
     only_form = request is not None and not text_parts and len(message.parts) == 1
     return Rendered(
@@ -274,15 +278,19 @@ _STYLES = {
 }
 
 
-def _button(button: Button, overflow: Overflow, row: int) -> discord.ui.Button[Any]:
+def _button(
+    button: Button, overflow: Overflow, row: int, guild: str | None
+) -> discord.ui.Button[Any]:
     label = _clip(button.label, 80) or "…"
     if button.url:
         return discord.ui.Button(label=label, url=button.url, row=row)
-    custom_id = encode("press", button.action, button.value, overflow)
+    custom_id = encode("press", button.action, button.value, overflow, guild)
     return discord.ui.Button(label=label, custom_id=custom_id, style=_STYLES[button.style], row=row)
 
 
-def _components(message: Message, overflow: Overflow, forms: Forms) -> ComponentsView | None:
+def _components(
+    message: Message, overflow: Overflow, forms: Forms, guild: str | None
+) -> ComponentsView | None:
     view = ComponentsView()
     row = 0
     for part in message.parts:
@@ -293,11 +301,11 @@ def _components(message: Message, overflow: Overflow, forms: Forms) -> Component
                 if row >= MAX_ROWS:
                     break
                 for button in part.buttons[start : start + MAX_BUTTONS_PER_ROW]:
-                    view.add_item(_button(button, overflow, row))
+                    view.add_item(_button(button, overflow, row, guild))
                 row += 1
         elif isinstance(part, Select) and part.choices:
             select: discord.ui.Select[Any] = discord.ui.Select(
-                custom_id=encode("select", part.action, "", overflow),
+                custom_id=encode("select", part.action, "", overflow, guild),
                 placeholder=_clip(part.placeholder, 150),
                 options=[
                     discord.SelectOption(label=_clip(c.label, 100), value=c.value[:100])
@@ -309,7 +317,7 @@ def _components(message: Message, overflow: Overflow, forms: Forms) -> Component
             row += 1
         elif isinstance(part, FormRequest):
             token = forms.keep(part.form)
-            custom_id = encode("open_form", part.form.form_id, token, overflow)
+            custom_id = encode("open_form", part.form.form_id, token, overflow, guild)
             view.add_item(
                 discord.ui.Button(
                     label=_clip(part.label, 80) or "…",
@@ -342,14 +350,19 @@ def next_page_label(rest: Form) -> str:
 
 
 def build_modal(
-    form: Form, overflow: Overflow, forms: Forms, values: dict[str, str] | None = None
+    form: Form,
+    overflow: Overflow,
+    forms: Forms,
+    values: dict[str, str] | None = None,
+    guild: str | None = None,
 ) -> FormModal:
-    """The form (or its first page) as a modal; ``values`` refill it."""
+    """The form (or its first page) as a modal; ``values`` refill it. ``guild``: the
+    server a modal opened from a direct message is about (its submission has none)."""
     page, rest = split_form(form)
     if rest is None:
-        custom_id = encode("modal", form.form_id, form.context, overflow)
+        custom_id = encode("modal", form.form_id, form.context, overflow, guild)
     else:
-        custom_id = encode("modal_next", form.form_id, forms.keep(rest), overflow)
+        custom_id = encode("modal_next", form.form_id, forms.keep(rest), overflow, guild)
     modal = FormModal(title=_clip(form.title, 45) or "…", custom_id=custom_id)
     for fld in page.fields:
         initial = (values or {}).get(fld.name, fld.initial)

@@ -185,6 +185,9 @@ class FakeDiscord:
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel id -> message objects
         self.dm_channels: dict[str, str] = {}  # user id -> DM channel id
         self.dm_owner: dict[str, str] = {}  # DM channel id -> user id
+        # who is in which server: whoever used it or joined it (GET /guilds/…/members/…)
+        self.users: dict[str, FakeUser] = {}
+        self.guild_members: dict[str, set[str]] = {g.id: set() for g in guilds}
         self.threads: dict[str, str] = {}  # thread id (= starter message id) -> name
         self.thread_parents: dict[str, str] = {}  # thread id -> its channel
         self.app_flags = FLAG_MEMBERS  # the Developer Portal's intent toggles
@@ -419,6 +422,7 @@ class FakeDiscord:
         message: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         guild = self.guilds[guild_id]
+        self.add_member(guild_id, user)
         channel = channel_id or guild.channel_ids[0]
         payload: dict[str, Any] = {
             "id": snowflake(),
@@ -455,12 +459,84 @@ class FakeDiscord:
             payload["message"] = message
         return payload
 
+    def add_member(self, guild_id: str, user: FakeUser) -> None:
+        self.users[user.id] = user
+        self.guild_members.setdefault(guild_id, set()).add(user.id)
+
+    def dm_interaction(
+        self,
+        user: FakeUser,
+        kind: int,
+        data: dict[str, Any],
+        *,
+        message: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """An interaction in the bot's direct messages with ``user``: no guild, no member
+        (``user`` instead), the DM channel, and the bot-DM context."""
+        channel = self.dm_channels.get(user.id) or snowflake()
+        self.users.setdefault(user.id, user)
+        payload: dict[str, Any] = {
+            "id": snowflake(),
+            "application_id": self.app_id,
+            "type": kind,
+            "data": data,
+            "channel_id": channel,
+            "channel": {
+                "id": channel,
+                "type": 1,
+                "recipients": [user.user_object()],
+                "last_message_id": None,
+            },
+            "user": user.user_object(),
+            "token": "itoken-" + snowflake(),
+            "version": 1,
+            "locale": user.locale,
+            "app_permissions": "0",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": "0"},
+            "context": 1,
+            "attachment_size_limit": 10 * 1024 * 1024,
+        }
+        if message is not None:
+            payload["message"] = self._as_message(message, channel)
+        return payload
+
+    async def press_dm(
+        self,
+        user: FakeUser,
+        message: dict[str, Any],
+        custom_id: str,
+        *,
+        values: list[str] | None = None,
+    ) -> Response:
+        """Click a button of a direct message the bot sent ``user``."""
+        data: dict[str, Any] = {
+            "custom_id": custom_id,
+            "component_type": 3 if values is not None else 2,
+        }
+        if values is not None:
+            data["values"] = values
+        return await self.send_interaction(self.dm_interaction(user, 3, data, message=message))
+
+    async def submit_modal_dm(
+        self, user: FakeUser, custom_id: str, values: dict[str, str]
+    ) -> Response:
+        """Submit a modal that was opened from a direct message."""
+        data = {"custom_id": custom_id, "components": _modal_components(values)}
+        return await self.send_interaction(self.dm_interaction(user, 5, data))
+
     async def send_interaction(self, payload: dict[str, Any], *, wait: bool = True) -> Response:
-        """Dispatch INTERACTION_CREATE and wait for the bot's complete answer."""
+        """Dispatch INTERACTION_CREATE and wait for the bot's complete answer (one from a
+        direct message goes to shard 0, as Discord sends DMs)."""
         iid = payload["id"]
         self.responses[iid] = Response(iid)
         self._answered[iid] = asyncio.Event()
-        await self.dispatch(payload["guild_id"], "INTERACTION_CREATE", payload)
+        if "guild_id" in payload:
+            await self.dispatch(payload["guild_id"], "INTERACTION_CREATE", payload)
+        else:
+            shard = (0, self.shard_of("0")[1])
+            session = [s for s in self.sessions.values() if s.shard == shard][-1]
+            await self._send(session, "INTERACTION_CREATE", payload)
         if wait:
             await self.wait_answered(iid)
         return self.responses[iid]
@@ -538,15 +614,7 @@ class FakeDiscord:
         *,
         channel_id: str | None = None,
     ) -> Response:
-        components = [
-            {
-                "type": 18,
-                "id": n,
-                "component": {"type": 4, "id": n + 10, "custom_id": k, "value": v},
-            }
-            for n, (k, v) in enumerate(values.items())
-        ]
-        data = {"custom_id": custom_id, "components": components}
+        data = {"custom_id": custom_id, "components": _modal_components(values)}
         payload = self.interaction(guild_id, user, 5, data, channel_id=channel_id)
         return await self.send_interaction(payload)
 
@@ -572,6 +640,7 @@ class FakeDiscord:
         await self.dispatch(guild_id, "THREAD_CREATE", self._thread_object(thread_id))
 
     async def member_joins(self, guild_id: str, user: FakeUser) -> None:
+        self.add_member(guild_id, user)
         member = user.member_object()
         member.pop("permissions")
         member["guild_id"] = guild_id
@@ -699,6 +768,7 @@ class FakeDiscord:
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._start_thread),
             ("GET", r"/channels/(\d+)", self._get_channel),
             ("POST", r"/users/@me/channels", self._open_dm),
+            ("GET", r"/guilds/(\d+)/members/(\d+)", self._get_member),
             ("POST", r"/guilds/(\d+)/scheduled-events", self._create_event),
             ("PATCH", r"/guilds/(\d+)/scheduled-events/(\d+)", self._edit_event),
             ("DELETE", r"/guilds/(\d+)/scheduled-events/(\d+)", self._delete_event),
@@ -886,6 +956,15 @@ class FakeDiscord:
             "rate_limit_per_user": 0,
         }
 
+    def _get_member(self, record: Recorded, guild_id: str, user_id: str) -> web.Response:
+        if guild_id not in self.guilds:
+            return _json({"message": "Missing Access", "code": 50001}, 403)
+        if user_id not in self.guild_members.get(guild_id, set()):
+            return _json({"message": "Unknown Member", "code": 10007}, 404)
+        member = self.users[user_id].member_object()
+        member.pop("permissions")
+        return _json(member)
+
     def _open_dm(self, record: Recorded) -> web.Response:
         user_id = str(record.body["recipient_id"])
         channel_id = self.dm_channels.get(user_id)
@@ -957,6 +1036,18 @@ class FakeDiscord:
     def dms_to(self, user_id: str) -> list[dict[str, Any]]:
         channel = self.dm_channels.get(user_id)
         return list(self.messages.get(channel, [])) if channel else []
+
+
+def _modal_components(values: dict[str, str]) -> list[dict[str, Any]]:
+    """A modal submission's components: a label around each text input."""
+    return [
+        {
+            "type": 18,
+            "id": n,
+            "component": {"type": 4, "id": n + 10, "custom_id": k, "value": v},
+        }
+        for n, (k, v) in enumerate(values.items())
+    ]
 
 
 def path_is_webhook(path: str) -> bool:

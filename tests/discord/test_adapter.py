@@ -10,7 +10,7 @@ import pytest
 import bot.common
 from bot.native_events import MeetingEvent, sync_native_event
 from bot.registry import Registry
-from data.models import Membership
+from data.models import Member, Membership
 from tests.discord import slow_area
 from tests.discord.conftest import (
     ADA,
@@ -49,7 +49,13 @@ async def test_member_joining_the_server_is_greeted_by_dm(bed: Bed) -> None:
     await eventually(lambda: bed.fake.dms_to(NEWBIE.id))
     greeting = bed.fake.dms_to(NEWBIE.id)
     assert len(greeting) == 1 and "Test server" in message_text(greeting[0])
-    assert any(cid.startswith("co:intro:") for _, cid in custom_ids(greeting[0]))
+    (button,) = [cid for _, cid in custom_ids(greeting[0]) if ".co:intro:" in cid]
+    assert button.startswith(f"g{GUILD}.co:intro:")  # a press in the DM names the server
+    modal = await bed.fake.press_dm(NEWBIE, greeting[0], button)
+    assert modal.type == 9 and len(modal.data["components"]) == 5
+    saved = await bed.fake.submit_modal_dm(NEWBIE, modal.data["custom_id"], {"title": "Tutor"})
+    assert not saved.text.startswith("Sorry"), saved.text
+    assert (await Member.get(external_id=NEWBIE.id)).title == "Tutor"
 
 
 @pytest.mark.parametrize("visibility", ["private", "public"])

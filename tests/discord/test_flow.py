@@ -72,7 +72,7 @@ async def test_create_join_introduce_share_search(bed: Bed) -> None:
     assert len(buttons) == 1 and buttons[0][1].startswith("co:intro:")
     greeting = fake.dms_to(BOB.id)
     assert len(greeting) == 1 and any(
-        cid.startswith("co:intro:") for _, cid in custom_ids(greeting[0])
+        cid.startswith(f"g{GUILD}.co:intro:") for _, cid in custom_ids(greeting[0])
     )
     assert greeting[0]["allowed_mentions"]["parse"] == []
 

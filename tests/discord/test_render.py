@@ -8,7 +8,7 @@ from typing import Annotated
 import pytest
 
 import bot.common
-from adapters.discord.ids import Overflow, decode, encode
+from adapters.discord.ids import Decoded, Overflow, decode, encode
 from adapters.discord.render import Forms, build_modal, escape, render, split_form
 from adapters.discord.schema import build_schema, problems
 from bot.context import Ctx
@@ -219,3 +219,47 @@ def test_the_real_registry_fits_discord() -> None:
 
     schema = build_schema(default_registry())
     assert problems(schema.payload) == []
+
+
+def test_direct_message_components_carry_their_server() -> None:
+    overflow, forms = Overflow(), Forms()
+    guild = "1300000000000000100"
+    form = Form("intro", "Introduce yourself", (FormField("title", "Title"),))
+    message = Message().add(
+        Buttons((Button("Going", "rsvp", "3:going"),)),
+        Select("Pick", "rsvp", (Choice("Going", "3:going"),)),
+        FormRequest(form, "Introduce yourself"),
+    )
+    rows = render(message, overflow, forms, guild).view.to_components()  # type: ignore[union-attr]
+    ids = [c["custom_id"] for row in rows for c in row["components"]]
+    assert ids[:2] == [f"g{guild}.cb:rsvp:3:going", f"g{guild}.cs:rsvp:"]
+    opened = decode(ids[2], overflow)
+    assert opened is not None and (opened.kind, opened.guild) == ("open_form", guild)
+    assert forms.get(opened.value) == form
+    modal = build_modal(form, overflow, forms, guild=guild).to_dict()
+    assert modal["custom_id"] == f"g{guild}.cm:intro:"
+    decoded = decode(modal["custom_id"], overflow)
+    assert decoded is not None and (decoded.kind, decoded.name, decoded.guild) == (
+        "modal",
+        "intro",
+        guild,
+    )
+    # too long with the server in front: kept in the overflow table, server and all
+    long_id = encode("press", "upvote", "x" * 80, overflow, guild)
+    assert long_id.startswith("cx:")
+    back = decode(long_id, overflow)
+    assert back is not None and (back.value, back.guild) == ("x" * 80, guild)
+    # channel components carry none; malformed server prefixes are not ours
+    assert decode("cb:rsvp:3:going", overflow) == Decoded("press", "rsvp", "3:going", None)
+    assert decode("gabc.cb:rsvp:1", overflow) is None
+    assert decode("g123cb:rsvp:1", overflow) is None
+    with pytest.raises(ValueError):
+        encode("press", "a", "", overflow, "not-a-guild")
+
+
+def test_form_tokens_do_not_repeat_after_a_restart() -> None:
+    """A counter starts again in a new process: an old "Introduce yourself" button would
+    open whatever form got its number anew, another member's filled with their profile."""
+    form = Form("intro", "Introduce yourself", (FormField("title", "Title"),))
+    before, after = Forms(), Forms()  # two processes
+    assert before.keep(form) != after.keep(form)
