@@ -213,7 +213,8 @@ async def reminder_message(
     agenda = await agenda_lines(item)
     if agenda:
         message.add(Paragraph((Text(tr("meeting.agenda_heading")),)), BulletList(tuple(agenda)))
-    return message
+    # plans change: answer again right from the reminder
+    return message.add(rsvp_buttons(tr, item))
 
 
 def cancelled_message(tr: Translator, item: Upcoming, zone: str, *, series: bool) -> Message:

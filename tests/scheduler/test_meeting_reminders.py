@@ -208,3 +208,20 @@ async def test_a_french_community_gets_its_meeting_posts_in_french(db: str) -> N
     h.outbox.clear()
     await h.say("Ada", "meeting cancel café 2027-03-15")
     assert "est annulée" in h.outbox.to("C1")[0].text
+
+
+async def test_answering_no_from_the_reminder_stops_the_next_one(db: str) -> None:
+    from bot.messages import Buttons
+
+    h = Harness.build(start=datetime(2027, 3, 1, 18, 0, tzinfo=UTC))
+    await setup_python(h)
+    await h.say("Ada", "meeting schedule python 2027-03-08 16:30 Python hour")
+    await h.say("Bob", "rsvp python hour going")
+    service = service_for(h)
+    await run_until(h, service, datetime(2027, 3, 8, 0, 31, tzinfo=UTC))  # 24 h before
+    [reminder] = [s for s in h.outbox.to("bob") if s.text.startswith("Reminder")]
+    buttons = [b for p in reminder.message.parts if isinstance(p, Buttons) for b in p.buttons]
+    no = next(b for b in buttons if b.value.endswith(":no"))
+    assert not (await h.core.press(h.who("Bob"), no.action, no.value)).is_error
+    await run_until(h, service, datetime(2027, 3, 9, 1, 0, tzinfo=UTC))  # past the meeting
+    assert len([s for s in h.outbox.to("bob") if s.text.startswith("Reminder")]) == 1
