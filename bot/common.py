@@ -4,6 +4,8 @@ it, and the coordinator check. Texts for the errors every area can raise live he
 from __future__ import annotations
 
 import difflib
+import unicodedata
+from collections import Counter
 
 from bot.context import Ctx
 from bot.errors import NotFound, PermissionDenied, UserError
@@ -129,6 +131,11 @@ def name_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+def _unaccented(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 async def active_communities(ctx: Ctx) -> list[Community]:
     return await Community.filter(workspace=ctx.workspace, archived=False).order_by("name")
 
@@ -147,7 +154,13 @@ async def find_community(ctx: Ctx, name: str, *, allow_archived: bool = False) -
     """The community called ``name`` in this workspace, or an error suggesting close names."""
     community = await Community.get_or_none(workspace=ctx.workspace, name_key=name_key(name))
     if community is None:
-        by_key = {c.name_key: c.name for c in await active_communities(ctx)}
+        # "pedagogie numerique" is "Pédagogie numérique" when no other name folds the same
+        active = await active_communities(ctx)
+        same = [c for c in active if _unaccented(c.name_key) == _unaccented(name_key(name))]
+        if len(same) == 1:
+            return same[0]
+    if community is None:
+        by_key = {c.name_key: c.name for c in active}
         wanted = name_key(name)
         keys = difflib.get_close_matches(wanted, list(by_key), n=3, cutoff=0.5)
         keys += [k for k in by_key if wanted in k and k not in keys]
@@ -230,3 +243,15 @@ async def find_member(ctx: Ctx, reference: str) -> Member:
     if member is None:
         raise NotFound("error.unknown_member", name=reference[:60])
     return member
+
+
+async def community_language(community: Community, default: str) -> str:
+    """The language most of the community's current members read (ties: the default)."""
+    languages = await Member.filter(
+        memberships__community=community, memberships__left_at__isnull=True, is_bot=False
+    ).values_list("language", flat=True)
+    counts = Counter(language or default for language in languages)
+    english, french = counts.get("en", 0), counts.get("fr", 0)
+    if english == french:
+        return default
+    return "fr" if french > english else "en"

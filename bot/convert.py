@@ -8,7 +8,7 @@ import unicodedata
 from typing import Any
 
 from bot.errors import UserError
-from bot.parser import is_url
+from bot.parser import choice_value, is_url
 from bot.registry import Param
 from bot.urls import clean_url
 
@@ -62,8 +62,8 @@ def convert(param: Param, raw: str, label: str | None = None) -> Any:
             raise UserError("error.not_a_number", name=name, value=text[:40])
         return int(text.lstrip("#"))
     if kind == "choice":
-        value = text.lower()
-        if value not in param.arg.choices:
+        value = choice_value(text, param.arg.choices)
+        if value is None:
             raise UserError(
                 "error.bad_choice", value=text[:40], choices=", ".join(param.arg.choices)
             )

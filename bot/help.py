@@ -24,8 +24,8 @@ TEXTS = {
         "Mettez un nom qui contient des espaces entre guillemets : "
         '`community edit "Online course design" #design`.',
     ),
-    "help.usage": ("Usage", "Utilisation"),
-    "help.examples": ("Examples", "Exemples"),
+    "help.usage": ("Usage:", "Utilisation :"),
+    "help.examples": ("Examples:", "Exemples :"),
     "help.who": ("Who can use it: {role}", "Qui peut l'utiliser : {role}"),
     "role.anyone": ("anyone", "tout le monde"),
     "role.member": ("members of the community", "les membres de la communauté"),
@@ -58,10 +58,10 @@ async def help_command(
         message = Message(ephemeral=True)
         for cmd in matching:
             message.add(Heading(cmd.name), Paragraph(spans(command_help(ctx, cmd))))
-            message.add(Paragraph(spans(ctx.tr("help.usage") + ": ", Code(cmd.usage))))
+            message.add(Paragraph(spans(ctx.tr("help.usage") + " ", Code(cmd.usage))))
             if cmd.examples:
                 message.add(
-                    Paragraph(spans(ctx.tr("help.examples") + ":")),
+                    Paragraph(spans(ctx.tr("help.examples"))),
                     BulletList(tuple(spans(Code(e)) for e in cmd.examples)),
                 )
             if any(p.name == "community" or p.arg.kind == "community" for p in cmd.params):

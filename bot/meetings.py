@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import difflib
 import secrets
+import shlex
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from bot.common import find_community, my_communities, require_coordinator, require_member
+from bot.common import (
+    community_language,
+    find_community,
+    my_communities,
+    require_coordinator,
+    require_member,
+)
 from bot.context import Ctx
 from bot.errors import NotFound, UserError
 from bot.i18n import Translator
@@ -51,7 +58,6 @@ from bot.messages import (
     Text,
 )
 from bot.native_events import MeetingEvent, sync_native_event
-from bot.prompts import community_language
 from bot.recurrence import (
     LOCAL_FORMAT,
     AmbiguousRecurrence,
@@ -182,10 +188,10 @@ TEXTS = {
     "meetings.calendar": ("Calendar of {community}: {link}", "Agenda de {community} : {link}"),
     "meetings.calendar_link": ("subscribe (.ics)", "s'abonner (.ics)"),
     "meetings.calendar_cli": (
-        "Calendar of {community}: the operator can export it with `copbot calendar {community}`.",
-        "Agenda de {community} : l'exploitant peut l'exporter avec `copbot calendar {community}`.",
+        "Calendar of {community}: the operator can export it with `copbot calendar {argument}`.",
+        "Agenda de {community} : l'exploitant peut l'exporter avec `copbot calendar {argument}`.",
     ),
-    "meeting.counts": ("{going} going, {maybe} maybe", "{going} présents, {maybe} peut-être"),
+    "meeting.counts": ("{going} going, {maybe} maybe", "présents : {going}, peut-être : {maybe}"),
     "meeting.moved_from": ("moved from {when}", "déplacée depuis {when}"),
     "meeting.agenda_heading": ("Agenda:", "Ordre du jour :"),
     "meeting.announcement_heading": ("Upcoming meeting", "Rencontre à venir"),
@@ -211,7 +217,8 @@ TEXTS = {
     ),
     "rsvp.done.maybe": (
         "Noted as maybe for “{title}” on {when}. I'll remind you by direct message.",
-        "Noté peut-être pour « {title} » le {when}. Je vous le rappellerai en message privé.",
+        "Noté : vous viendrez peut-être à « {title} » le {when}. Je vous le rappellerai en "
+        "message privé.",
     ),
     "rsvp.done.no": (
         "Noted: you can't come to “{title}” on {when}. No reminders for you.",
@@ -268,12 +275,12 @@ TEXTS = {
     # ---- cancel / move / agenda
     "meeting.cancelled_one": (
         "Cancelled “{title}” on {when}. I told {count} member(s) who had answered.",
-        "« {title} » du {when} est annulée. J'ai prévenu {count} membre(s) qui avaient répondu.",
+        "« {title} » du {when} est annulée. Membres prévenus (ceux qui avaient répondu) : {count}.",
     ),
     "meeting.cancelled_all": (
         "Cancelled the whole series “{title}”. I told {count} member(s) who had answered.",
-        "Toute la série « {title} » est annulée. J'ai prévenu {count} membre(s) qui avaient "
-        "répondu.",
+        "Toute la série « {title} » est annulée. Membres prévenus (ceux qui "
+        "avaient répondu) : {count}.",
     ),
     "meeting.already_cancelled": (
         "That occurrence of “{title}” is already cancelled.",
@@ -295,8 +302,8 @@ TEXTS = {
     ),
     "meeting.moved": (
         "Moved “{title}” from {old} to {new}. I told {count} member(s) who had answered.",
-        "« {title} » est déplacée du {old} au {new}. J'ai prévenu {count} membre(s) qui "
-        "avaient répondu.",
+        "« {title} » est déplacée du {old} au {new}. Membres prévenus (ceux qui "
+        "avaient répondu) : {count}.",
     ),
     "meeting.moved_notice": (
         "{title} has moved: it was {old}, it is now {new}.",
@@ -552,6 +559,7 @@ MeetingRef = Annotated[
     ),
 ]
 
+
 @command(
     "meeting schedule",
     usage="meeting schedule <community> <when> [every …] [at <link or place>] [for <duration>] "
@@ -743,7 +751,13 @@ async def list_meetings(
             message.add(Note(ctx.tr.spans("meetings.calendar", community=row.name, link=link)))
     elif shown:
         for row in shown:
-            message.add(Note(ctx.tr.spans("meetings.calendar_cli", community=row.name)))
+            message.add(
+                Note(
+                    ctx.tr.spans(
+                        "meetings.calendar_cli", community=row.name, argument=shlex.quote(row.name)
+                    )
+                )
+            )
     return message
 
 

@@ -4,7 +4,7 @@
 
 The time comes first; a recurrence starts at a recurrence word ("every", "chaque", ...);
 ``at``/``à`` starts a place or link unless a time follows it ("at 4pm" belongs to the
-time); ``for``/``pendant`` a duration; every other word is the title. A place runs to the
+time); ``for``/``pendant``/``pour`` a duration; every other word is the title. A place runs to the
 next such keyword or a separator (``-``, ``—``, ``|``), so "at Room 204 — Python hour"
 keeps the two apart.
 """
@@ -20,7 +20,7 @@ from bot.parser import is_url
 from bot.recurrence import fold, parse_recurrence, parse_when
 
 LOCATION_WORDS = ("at", "à", "@", "lieu", "location", "where", "où")
-DURATION_WORDS = ("for", "pendant", "durée", "duration")
+DURATION_WORDS = ("for", "pendant", "pour", "durée", "duration")
 SEPARATORS = ("-", "—", "–", "|", "/")
 _TIMEISH = re.compile(
     r"^(?:\d{1,2}(?:[:h]\d{0,2})?(?:am|pm|a\.m\.|p\.m\.|h)?|noon|midi|midday)$", re.IGNORECASE

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.common import membership_of
+from bot.common import community_language, membership_of
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.messages import (
@@ -336,8 +336,9 @@ async def post_welcome(ctx: Ctx, member: Member, community: Community) -> Channe
     subject = f"member:{member.id}:community:{community.id}"
     if not await claim_once(ctx, "welcome", f"channel:{channel}", subject):
         return None
-    # a channel is read by everyone: its posts use the workspace's default language
-    tr = Translator(ctx.registry.texts, ctx.settings.default_language)
+    # a channel is read by everyone: its posts use the language most of its members read
+    language = await community_language(community, ctx.settings.default_language)
+    tr = Translator(ctx.registry.texts, language)
     message = Message().add(
         Paragraph(tr.spans("welcome.post", member=mention(member), community=community.name))
     )

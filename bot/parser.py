@@ -22,6 +22,22 @@ _SCHEMES = ("javascript:", "data:", "vbscript:", "file:", "mailto:")
 IN_WORDS = ("in", "dans")
 # kinds that take the rest of the line when they are the last positional parameter
 GREEDY_KINDS = ("text", "community", "meeting", "resource", "timezone")
+# French words a member may type for a choice; the first listed value the command accepts wins
+CHOICE_ALIASES: dict[str, tuple[str, ...]] = {
+    "oui": ("going", "yes", "on"),
+    "peut-être": ("maybe",),
+    "peut-etre": ("maybe",),
+    "non": ("no", "off"),
+    "hebdomadaire": ("weekly",),
+}
+
+
+def choice_value(word: str, choices: tuple[str, ...]) -> str | None:
+    """The choice a word stands for ("oui" is "going" for rsvp), or None."""
+    word = word.lower()
+    if word in choices:
+        return word
+    return next((c for c in CHOICE_ALIASES.get(word, ()) if c in choices), None)
 
 
 @dataclass(frozen=True)
@@ -138,12 +154,12 @@ def assign_arguments(
                 (
                     t
                     for t in reversed(candidates)
-                    if not t.quoted and t.text.lower() in param.arg.choices
+                    if not t.quoted and choice_value(t.text, param.arg.choices) is not None
                 ),
                 None,
             )
             if match is not None:
-                raw[param.name] = match.text.lower()
+                raw[param.name] = choice_value(match.text, param.arg.choices) or ""
                 rest.remove(match)
             elif param.required and rest:
                 # "language de": name the word and the allowed ones; the word is read where

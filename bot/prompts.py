@@ -11,7 +11,6 @@ question always jumps the queue.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from tortoise.expressions import F
 
 from bot.common import (
     community_for,
+    community_language,
     coordinators_of,
     find_community,
     require_coordinator,
@@ -44,7 +44,7 @@ from bot.messages import (
 )
 from bot.registry import Arg, command
 from bot.schedules import describe_spans, store_cadence
-from data.models import Community, Member, Prompt, PromptSchedule
+from data.models import Community, Prompt, PromptSchedule
 from data.prompt_library import BY_KEY, LIBRARY, LibraryPrompt
 
 log = logging.getLogger(__name__)
@@ -242,18 +242,6 @@ CommunityName = Annotated[
 # ---- which prompt is next -----------------------------------------------------------
 
 
-async def community_language(community: Community, default: str) -> str:
-    """The language most of the community's current members read (ties: the default)."""
-    languages = await Member.filter(
-        memberships__community=community, memberships__left_at__isnull=True, is_bot=False
-    ).values_list("language", flat=True)
-    counts = Counter(language or default for language in languages)
-    english, french = counts.get("en", 0), counts.get("fr", 0)
-    if english == french:
-        return default
-    return "fr" if french > english else "en"
-
-
 @dataclass(frozen=True)
 class NextPrompt:
     """The prompt to post: a stored row, or a library prompt never posted here."""
@@ -418,7 +406,9 @@ async def prompt_list(ctx: Ctx, community: OptionalCommunity = None) -> Message:
     message = Message(ephemeral=True).add(Heading(tr("prompt.list_title", community=found.name)))
     schedule = await PromptSchedule.get_or_none(community=found, active=True)
     if schedule is None:
-        message.add(Paragraph(tr.spans("prompt.schedule_none", community=found.name)))
+        # the example must work as typed: a name with spaces goes in quotes
+        name = f'"{found.name}"' if " " in found.name else found.name
+        message.add(Paragraph(tr.spans("prompt.schedule_none", community=name)))
     else:
         described = describe_spans(
             schedule.rrule, schedule.start_local, schedule.timezone, tr, ctx.clock.now()

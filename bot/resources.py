@@ -7,10 +7,11 @@ from typing import Annotated
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
-from bot.common import community_for, counted, is_coordinator, require_member
+from bot.common import community_for, community_language, counted, is_coordinator, require_member
 from bot.context import Ctx
 from bot.convert import is_number
 from bot.errors import NotFound, PermissionDenied, UserError
+from bot.i18n import Translator
 from bot.messages import (
     Button,
     Buttons,
@@ -215,7 +216,11 @@ async def share(
     await ctx.member.save(update_fields=["last_active_at"])
     resource.shared_by = ctx.member
     if found.home_channel_id:
-        tr = ctx.translator_for(ctx.member)
+        # the channel's readers: the language most of the community reads
+        tr = Translator(
+            ctx.registry.texts,
+            await community_language(found, ctx.settings.default_language),
+        )
         post = Message().add(Paragraph(tr.spans("share.posted", member=_mention(ctx.member))))
         post.add(*resource_parts(ctx, resource, found))
         post.add(Buttons((Button(tr("resource.upvote_button"), "upvote", str(resource.id)),)))

@@ -81,18 +81,18 @@ TEXTS = {
         "Active in the last 30 days: {active} of {members} ({percent}%)",
         "Actifs ces 30 derniers jours : {active} sur {members} ({percent} %)",
     ),
-    "stats.kind.shared": ("shared {n}", "ont partagé {n}"),
-    "stats.kind.voted": ("upvoted {n}", "ont voté {n}"),
-    "stats.kind.rsvp": ("RSVPed {n}", "ont répondu à une invitation {n}"),
-    "stats.kind.agenda": ("added agenda items {n}", "ont ajouté à l'ordre du jour {n}"),
-    "stats.kind.suggested": ("suggested prompts {n}", "ont proposé une question {n}"),
-    "stats.kind.joined": ("joined {n}", "sont arrivés {n}"),
-    "stats.kind.other": ("other activity {n}", "autre activité {n}"),
+    "stats.kind.shared": ("shared {n}", "ont partagé : {n}"),
+    "stats.kind.voted": ("upvoted {n}", "ont voté : {n}"),
+    "stats.kind.rsvp": ("RSVPed {n}", "ont répondu à une invitation : {n}"),
+    "stats.kind.agenda": ("added agenda items {n}", "ont ajouté à l'ordre du jour : {n}"),
+    "stats.kind.suggested": ("suggested prompts {n}", "ont proposé une question : {n}"),
+    "stats.kind.joined": ("joined {n}", "sont arrivés : {n}"),
+    "stats.kind.other": ("other activity {n}", "autre activité : {n}"),
     "stats.newcomers": (
         "Newcomers (12 weeks): {joined} joined → {introduced} introduced{intro_time} → "
         "{contributed} contributed{contribution_time}",
-        "Nouveaux (12 semaines) : {joined} arrivés → {introduced} présentés{intro_time} → "
-        "{contributed} ont contribué{contribution_time}",
+        "Nouveaux (12 semaines) — arrivés : {joined} → présentés : {introduced}{intro_time} → "
+        "ont contribué : {contributed}{contribution_time}",
     ),
     "stats.median": (" (median {duration})", " (médiane {duration})"),
     "stats.minutes": ("{n} min", "{n} min"),
@@ -112,7 +112,10 @@ TEXTS = {
         "Meeting attendance, going per occurrence:",
         "Participation aux rencontres, présents par occurrence :",
     ),
-    "stats.going_maybe": ("going {going}, maybe {maybe}", "présents {going}, peut-être {maybe}"),
+    "stats.going_maybe": (
+        "going {going}, maybe {maybe}",
+        "présents : {going}, peut-être : {maybe}",
+    ),
     "stats.next": ("next: ", "prochaine : "),
     "stats.no_meetings": ("No meetings held yet.", "Aucune rencontre tenue pour l'instant."),
     "stats.prompts": (
@@ -675,7 +678,7 @@ async def workspace_summary(ctx: Ctx) -> Message:
         lines.append(
             (
                 Strong(summary.name),
-                Text(": "),
+                Text(" : " if ctx.language == "fr" else ": "),
                 *ctx.tr.spans(
                     "stats.summary_line",
                     members=summary.growth.members_now,

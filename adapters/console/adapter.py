@@ -68,6 +68,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "console.only_you": ("(only you) ", "(vous seul) "),
     "console.dm_to": ("DM to {member}", "MP à {member}"),
+    "console.dm_to_you": ("DM to you", "MP pour vous"),
 }
 
 
@@ -108,7 +109,11 @@ class ConsoleOutbox:
         if message.form_request is not None and user_id == member_id(self.console.member):
             # a form sent to the person at the keyboard opens after the reply being made
             self.console.dm_form = message.form_request.form
-        return self.console.show(self.console.tr("console.dm_to", member=user_id), message)
+        if user_id == OPERATOR_ID:
+            label = self.console.tr("console.dm_to_you")
+        else:
+            label = self.console.tr("console.dm_to", member=user_id)
+        return self.console.show(label, message)
 
 
 class ConsoleAdapter:
@@ -184,8 +189,13 @@ class ConsoleAdapter:
         self.buttons[number] = button
         return number
 
+    @property
+    def colon(self) -> str:
+        """What follows a label in the acting member's language ("Lieu : Montréal")."""
+        return " : " if self.language == "fr" else ": "
+
     def _reply(self, message: Message) -> None:
-        lines = render(message, self._number, self.core.clock.now())
+        lines = render(message, self._number, self.core.clock.now(), self.colon)
         prefix = self.tr("console.only_you") if message.ephemeral and not self.interactive else ""
         if lines:
             self.write(prefix + "\n".join(lines))
@@ -306,7 +316,7 @@ class ConsoleAdapter:
         field_ = self.form.form.fields[self.form.position]
         current = f" [{safe(field_.initial)}]" if field_.initial else ""
         choices = " (" + "/".join(c.value for c in field_.choices) + ")" if field_.choices else ""
-        self.write(f"{safe(field_.label)}{choices}{current}:")
+        self.write(f"{safe(field_.label)}{choices}{current}{self.colon.rstrip()}")
 
     async def _answer(self, text: str) -> None:
         assert self.form is not None

@@ -104,9 +104,13 @@ def render_spans(spans: Sequence[Span], now: datetime | None = None) -> str:
 
 
 def render(
-    message: Message, number_button: Callable[[Button], int], now: datetime | None = None
+    message: Message,
+    number_button: Callable[[Button], int],
+    now: datetime | None = None,
+    colon: str = ": ",
 ) -> list[str]:
-    """Lines for a message; each button gets a number that ``/press <n>`` presses."""
+    """Lines for a message; each button gets a number that ``/press <n>`` presses. ``colon``
+    follows a field's label (French puts a space before it: " : ")."""
     lines: list[str] = []
     for part in message.parts:
         if isinstance(part, Heading):
@@ -116,7 +120,7 @@ def render(
         elif isinstance(part, Note):
             lines.append("   " + render_spans(part.spans, now))
         elif isinstance(part, Fields):
-            lines.extend(f"{safe(f.label)}: {render_spans(f.value, now)}" for f in part.fields)
+            lines.extend(f"{safe(f.label)}{colon}{render_spans(f.value, now)}" for f in part.fields)
         elif isinstance(part, BulletList):
             lines.extend("  • " + render_spans(item, now) for item in part.items)
         elif isinstance(part, Buttons):

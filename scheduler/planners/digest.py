@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from bot.common import community_language
 from bot.digest import DIGEST_RRULE, DIGEST_START_LOCAL, digest_message
-from bot.prompts import community_language
 from bot.schedules import occurrences_between
 from bot.settings import Settings
 from data.models import Community, Delivery

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
+from bot.common import community_language
 from bot.meetings_posts import announcement_message, offset_label, reminder_message
 from bot.meetings_query import (
     KEY_FORMAT,
@@ -28,7 +29,6 @@ from bot.meetings_query import (
     occurrence_at,
     occurrences_between,
 )
-from bot.prompts import community_language
 from bot.settings import Settings
 from data.models import (
     Community,

@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
+from bot.common import community_language
 from bot.messages import Message
-from bot.prompts import community_language, post_next_prompt
+from bot.prompts import post_next_prompt
 from bot.schedules import is_occurrence, occurrences_between
 from bot.settings import Settings
 from data.models import Community, Delivery, PromptSchedule

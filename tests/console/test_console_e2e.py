@@ -176,3 +176,27 @@ def test_console_strings_follow_the_members_language(tmp_path: Path) -> None:
     assert "(sorti du canal)" in out
     again = run_console(["/channel python"], tmp_path / "copbot.sqlite3")
     assert again.startswith("Console copbot. Tapez `/help`")
+
+
+def test_french_reader_sees_french_colons_quoted_names_and_own_dm_label(tmp_path: Path) -> None:
+    out = run_console(
+        [
+            "/language fr",
+            "/channel pedagogie",
+            '/community create "Pédagogie numérique"',
+            "/help share",
+            "/intro",
+            "/intro titre : Conseillère",
+            '/meeting schedule "pedagogie numerique" lundi prochain 16h30 Café',
+            "/rsvp café oui",
+            "/meetings",
+            "/meeting cancel café all",
+        ],
+        tmp_path / "copbot.sqlite3",
+    )
+    assert "Utilisation : share <url>" in out and "Exemples :" in out
+    reply = out[out.index("Merci, votre présentation") :]
+    assert "Titre ou rôle :" in out and "Titre ou rôle:" not in reply  # the form's question
+    assert "Titre ou rôle : Conseillère" in out  # the reply's fields
+    assert "avec `copbot calendar 'Pédagogie numérique'`." in out
+    assert "[MP pour vous]" in out and "MP à you" not in out

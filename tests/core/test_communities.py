@@ -41,6 +41,18 @@ async def test_unknown_command_did_you_mean_in_french(db: str) -> None:
     assert "join" in text
 
 
+async def test_a_name_typed_without_accents_finds_the_community(db: str) -> None:
+    h = Harness.build()
+    await h.say("Ada", 'community create "Pédagogie numérique"', locale="fr-CA")
+    assert "Welcome" in await h.text("Bob", "join pedagogie numerique")
+    assert await Membership.filter(member__display_name="Bob").count() == 1
+    # two names that fold the same: nothing is guessed
+    await h.say("Ada", 'community create "Pedagogie Numerique"')
+    await h.say("Ada", 'community create "Pédagogie numerique"')
+    text = await h.text("Cy", "join PEDAGOGIE NUMÉRIQUE")
+    assert "no community called" in text
+
+
 async def test_coordinator_command_by_non_coordinator(db: str) -> None:
     h = Harness.build()
     await h.say("Ada", "community create python")

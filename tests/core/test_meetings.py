@@ -291,3 +291,21 @@ async def test_a_series_starts_on_its_first_real_occurrence_also_in_the_calendar
     assert series["DTSTART"].dt.isoformat() == "2027-03-09T09:00:00-08:00"
     listing = await h.text("Ada", "meetings")
     assert "2027-03-09" in listing and "2027-03-02" not in listing
+
+
+async def test_french_coordinator_gives_a_duration_with_pour_and_answers_oui(db: str) -> None:
+    h = build()
+    await h.say("Ada", "community create python", timezone="America/Toronto", locale="fr-CA")
+    reply = await h.text(
+        "Ada", "meeting schedule python lundi prochain 16h30 chaque semaine pour 1h30 Café"
+    )
+    assert "Rencontre « Café » planifiée" in reply
+    meeting = await Meeting.get(id=1)
+    assert (meeting.title, meeting.duration_minutes) == ("Café", 90)
+    # rsvp answers in French: oui, peut-être, non
+    assert "Vous serez à « Café »" in await h.text("Ada", "rsvp café oui")
+    assert "vous viendrez peut-être à « Café »" in await h.text("Ada", "rsvp café peut-être")
+    assert "vous ne viendrez pas à « Café »" in await h.text("Ada", "rsvp café non")
+    assert "« jamais » n'est pas l'un de : going, maybe, no" in await h.text(
+        "Ada", "rsvp café jamais"
+    )

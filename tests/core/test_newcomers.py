@@ -230,14 +230,28 @@ async def test_french_member_is_greeted_in_french(db: str) -> None:
     assert "Please welcome @Zoé to “Python”!" in h.outbox.to("C1")[0].text
 
 
-async def test_channel_posts_follow_default_language(db: str) -> None:
+async def test_channel_posts_follow_the_language_most_members_read(db: str) -> None:
+    h = Harness.build(DEFAULT_LANGUAGE="en")
+    await h.say("Ada", "community create Python", channel="C1", locale="fr-CA")
+    await h.say("Zoé", "join python", locale="fr-CA")
+    await h.say("Bob", "join python", locale="en-CA")
+    await introduce(h, "Bob", {"location": "Regina"})
+    [post] = h.outbox.to("C1")  # two French readers, one English: the post is in French
+    assert "Souhaitons la bienvenue à @Bob dans « Python » !" in post.text
+    assert "Lieu: Regina" in post.text
+    h.outbox.clear()
+    await h.say("Bob", "share https://x.example Guide")
+    [shared] = h.outbox.to("C1")
+    assert shared.text.startswith("@Bob a partagé une ressource :")
+
+
+async def test_channel_posts_follow_default_language_on_a_tie(db: str) -> None:
     h = Harness.build(DEFAULT_LANGUAGE="fr")
-    await h.say("Ada", "community create Python", channel="C1", locale="en-CA")
+    await h.say("Ada", "community create Python", channel="C1", locale="fr-CA")
     await h.say("Bob", "join python", locale="en-CA")
     await introduce(h, "Bob", {"location": "Regina"})
     [post] = h.outbox.to("C1")
     assert "Souhaitons la bienvenue à @Bob dans « Python » !" in post.text
-    assert "Lieu: Regina" in post.text
 
 
 async def test_suggestions_never_cross_workspaces(db: str) -> None:

@@ -201,3 +201,14 @@ async def test_french_coordinator_reads_french(db: str) -> None:
     left, total = len(LIBRARY) - 1, len(LIBRARY)
     assert f"Bibliothèque : {left} des {total} questions en français" in listing
     assert f"Prochaine : {LIBRARY[1].fr}" in listing
+
+
+async def test_the_schedule_example_works_as_typed_for_a_name_with_spaces(db: str) -> None:
+    h = Harness.build()
+    await h.say("Ada", 'community create "Pédagogie numérique"', channel="C1", locale="fr-CA")
+    listing = await h.text("Ada", "prompt list")
+    example = '`prompt schedule "Pédagogie numérique" chaque semaine mercredi 10h`'
+    assert f"Aucun horaire. Exemple : {example}" in listing
+    reply = await h.text("Ada", example.strip("`"))
+    assert "chaque semaine, le mercredi à 10:00" in reply
+    assert await PromptSchedule.filter(active=True).count() == 1
