@@ -29,6 +29,17 @@ CHOICE_ALIASES: dict[str, tuple[str, ...]] = {
     "peut-etre": ("maybe",),
     "non": ("no", "off"),
     "hebdomadaire": ("weekly",),
+    # resource kinds, as the French texts name them
+    "outil": ("tool",),
+    "gabarit": ("template",),
+    "modèle": ("template",),
+    "modele": ("template",),
+    "idée": ("idea",),
+    "idee": ("idea",),
+    "stratégie": ("strategy",),
+    "strategie": ("strategy",),
+    "nouvelle": ("update",),
+    "autre": ("other",),
 }
 
 

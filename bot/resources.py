@@ -175,7 +175,7 @@ async def share(
         str,
         Arg(
             "tool, template, idea, strategy, update or other",
-            "tool, template, idea, strategy, update ou other",
+            "outil, gabarit, idée, stratégie, nouvelle ou autre (ou en anglais)",
             kind="choice",
             choices=RESOURCE_KINDS,
         ),

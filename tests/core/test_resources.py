@@ -168,3 +168,12 @@ async def test_a_tag_is_found_whole_however_many_resources_share_its_letters(db:
     assert "First" in tagged and "Other" not in tagged
     assert "Wildcard" not in await h.text("Ada", "resources wildcard #a_b")
     assert "Wildcard" in await h.text("Ada", "resources wildcard #axb")
+
+
+async def test_french_kind_words_are_understood(db: str) -> None:
+    h = Harness.build()
+    await community_with_members(h)
+    reply = await h.text("Bob", 'share https://x.example "Grille d\'évaluation" #evaluation modèle')
+    assert "Shared “Grille d'évaluation”" in reply
+    resource = await Resource.get()
+    assert resource.kind == "template" and resource.title == "Grille d'évaluation"
