@@ -72,6 +72,13 @@ COMMUNITIES = [
         "prior-learning",
         ["benoit", "amira"],
     ),
+    (
+        "Pédagogie numérique",
+        "Enseigner en ligne et en mode hybride en formation continue",
+        ["pedagogie", "hybride"],
+        "pedagogie-numerique",
+        ["benoit", "chloe"],
+    ),
 ]
 
 RESOURCES = [
@@ -100,6 +107,15 @@ RESOURCES = [
         "How learners document prior learning",
         "tool",
         ["plar", "portfolio"],
+        "benoit",
+    ),
+    (
+        "Pédagogie numérique",
+        "https://example.org/guide-classe-hybride",
+        "Guide de la classe hybride",
+        "Animer un groupe en présence et à distance à la fois",
+        "strategy",
+        ["hybride", "animation"],
         "benoit",
     ),
 ]
@@ -136,7 +152,7 @@ async def load_demo(now: datetime) -> None:
         community = await Community.create(
             workspace=workspace,
             name=name,
-            name_key=name.casefold(),
+            name_key=" ".join(name.casefold().split()),
             description=description,
             tags=tags,
             home_channel_id=channel,

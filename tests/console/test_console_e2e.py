@@ -200,3 +200,11 @@ def test_french_reader_sees_french_colons_quoted_names_and_own_dm_label(tmp_path
     assert "Titre ou rôle : Conseillère" in out  # the reply's fields
     assert "avec `copbot calendar 'Pédagogie numérique'`." in out
     assert "[MP pour vous]" in out and "MP à you" not in out
+
+
+def test_demo_has_a_french_community_found_without_accents(tmp_path: Path) -> None:
+    out = run_console(
+        ["/join pedagogie numerique", "/resources hybride"], tmp_path / "c.sqlite3", "--demo"
+    )
+    assert "Welcome to “Pédagogie numérique”!" in out
+    assert "Guide de la classe hybride" in out
