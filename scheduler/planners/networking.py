@@ -19,10 +19,10 @@ from bot.networking import (
     make_round,
     past_groups,
 )
-from bot.schedules import is_occurrence, occurrences_between
+from bot.schedules import is_occurrence
 from bot.settings import Settings
 from data.models import Community, Delivery, Member, NetworkingSchedule
-from scheduler.planners.prompts import community_id_of, instant_key
+from scheduler.planners.prompts import cadence_posts, community_id_of
 from scheduler.planning import DuePost, Sender, SkipDelivery
 
 log = logging.getLogger(__name__)
@@ -53,21 +53,8 @@ class NetworkingPlanner:
         ).prefetch_related("community")
         posts = []
         for schedule in schedules:
-            community = schedule.community
-            for due in occurrences_between(
-                schedule.rrule, schedule.start_local, schedule.timezone, start, end
-            ):
-                posts.append(
-                    DuePost(
-                        workspace_id=community.workspace_id,  # type: ignore[attr-defined]
-                        kind=KIND,
-                        target=community_target(community.id),
-                        subject=f"{KIND}:{community.id}:{instant_key(due)}",
-                        due_at=due,
-                        stale_at=due + STALE_AFTER,
-                        payload={"community_id": community.id},
-                    )
-                )
+            target = community_target(schedule.community.id)
+            posts += cadence_posts(schedule, KIND, target, start, end, STALE_AFTER)
         return sorted(posts, key=lambda post: (post.due_at, post.subject))
 
     async def send(self, delivery: Delivery, sender: Sender) -> None:

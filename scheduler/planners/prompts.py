@@ -15,7 +15,7 @@ from bot.messages import Message
 from bot.prompts import post_next_prompt
 from bot.schedules import is_occurrence, occurrences_between
 from bot.settings import Settings
-from data.models import Community, Delivery, PromptSchedule
+from data.models import Community, Delivery, NetworkingSchedule, PromptSchedule
 from scheduler.planning import DuePost, Sender, SkipDelivery
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,33 @@ async def channel_post_community(delivery: Delivery) -> Community:
     return community
 
 
+def cadence_posts(
+    schedule: PromptSchedule | NetworkingSchedule,
+    kind: str,
+    target: str,
+    start: datetime,
+    end: datetime,
+    stale_after: timedelta,
+) -> list[DuePost]:
+    """A community's cadence (prompts, networking) expanded into the posts due in
+    [start, end), one per occurrence, keyed by community and instant."""
+    community = schedule.community
+    return [
+        DuePost(
+            workspace_id=community.workspace_id,  # type: ignore[attr-defined]
+            kind=kind,
+            target=target,
+            subject=f"{kind}:{community.id}:{instant_key(due)}",
+            due_at=due,
+            stale_at=due + stale_after,
+            payload={"community_id": community.id},
+        )
+        for due in occurrences_between(
+            schedule.rrule, schedule.start_local, schedule.timezone, start, end
+        )
+    ]
+
+
 class PromptPlanner:
     kinds: tuple[str, ...] = (KIND,)
 
@@ -87,20 +114,8 @@ class PromptPlanner:
         for schedule in schedules:
             community = schedule.community
             assert community.home_channel_id is not None
-            for due in occurrences_between(
-                schedule.rrule, schedule.start_local, schedule.timezone, start, end
-            ):
-                posts.append(
-                    DuePost(
-                        workspace_id=community.workspace_id,  # type: ignore[attr-defined]
-                        kind=KIND,
-                        target=channel_target(community.home_channel_id),
-                        subject=f"{KIND}:{community.id}:{instant_key(due)}",
-                        due_at=due,
-                        stale_at=due + STALE_AFTER,
-                        payload={"community_id": community.id},
-                    )
-                )
+            target = channel_target(community.home_channel_id)
+            posts += cadence_posts(schedule, KIND, target, start, end, STALE_AFTER)
         return sorted(posts, key=lambda post: (post.due_at, post.subject))
 
     async def send(self, delivery: Delivery, sender: Sender) -> None:
