@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from adapters.discord.adapter import DiscordAdapter
-from bot.clock import ManualClock
-from bot.core import Core
-from bot.registry import Registry
+from bot.kernel.clock import ManualClock
+from bot.kernel.core import Core
+from bot.kernel.registry import Registry
 from tests.discord.fake_discord import (
     BASIC_PERMISSIONS,
     MANAGE_GUILD,

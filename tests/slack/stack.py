@@ -14,9 +14,9 @@ from aiohttp import web
 
 from adapters.slack.adapter import EVENTS_PATH, SlackAdapter
 from adapters.slack.limits import SlackLimits
-from bot.clock import ManualClock
-from bot.core import Core
-from bot.registry import Registry
+from bot.kernel.clock import ManualClock
+from bot.kernel.core import Core
+from bot.kernel.registry import Registry
 from copbot.http import build_http_app
 from tests.slack.fake_slack import FakeSlack, Response
 from tests.slack.signed import SlackRequest, block_action, slash_command
