@@ -11,7 +11,6 @@ from tortoise.functions import Count
 from bot.kernel.context import Ctx
 from bot.kernel.convert import is_number
 from bot.kernel.errors import UserError
-from bot.members import newcomers
 from bot.kernel.lookups import (
     active_communities,
     community_for,
@@ -42,6 +41,7 @@ from bot.kernel.messages import (
 )
 from bot.kernel.registry import Arg, command
 from bot.meetings.query import next_occurrence_start
+from bot.members import newcomers
 from data.models import Community, Member, Membership, MembershipEvent
 
 TEXTS = {

@@ -14,7 +14,6 @@ from bot.kernel.context import Ctx
 from bot.kernel.convert import clean_text
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import Translator
-from bot.members import newcomers
 from bot.kernel.lookups import find_member, membership_of, my_communities
 from bot.kernel.messages import (
     Choice,
@@ -30,6 +29,7 @@ from bot.kernel.messages import (
     spans,
 )
 from bot.kernel.registry import Arg, command
+from bot.members import newcomers
 from bot.members.newcomers import FIELD_LIMITS, TEXT_FIELDS, mention
 from data.models import Community, Member
 
