@@ -101,7 +101,9 @@ def describe_end(rule: Rule, language: str) -> str:
         when = day_text(rule.until, language)
         return f"jusqu'au {when}" if language == "fr" else f"until {when}"
     if rule.count is not None:
-        return f"{rule.count} fois" if language == "fr" else f"{rule.count} times"
+        if language == "fr":
+            return f"{rule.count} fois"
+        return "1 time" if rule.count == 1 else f"{rule.count} times"
     return ""
 
 

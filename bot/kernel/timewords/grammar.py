@@ -123,9 +123,7 @@ def _collect(tokens: list[Token]) -> tuple[_Slots, list[int]]:
             slots.zone = fact.name
     for position in unused:
         token = tokens[position]
-        if not token.literal and (
-            token.norm in _TIMELIKE_WORDS or _TIMELIKE.match(token.norm)
-        ):
+        if not token.literal and (token.norm in _TIMELIKE_WORDS or _TIMELIKE.match(token.norm)):
             slots.stray.append((position, position + 1))
     return slots, unused
 
@@ -194,10 +192,13 @@ def _question(tokens: list[Token], slots: _Slots, today: date) -> Question | Non
         return Question(
             N_("I didn't use “{phrase}” for the time. Is it part of the title?"),
             (
-                Option(N_("Yes, “{phrase}” is part of the title"),
-                       _replace(shown, start, end, quote(phrase)), {"phrase": phrase}),
+                Option(
+                    N_("Yes, “{phrase}” is part of the title"),
+                    _replace(shown, start, end, quote(phrase)),
+                    {"phrase": phrase},
+                ),
                 Option(N_("No, leave it out"), _replace(shown, start, end, "")),
-            ),  # fmt: skip
+            ),
             {"phrase": phrase},
         )
     return None
@@ -210,7 +211,8 @@ def _month_day_question(tokens: list[Token], slots: _Slots, day: int) -> Questio
     if slots.month_day is None or found is None:
         last = _replace(shown, end, end, "on the last day")
     else:
-        last = _replace(shown, found.start, found.end, "on the last day")
+        words = "the last day of the month" if slots.month_day.of_month else "on the last day"
+        last = _replace(shown, found.start, found.end, words)
     skip = _replace(shown, end, end, "skipping shorter months")
     return Question(
         N_("Some months have no day {day}. Use the last day of those months, or skip them?"),
@@ -229,6 +231,12 @@ def read(text: str, now: datetime, zone: str) -> Reading | Question:
                         limit=MAX_TEXT)  # fmt: skip
     tokens = tokenize(text)
     slots, unused = _collect(tokens)
+    if (
+        slots.repeat is None and slots.day is not None and slots.days is not None
+        and not slots.days.plural and len(slots.days.codes) == 1
+    ):  # fmt: skip
+        found = slots.spans["days"]
+        slots.stray.append((found.start, found.end))  # "tomorrow 3pm Tuesday"
     zone = slots.zone or zone
     tz = ZoneInfo(zone)
     now_local = now.astimezone(tz).replace(tzinfo=None)
@@ -287,9 +295,9 @@ def _rule(slots: _Slots) -> Rule | None:
     if repeat is None:
         if days is not None and (days.plural or len(days.codes) > 1):
             repeat, days = Repeat("WEEKLY", 1, days.codes), None
-        elif slots.nth is not None and slots.nth.of_month:
-            repeat = Repeat("MONTHLY")
-        elif slots.month_day is not None and slots.month_day.of_month:
+        elif (slots.nth is not None and slots.nth.of_month) or (
+            slots.month_day is not None and slots.month_day.of_month
+        ):
             repeat = Repeat("MONTHLY")
         else:
             if slots.nth is not None or (slots.month_day and slots.month_day.day < 0):
@@ -302,12 +310,10 @@ def _rule(slots: _Slots) -> Rule | None:
     rule = Rule(repeat.freq, repeat.interval)
     if repeat.freq == "WEEKLY":
         codes = set(repeat.codes)
-        if days is not None and (not slots.day or days.plural):
+        if days is not None:
             if codes and codes != set(days.codes):
                 raise _conflict()
             codes = set(days.codes)
-        elif days is not None:
-            raise _conflict()
         if slots.nth or slots.month_day:
             raise _conflict()
         ordered = tuple((0, code) for code in WEEKDAYS if code in codes)
@@ -352,7 +358,11 @@ def _start(
     day: date | None = None
     if slots.day is not None:
         day = _resolve_day(slots.day, today, inclusive=True)
-        if isinstance(slots.day, Weekdays) and day == today and datetime.combine(day, at) <= now_local:
+        if (
+            isinstance(slots.day, Weekdays)
+            and day == today
+            and datetime.combine(day, at) <= now_local
+        ):
             day += timedelta(days=7)
     elif slots.days is not None and rule is None:
         day = _resolve_day(Weekdays(slots.days.codes), today, inclusive=True)

@@ -106,9 +106,19 @@ SKIP_SHORT = (
     ("sauf", "les", "mois", "qui", "n'en", "ont", "pas"),
 )  # fmt: skip
 LAST_DAY = (("last", "day"), ("dernier", "jour"))
-TODAY = {("today",), ("tonight",), ("aujourd'hui",), ("ce", "soir"), ("ce", "matin"),
-         ("this", "morning"), ("this", "afternoon"), ("this", "evening"), ("cet", "apres-midi")}
+TODAY = {
+    ("today",),
+    ("tonight",),
+    ("aujourd'hui",),
+    ("ce", "soir"),
+    ("ce", "matin"),
+    ("this", "morning"),
+    ("this", "afternoon"),
+    ("this", "evening"),
+    ("cet", "apres-midi"),
+}
 TOMORROW = {("tomorrow",), ("demain",)}
+YESTERDAY = {("yesterday",), ("hier",)}
 AFTER_TOMORROW = {("day", "after", "tomorrow"), ("apres-demain",), ("apres", "demain")}
 NEXT = {"next", "prochain", "prochaine", "coming"}
 THIS = {"this", "ce", "cette"}
@@ -121,6 +131,6 @@ UNTIL = {"until", "till", "through", "thru", "jusqu'au", "jusqu'a", "up"}
 LENGTH_LEAD = {"for", "pendant", "pour", "durant", "duree", "duration", "lasting"}
 MINUTE_UNITS = {"m", "min", "mins", "minute", "minutes"}
 HOUR_UNITS = {"h", "hr", "hrs", "hour", "hours", "heure", "heures"}
-TIMES_WORDS = {"times", "fois", "occurrences", "sessions", "seances"}
+TIMES_WORDS = {"time", "times", "fois", "occurrence", "occurrences", "sessions", "seances"}
 NOON = {"noon", "midday", "midi"}
 MIDNIGHT = {"midnight", "minuit"}

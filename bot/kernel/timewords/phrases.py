@@ -9,14 +9,14 @@ Tuesday" there when the text also says "weekly".
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import available_timezones
 
 from bot.kernel.errors import UserError
 from bot.kernel.timewords import lexicon as lx
-from bot.kernel.timewords.model import WORKWEEK, WEEKDAYS
+from bot.kernel.timewords.model import WEEKDAYS, WORKWEEK
 from bot.kernel.timewords.tokens import Token
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(am|pm|a\.m\.?|p\.m\.?)?$")
@@ -164,7 +164,7 @@ class Phrases:
                 return None
         return i + len(words)
 
-    def any_seq(self, i: int, options: tuple[tuple[str, ...], ...] | set[tuple[str, ...]]) -> int:
+    def any_seq(self, i: int, options: Iterable[tuple[str, ...]]) -> int:
         """The end of the longest of ``options`` read from ``i`` (``i`` when none)."""
         best = i
         for words in options:
@@ -225,7 +225,7 @@ class Phrases:
         if re.fullmatch(r"\d{1,2}", word):
             if self.w(i + 1) == "h":
                 minutes = self.w(i + 2)
-                if re.fullmatch(r"\d{2}", minutes):
+                if re.fullmatch(r"\d{2}", minutes) and self.w(i + 3) != "h":
                     return i + 3, int(word), int(minutes), None
                 return i + 2, int(word), 0, None
             if _AMPM.match(self.w(i + 1)):
@@ -247,6 +247,11 @@ class Phrases:
         if lead in lx.AT or ranged:
             i += 1
         first = self.time_of_day(i, bare=lead in lx.AT or ranged)
+        if first is None and self.w(i + 1) in lx.TO:
+            # "3-4:30pm": a bare start, when the end has its am/pm
+            following = self.clock(i + 2)
+            if following is not None and following[3] is not None:
+                first = self.time_of_day(i, bare=True)
         if first is None:
             return None
         end, hour, minute, ampm = first
@@ -272,7 +277,7 @@ class Phrases:
     def length(self, i: int) -> tuple[int, int] | None:
         """(end, minutes) of "90 minutes", "1h30", "1 h 30", "2 hours", "an hour"."""
         word = self.w(i)
-        if word in ("an", "a", "one", "une", "1") and self.w(i + 1) in ("hour", "heure"):
+        if word in ("an", "a", "one", "une") and self.w(i + 1) in ("hour", "heure"):
             return i + 2, 60
         if self.seq(i, ("half", "an", "hour")):
             return i + 3, 30
@@ -300,9 +305,12 @@ class Phrases:
                     return end + 2, minutes + int(extra)
                 if unit in ("h", "heure", "heures"):  # "1 h 30", "1 heure 30"
                     return end + 1, minutes + int(extra)
-            if extra in ("and", "et") and re.fullmatch(r"\d{1,2}", self.w(end + 1)):
-                if self.w(end + 2) in lx.MINUTE_UNITS:
-                    return end + 3, minutes + int(self.w(end + 1))
+            if (
+                extra in ("and", "et")
+                and re.fullmatch(r"\d{1,2}", self.w(end + 1))
+                and self.w(end + 2) in lx.MINUTE_UNITS
+            ):
+                return end + 3, minutes + int(self.w(end + 1))
             return end, minutes
         return None
 
@@ -366,9 +374,9 @@ class Phrases:
             word in lx.EVERY or word in lx.ADVERBS or word in lx.UNITS
             or self.clock(position) is not None or word in lx.NEXT
             for position, word in ((i - 1, before), (i + 1, after))
-        ) or any(word in ("and", "et", ",", "-", "to", "au") for word in near) and any(
+        ) or (any(word in ("and", "et", ",", "-", "to", "au") for word in near) and any(
             w in lx.WEEKDAY_FULL or w in lx.WEEKDAY_SHORT for w in (self.w(i - 2), self.w(i + 2))
-        )  # fmt: skip
+        ))  # fmt: skip
 
     def weekday_list(self, i: int, strong: bool = False) -> tuple[int, list[str], bool] | None:
         """ "Monday and Wednesday", "lundis et mercredis", "le lundi et le mercredi"."""
@@ -396,7 +404,12 @@ class Phrases:
         word = self.w(i)
         if not word:
             return None
-        for options, days in ((lx.TODAY, 0), (lx.TOMORROW, 1), (lx.AFTER_TOMORROW, 2)):
+        for options, days in (
+            (lx.TODAY, 0),
+            (lx.TOMORROW, 1),
+            (lx.AFTER_TOMORROW, 2),
+            (lx.YESTERDAY, -1),
+        ):
             end = self.any_seq(i, options)
             if end > i:
                 return end, Relative(days=days)
@@ -541,8 +554,10 @@ class Phrases:
                 if days is not None:
                     return days[0], Repeat("WEEKLY", interval, tuple(days[1]))
             return end, Repeat(unit, interval)
-        if unit_word in lx.WORKDAY_WORDS or self.seq(after, ("business", "day")) or self.seq(
-            after, ("business", "days")
+        if (
+            unit_word in lx.WORKDAY_WORDS
+            or self.seq(after, ("business", "day"))
+            or self.seq(after, ("business", "days"))
         ):
             end = after + (1 if unit_word in lx.WORKDAY_WORDS else 2)
             return end, Repeat("WEEKLY", interval, WORKWEEK)

@@ -40,9 +40,7 @@ def _pieces(word: str) -> list[str]:
         folded = fold(word)
         range_match = _TIME_RANGE.match(folded)
         word_match = _WORD_RANGE.match(folded)
-        if range_match or (
-            word_match and all(_is_weekday(word_match.group(g)) for g in (1, 3))
-        ):
+        if range_match or (word_match and all(_is_weekday(word_match.group(g)) for g in (1, 3))):
             cut = (range_match or word_match).start(2)  # type: ignore[union-attr]
             out += [word[:cut], word[cut], word[cut + 1 :]]
         else:
