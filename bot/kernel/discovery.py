@@ -48,5 +48,9 @@ def default_registry() -> Registry:
 
 
 def kernel_text_modules() -> list[ModuleType]:
-    """Kernel modules that carry member-facing texts of their own (errors, lookups)."""
-    return [importlib.import_module("bot.kernel.lookups")]
+    """Kernel modules that carry member-facing texts of their own (errors, lookups), and the
+    time questions' answer button (any command may ask one)."""
+    return [
+        importlib.import_module("bot.kernel.lookups"),
+        importlib.import_module("bot.kernel.timewords.ask"),
+    ]

@@ -182,7 +182,7 @@ ENGLISH = [
     ("may", "every 0 weeks on Monday 9am", E("Repeat at most every")),
     ("may", "every Tuesday 10am until 2027-01-01", E("before it starts")),
     ("may", "tomorrow 3pm until June 30", E("need a repeat")),
-    ("may", "Tuesday, May 12 2027 10am", E("is not a")),
+    ("may", "Tuesday, May 12 2027 10am", E("does not fall on")),
     ("may", "tomorrow 9am Mars/Base", E("not a time zone")),
     ("may", "every month at 10am", E("Which day of the month")),
 ]
@@ -288,7 +288,7 @@ FRENCH = [
     ("may", "demain de 15 h à 14 h", E("is not after the start")),
     ("may", "chaque mardi 10 h jusqu'au 2027-01-01", E("before it starts")),
     ("may", "demain 15 h jusqu'au 30 juin", E("need a repeat")),
-    ("may", "le lundi 4 mai 2027 à 10 h", E("is not a")),
+    ("may", "le lundi 4 mai 2027 à 10 h", E("does not fall on")),
     ("may", "demain 9 h pendant 30 heures", E("between 1 minute and 24 hours")),
     ("may", "tous les mois à 10 h", E("Which day of the month")),
 ]

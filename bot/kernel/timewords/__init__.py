@@ -11,7 +11,13 @@ Members may type either language whatever their setting; what copbot says back p
 the same rule (``read(describe(rule)) == rule``), so an echo can be pasted back.
 """
 
-from bot.kernel.timewords.describe import describe, describe_duration, describe_end
+from bot.kernel.timewords.describe import (
+    describe,
+    describe_day_time,
+    describe_duration,
+    describe_end,
+    describe_when,
+)
 from bot.kernel.timewords.grammar import read, read_day
 from bot.kernel.timewords.model import Option, Question, Reading, Rule
 
@@ -21,8 +27,10 @@ __all__ = [
     "Reading",
     "Rule",
     "describe",
+    "describe_day_time",
     "describe_duration",
     "describe_end",
+    "describe_when",
     "read",
     "read_day",
 ]

@@ -4,7 +4,7 @@ CLDR's (Babel); the grammar words (every, chaque, un … sur deux) are ours."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_day_names
@@ -116,7 +116,7 @@ def describe(rule: Rule, at: time, language: str) -> str:
 
 
 def describe_duration(minutes: int, language: str) -> str:
-    """ "1 h 30", "90 min" as CLDR units would be long-winded; the grammar reads both."""
+    """ "1 hour 30 minutes", "1 h 30": words the grammar reads back after "for"/"pendant"."""
     hours, rest = divmod(minutes, 60)
     if language == "fr":
         if not hours:
@@ -124,6 +124,22 @@ def describe_duration(minutes: int, language: str) -> str:
         return f"{hours} h {rest:02d}" if rest else f"{hours} h"
     if not hours:
         return f"{rest} minutes"
-    if not rest:
-        return "1 hour" if hours == 1 else f"{hours} hours"
-    return f"{hours} h {rest:02d}"
+    hours_text = "1 hour" if hours == 1 else f"{hours} hours"
+    return f"{hours_text} {rest} minutes" if rest else hours_text
+
+
+def describe_day_time(start: datetime, language: str) -> str:
+    """ "Tuesday, May 4, 2027 at 3:00 PM", "mardi 4 mai 2027 à 15 h 00"."""
+    joint = "à" if language == "fr" else "at"
+    day = format_date(start.date(), "full", locale=_locale(language))
+    return f"{day} {joint} {clock(start.time(), language)}"
+
+
+def describe_when(start: datetime, rule: Rule | None, duration: int | None, language: str) -> str:
+    """A meeting's time as said back: its repeat (or its day), its time and its length;
+    typed back, it reads the same."""
+    text = describe(rule, start.time(), language) if rule else describe_day_time(start, language)
+    if duration:
+        length = describe_duration(duration, language)
+        text += f" pendant {length}" if language == "fr" else f" for {length}"
+    return text

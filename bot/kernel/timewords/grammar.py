@@ -494,8 +494,8 @@ def _resolve_day(fact: Day | Relative | Weekdays, today: date, inclusive: bool) 
         raise UserError(N_("“{date}” is not a date on the calendar."),
                         date=f"{year}-{fact.month:02d}-{fact.day:02d}") from error  # fmt: skip
     if fact.weekday is not None and WEEKDAYS[found.weekday()] != fact.weekday:
-        raise UserError(N_("{date} is not a {weekday}."), date=found.isoformat(),
-                        weekday=fact.weekday)  # fmt: skip
+        raise UserError(N_("{date} does not fall on the day of the week you wrote."),
+                        date=found.isoformat())  # fmt: skip
     return found
 
 

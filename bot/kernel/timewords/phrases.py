@@ -15,6 +15,7 @@ from datetime import date
 from zoneinfo import available_timezones
 
 from bot.kernel.errors import UserError
+from bot.kernel.i18n import N_
 from bot.kernel.timewords import lexicon as lx
 from bot.kernel.timewords.model import WEEKDAYS, WORKWEEK
 from bot.kernel.timewords.tokens import Token
@@ -30,6 +31,9 @@ _DAY_NUMBER = re.compile(r"^(\d{1,2})(st|nd|rd|th|er|re|e|eme)?$")
 _YEAR = re.compile(r"^(\d{4})$")
 _LENGTH_GLUED = re.compile(r"^(\d{1,3}(?:[.,]\d+)?)(m|min|mins|h|hr|hrs)(\d{2})?$")
 _DECIMAL = re.compile(r"^\d{1,3}(?:[.,]\d+)?$")
+_NOT_A_TIME = N_("“{time}” is not a time of day. Use 14:30, 2:30pm or 14 h 30.")
+_NOT_A_DATE = N_("“{date}” is not a date on the calendar.")
+_NOT_A_ZONE = N_("“{zone}” is not a time zone I know. Use an IANA name such as America/Vancouver.")
 _ORDINAL_NUMBER = re.compile(r"^(\d{1,2})(st|nd|rd|th|er|re|e|eme)$")
 
 
@@ -671,8 +675,7 @@ class Phrases:
         if "/" in word and re.fullmatch(r"[a-z_]+(?:/[a-z_\-]+)+", word):
             name = _zones().get(word)
             if name is None:
-                raise UserError("“{zone}” is not a time zone I know. Use an IANA name such "
-                                "as America/Vancouver.", zone=self.tokens[i].raw[:60])  # fmt: skip
+                raise UserError(_NOT_A_ZONE, zone=self.tokens[i].raw[:60])
             return i + 1, Zone(name)
         return None
 
@@ -713,11 +716,11 @@ def _hours(hour: int, minute: int, ampm: str | None, tokens: list[Token]) -> tup
     text = " ".join(token.raw for token in tokens)
     if ampm:
         if not 1 <= hour <= 12:
-            raise UserError("“{time}” is not a time of day. Use 14:30, 2:30pm or 14 h 30.",
+            raise UserError(_NOT_A_TIME,
                             time=text[:40])  # fmt: skip
         hour = hour % 12 + (12 if ampm.startswith("p") else 0)
     if hour > 23 or minute > 59:
-        raise UserError("“{time}” is not a time of day. Use 14:30, 2:30pm or 14 h 30.",
+        raise UserError(_NOT_A_TIME,
                         time=text[:40])  # fmt: skip
     return hour, minute
 
@@ -733,7 +736,7 @@ def _checked(year: int | None, month: int, day: int, raw: str) -> Day:
     try:
         date(year or 2028, month, day)  # 2028 is a leap year: February 29 exists
     except ValueError as error:
-        raise UserError("“{date}” is not a date on the calendar.", date=raw[:40]) from error
+        raise UserError(_NOT_A_DATE, date=raw[:40]) from error
     return Day(year, month, day)
 
 
