@@ -48,8 +48,9 @@ def default_registry() -> Registry:
 
 
 def kernel_text_modules() -> list[ModuleType]:
-    """Kernel modules that carry member-facing texts of their own (errors, lookups), and the
-    time questions' answer button (any command may ask one)."""
+    """Kernel modules that carry member-facing texts of their own (the legacy ``TEXTS`` of
+    lookups, until they are catalog entries), and the time questions' answer button (any
+    command may ask one)."""
     return [
         importlib.import_module("bot.kernel.lookups"),
         importlib.import_module("bot.kernel.timewords.ask"),
