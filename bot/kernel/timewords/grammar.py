@@ -254,8 +254,16 @@ def read(text: str, now: datetime, zone: str) -> Reading | Question:
     elif slots.end is not None:
         raise UserError(N_("“until”, “for 6 weeks” or “10 times” need a repeat, e.g. “every "
                            "Tuesday at 12:30 until June 30”."))  # fmt: skip
+    dated = slots.day is not None or (
+        rule is None and (slots.days is not None or slots.month_day is not None)
+    )
     return Reading(
-        start=start, zone=zone, rule=rule, duration=_duration(slots), rest=_rest(tokens, unused)
+        start=start,
+        zone=zone,
+        rule=rule,
+        duration=_duration(slots),
+        rest=_rest(tokens, unused),
+        dated=dated or rule is not None,
     )
 
 

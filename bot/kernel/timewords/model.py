@@ -84,6 +84,7 @@ class Reading:
     rule: Rule | None = None
     duration: int | None = None  # minutes
     rest: tuple[str, ...] = ()
+    dated: bool = True  # False when the text gave a time of day and no day at all
 
     @property
     def start_local(self) -> str:

@@ -470,6 +470,7 @@ class Phrases:
         """ "June 30", "June 30th, 2027", "30 June", "30 juin 2027", "1er juin", "the 30th
         of June"."""
         word = self.w(i)
+        start = i
         if word in lx.MONTHS:
             number = _DAY_NUMBER.match(self.w(i + 1))
             if number is None and self.w(i + 1) == "the":
@@ -478,7 +479,7 @@ class Phrases:
             if number is None:
                 return None
             end = i + 2
-            return self._year(end, lx.MONTHS[word], int(number.group(1)))
+            return self._year(start, end, lx.MONTHS[word], int(number.group(1)))
         number = _DAY_NUMBER.match(word)
         if number is None:
             return None
@@ -488,15 +489,16 @@ class Phrases:
         month = lx.MONTHS.get(self.w(end))
         if month is None:
             return None
-        return self._year(end + 1, month, int(number.group(1)))
+        return self._year(start, end + 1, month, int(number.group(1)))
 
-    def _year(self, end: int, month: int, day: int) -> tuple[int, Fact]:
+    def _year(self, start: int, end: int, month: int, day: int) -> tuple[int, Fact]:
         if self.w(end) == "," and _YEAR.match(self.w(end + 1)):
             end += 1
         year = _YEAR.match(self.w(end))
         if year:
-            return end + 1, _checked(int(year.group(1)), month, day, f"{day}/{month}")
-        return end, _checked(None, month, day, f"{day}/{month}")
+            end += 1
+        raw = " ".join(token.raw for token in self.tokens[start:end])
+        return end, _checked(int(year.group(1)) if year else None, month, day, raw)
 
     def m_day(self, i: int) -> Match:
         return self.day(i)
