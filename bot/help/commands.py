@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from bot.kernel.context import Ctx
+from bot.kernel.i18n import N_
 from bot.kernel.messages import BulletList, Code, Heading, Message, Note, Paragraph, Text, spans
 from bot.kernel.parser import UnknownCommand
 from bot.kernel.registry import Arg, Command, command
+from bot.kernel.timewords.forms import READS_TIME, forms
 
 TEXTS = {
     "help.help": (
@@ -56,7 +58,9 @@ async def help_command(
         if not matching:
             raise UnknownCommand(topic)
         message = Message(ephemeral=True)
+        reads_time = False
         for cmd in matching:
+            reads_time = reads_time or cmd.name in READS_TIME
             message.add(Heading(cmd.name), Paragraph(spans(command_help(ctx, cmd))))
             message.add(Paragraph(spans(ctx.tr("help.usage") + " ", Code(cmd.usage))))
             if cmd.examples:
@@ -67,6 +71,12 @@ async def help_command(
             if any(p.name == "community" or p.arg.kind == "community" for p in cmd.params):
                 message.add(Note(ctx.tr.spans("help.quote")))
             message.add(Note(ctx.tr.spans("help.who", role=ctx.tr(f"role.{cmd.role}"))))
+        if reads_time:
+            # the forms of time in the reader's language (either language is always read)
+            message.add(
+                Paragraph(spans(ctx.tr(N_("Times you can type (in English or in French):")))),
+                BulletList(tuple(spans(Code(form)) for form in forms(ctx.language))),
+            )
         return message
     message = Message(ephemeral=True).add(Heading(ctx.tr("help.title")))
     items = tuple(

@@ -12,13 +12,14 @@ import difflib
 import secrets
 import shlex
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from bot.kernel.context import Ctx
 from bot.kernel.errors import NotFound, UserError
-from bot.kernel.i18n import Translator
+from bot.kernel.i18n import N_, Translator
 from bot.kernel.lookups import (
     community_language,
     find_community,
@@ -39,27 +40,19 @@ from bot.kernel.messages import (
     Strong,
     Text,
 )
-from bot.kernel.recurrence import (
-    LOCAL_FORMAT,
-    AmbiguousRecurrence,
-    first_local_instance,
-    fold,
-    next_instant,
-    parse_day,
-    parse_when,
-    validate_rrule,
-)
+from bot.kernel.recurrence import next_instant, place
 from bot.kernel.registry import Arg, command
 from bot.kernel.settings import Settings
+from bot.kernel.timewords import Question
+from bot.kernel.timewords.ask import ask
+from bot.kernel.timewords.lexicon import fold
 from bot.meetings.details import parse_details
 from bot.meetings.native_events import MeetingEvent, sync_native_event
 from bot.meetings.posts import (
     RSVP_ACTION,
     cancelled_message,
-    local_text,
     moved_message,
     occurrence_block,
-    recurrence_words,
 )
 from bot.meetings.query import (
     Upcoming,
@@ -69,6 +62,16 @@ from bot.meetings.query import (
     occurrences_between,
     parse_occurrence_key,
     upcoming_of,
+)
+from bot.meetings.timing import (
+    Move,
+    TimeQuestion,
+    day_or_ask,
+    local_text,
+    moved_start,
+    short_local,
+    split_move,
+    understood,
 )
 from data.models import AgendaItem, Community, Meeting, Member, Occurrence, Rsvp, Workspace
 
@@ -97,56 +100,6 @@ TEXTS = {
         "Add an item to the agenda of a meeting's next occurrence",
         "Ajouter un point à l'ordre du jour de la prochaine occurrence d'une rencontre",
     ),
-    # ---- reading times and recurrences
-    "when.unreadable": (
-        "I couldn't read “{text}” as a time. Try “next Monday 4:30pm”, “tomorrow 9am” or "
-        "“2027-05-29 16:30”.",
-        "Je n'ai pas compris « {text} » comme une date. Essayez « lundi prochain 16h30 », "
-        "« demain 9h » ou « 2027-05-29 16:30 ».",
-    ),
-    "when.no_time": (
-        "“{text}” has a day but no time of day. Add one, e.g. “{text} 4:30pm”.",
-        "« {text} » donne un jour mais pas d'heure. Ajoutez-en une, p. ex. « {text} 16h30 ».",
-    ),
-    "when.past": (
-        "{when} ({zone}) has already passed. Give a time in the future.",
-        "{when} ({zone}) est déjà passé. Indiquez un moment à venir.",
-    ),
-    "recurrence.unknown": (
-        "I don't understand the repetition “{phrase}”. Try “every week”, “every 2 weeks”, "
-        "“every weekday” or “every month on the last Monday”.",
-        "Je ne comprends pas la répétition « {phrase} ». Essayez « chaque semaine », "
-        "« toutes les 2 semaines », « en semaine » ou « chaque mois le dernier lundi ».",
-    ),
-    "recurrence.never": (
-        "The repetition “{phrase}” never happens after the start.",
-        "La répétition « {phrase} » ne se produit jamais après le début.",
-    ),
-    "recurrence.ambiguous": (
-        "“{phrase}” can mean two things. Write “{monthly}” for that day of each month, "
-        "or “{biweekly}” to repeat every few weeks.",
-        "« {phrase} » peut vouloir dire deux choses. Écrivez « {monthly} » pour ce jour de "
-        "chaque mois, ou « {biweekly} » pour revenir toutes les quelques semaines.",
-    ),
-    "recurrence.once": ("once", "une seule fois"),
-    "recurrence.daily": ("every day", "chaque jour"),
-    "recurrence.daily_n": ("every {n} days", "tous les {n} jours"),
-    "recurrence.weekly": ("every week", "chaque semaine"),
-    "recurrence.weekly_n": ("every {n} weeks", "toutes les {n} semaines"),
-    "recurrence.monthly": ("every month", "chaque mois"),
-    "recurrence.monthly_n": ("every {n} months", "tous les {n} mois"),
-    "recurrence.yearly": ("every year", "chaque année"),
-    "recurrence.yearly_n": ("every {n} years", "tous les {n} ans"),
-    "recurrence.custom": ("repeating ({rule})", "répétée ({rule})"),
-    "recurrence.custom_n": ("repeating ({rule})", "répétée ({rule})"),
-    "recurrence.weekdays": ("every weekday", "chaque jour de semaine"),
-    "recurrence.on": ("on {days}", "le {days}"),
-    "recurrence.ordinal1": ("the first {day}", "premier {day}"),
-    "recurrence.ordinal2": ("the second {day}", "deuxième {day}"),
-    "recurrence.ordinal3": ("the third {day}", "troisième {day}"),
-    "recurrence.ordinal4": ("the fourth {day}", "quatrième {day}"),
-    "recurrence.ordinal5": ("the fifth {day}", "cinquième {day}"),
-    "recurrence.ordinal-1": ("the last {day}", "dernier {day}"),
     # ---- scheduling
     "meeting.default_title": ("{community} meeting", "Rencontre {community}"),
     "meeting.bad_duration": (
@@ -163,10 +116,6 @@ TEXTS = {
         "Rencontre « {title} » planifiée pour {community} (n° {number}).",
     ),
     "meeting.understood": ("I understood: {when}", "J'ai compris : {when}"),
-    "meeting.repeats": (
-        "Repeats: {rule}. Next: {dates}",
-        "Répétition : {rule}. Prochaines : {dates}",
-    ),
     "meeting.wrong_time": (
         "Not what you meant? `meeting cancel {number} all`, then schedule it again.",
         "Ce n'est pas ça ? `meeting cancel {number} all`, puis planifiez-la de nouveau.",
@@ -267,11 +216,6 @@ TEXTS = {
         "« {title} » se répète : indiquez la date, ou `all` pour toute la série. Prochaines : "
         "{dates}.",
     ),
-    "meeting.bad_date": (
-        "I couldn't read “{text}” as a date. Use e.g. “2027-05-29” or “May 29”.",
-        "Je n'ai pas compris « {text} » comme une date. Utilisez p. ex. « 2027-05-29 » ou "
-        "« 29 mai ».",
-    ),
     # ---- cancel / move / agenda
     "meeting.cancelled_one": (
         "Cancelled “{title}” on {when}. I told {count} member(s) who had answered.",
@@ -293,12 +237,6 @@ TEXTS = {
     "meeting.cancelled_series_notice": (
         "{title} is cancelled (the whole series; next would have been {when}).",
         "{title} est annulée (toute la série ; la prochaine aurait eu lieu le {when}).",
-    ),
-    "meeting.move_usage": (
-        "Say what to move and where: `meeting move <meeting> <date> to <new time>`, e.g. "
-        "`meeting move 12 2027-05-31 to 2027-06-01 16:30`.",
-        "Indiquez quoi déplacer et où : `meeting move <rencontre> <date> to <nouvelle heure>`, "
-        "p. ex. `meeting move 12 2027-05-31 to 2027-06-01 16:30`.",
     ),
     "meeting.moved": (
         "Moved “{title}” from {old} to {new}. I told {count} member(s) who had answered.",
@@ -332,8 +270,8 @@ TEXTS = {
 }
 
 ALL_WORDS = ("all", "series", "tout", "toutes", "tous", "série", "serie")
-MOVE_WORDS = (" to ", " -> ", " → ", " vers ")
 MAX_TITLE, MAX_LOCATION = 200, 500
+DEFAULT_MINUTES = 60
 LISTED = 10
 PER_MEETING = 3
 
@@ -398,22 +336,35 @@ async def _find_with_rest(
     ctx: Ctx, meeting: str, rest: str | None
 ) -> tuple[Meeting, datetime | None, str]:
     """``meeting`` and ``rest`` as the parser split them; an unquoted title of several
-    words ("Python hour 2027-05-29") is re-split at the longest title that exists."""
+    words ("Python hour 2027-05-29") is re-split at the longest title that exists, also
+    when its first word alone would find it ("python" is in "Python hour")."""
+    words = (meeting + " " + (rest or "")).split()
+    if (
+        rest
+        and not is_number(meeting.strip().lstrip("#"))
+        and parse_occurrence_key(meeting) is None
+    ):
+        for size in range(len(words), len(meeting.split()), -1):
+            match = await _titled(ctx, " ".join(words[:size]))
+            if match is not None:
+                return match, None, " ".join(words[size:])
     try:
         found, original = await find_meeting(ctx, meeting)
         return found, original, (rest or "").strip()
     except NotFound as first_error:
-        words = (meeting + " " + (rest or "")).split()
         for size in range(len(words), 0, -1):
-            title = " ".join(words[:size])
-            match = (
-                await Meeting.filter(community__workspace=ctx.workspace, title__iexact=title)
-                .order_by("cancelled", "-id")
-                .first()
-            )
+            match = await _titled(ctx, " ".join(words[:size]))
             if match is not None:
                 return match, None, " ".join(words[size:])
         raise first_error
+
+
+async def _titled(ctx: Ctx, title: str) -> Meeting | None:
+    return (
+        await Meeting.filter(community__workspace=ctx.workspace, title__iexact=title)
+        .order_by("cancelled", "-id")
+        .first()
+    )
 
 
 async def _community_of(meeting: Meeting) -> Community:
@@ -447,9 +398,7 @@ def _when(ctx: Ctx, instant: datetime) -> str:
 async def _next_dates(ctx: Ctx, meeting: Meeting) -> str:
     upcoming = await upcoming_of([meeting], ctx.clock.now(), limit=3)
     zone = ZoneInfo(ctx.timezone)
-    return (
-        ", ".join(item.starts_at.astimezone(zone).strftime("%Y-%m-%d") for item in upcoming) or "—"
-    )
+    return ", ".join(item.starts_at.astimezone(zone).date().isoformat() for item in upcoming) or "—"
 
 
 async def _occurrence_on(ctx: Ctx, meeting: Meeting, text: str) -> Upcoming:
@@ -484,11 +433,9 @@ async def _occurrence_on(ctx: Ctx, meeting: Meeting, text: str) -> Upcoming:
 
 
 def _read_day(ctx: Ctx, text: str) -> date:
-    now_local = ctx.clock.now().astimezone(ZoneInfo(ctx.timezone)).replace(tzinfo=None)
-    day = parse_day(text, ctx.language, now_local)
-    if day is None:
-        raise UserError("meeting.bad_date", text=text[:60])
-    return day
+    """The day a coordinator names, in either language; a date that reads two ways raises
+    ``TimeQuestion`` for the command to ask."""
+    return day_or_ask(text, ctx.clock.now(), ctx.timezone)
 
 
 # ---- telling members -------------------------------------------------------------------
@@ -562,13 +509,13 @@ MeetingRef = Annotated[
 
 @command(
     "meeting schedule",
-    usage="meeting schedule <community> <when> [every …] [at <link or place>] [for <duration>] "
-    "[title]",
+    usage="meeting schedule <community> <when> [at <link or place>] [title]",
     examples=[
-        "meeting schedule python next Monday 4:30pm every week at https://meet.jit.si/py "
-        "Python hour",
-        "meeting schedule python 2027-05-31 16:30 every month on the last Monday Monthly chat",
-        "meeting schedule python tomorrow 9am for 90m at Room 204 — Kick-off",
+        "meeting schedule python every Tuesday at 12:30 Lunch chat",
+        "meeting schedule python tomorrow 3pm to 4:30pm at Room 204 — Workshop",
+        "meeting schedule python chaque mardi à 12 h 30 Dîner causerie",
+        "meeting schedule python le premier lundi du mois de 9 h à 10 h à https://meet.jit.si/py "
+        "Café",
     ],
     role="coordinator",
 )
@@ -580,8 +527,8 @@ async def schedule_meeting(
     details: Annotated[
         str,
         Arg(
-            "when, then optionally: every …, at <link or place>, for <duration>, the title",
-            "quand, puis au choix : every …, at <lien ou lieu>, for <durée>, le titre",
+            "when (e.g. every Tuesday at 12:30), then optionally at <link or place>, the title",
+            "quand (p. ex. chaque mardi à 12 h 30), puis au choix à <lien ou lieu>, le titre",
             kind="text",
             max_length=800,
         ),
@@ -591,64 +538,50 @@ async def schedule_meeting(
     found = await find_community(ctx, community)
     await require_coordinator(ctx, found)
     now = ctx.clock.now()
-    try:
-        parsed = parse_details(details, ctx.timezone, ctx.language, now)
-    except AmbiguousRecurrence as question:
-        # both phrasings, in the coordinator's own language
-        raise UserError(
-            "recurrence.ambiguous",
-            phrase=question.values["phrase"],
-            monthly=question.values[f"monthly_{ctx.language}"],
-            biweekly=question.values[f"biweekly_{ctx.language}"],
-        ) from question
+    parsed = parse_details(details, ctx.timezone, now)
+    if isinstance(parsed, Question):
+        arguments = {"community": community, "details": details}
+        return await ask(ctx, parsed, "meeting schedule", arguments, "details")
+    reading = parsed.reading
     title = parsed.title or ctx.tr("meeting.default_title", community=found.name)
     if len(title) > MAX_TITLE:
         raise UserError("meeting.too_long", name="title", limit=MAX_TITLE)
     if len(parsed.location) > MAX_LOCATION:
         raise UserError("meeting.too_long", name="location", limit=MAX_LOCATION)
-    local = parsed.when.replace(tzinfo=None)
-    first = parsed.when.astimezone(UTC)
-    if parsed.rrule:
-        validate_rrule(parsed.rrule, local)
-        # the series starts on its first real instance: "tomorrow 9am every month on the
-        # second Tuesday" typed on a first Tuesday starts a week later, and calendar apps
-        # count DTSTART itself as an instance (RFC 5545)
-        local = first_local_instance(parsed.rrule, local)
-        following = next_instant(local.strftime(LOCAL_FORMAT), ctx.timezone, parsed.rrule, now)
-        if following is None:
-            raise UserError("recurrence.never", phrase=parsed.rrule)
-        first = following
-    start_local = local.strftime(LOCAL_FORMAT)
+    rrule = reading.rule.rrule if reading.rule else None
+    first = (
+        next_instant(reading.start_local, reading.zone, rrule, now)
+        if rrule
+        else place(reading.start, reading.zone)
+    )
+    if first is None:
+        raise UserError(N_("That repeat never happens after its start."))
     meeting = await Meeting.create(
         community=found,
         title=title,
-        start_local=start_local,
-        timezone=ctx.timezone,
-        duration_minutes=parsed.duration_minutes or 60,
-        rrule=parsed.rrule,
+        start_local=reading.start_local,
+        timezone=reading.zone,
+        duration_minutes=reading.duration or DEFAULT_MINUTES,
+        rrule=rrule,
         location=parsed.location,
         created_by=ctx.member,
         created_at=now,
     )
+    # what was read, said back with its length so that a misreading shows at once
+    echo = understood(reading.start, replace(reading, duration=meeting.duration_minutes),
+                      ctx.language)  # fmt: skip
     reply = Message(ephemeral=True).add(
         Paragraph(
             ctx.tr.spans("meeting.scheduled", title=title, community=found.name, number=meeting.id)
         ),
-        Paragraph(ctx.tr.spans("meeting.understood", when=Strong(_when(ctx, first)))),
+        Paragraph(ctx.tr.spans("meeting.understood", when=Strong(echo))),
     )
-    if parsed.rrule:
+    if rrule:
         upcoming = await upcoming_of([meeting], now, limit=3)
-        zone = ZoneInfo(ctx.timezone)
         dates = ", ".join(
-            item.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") for item in upcoming
+            short_local(item.starts_at, ctx.timezone, ctx.language) for item in upcoming
         )
-        reply.add(
-            Note(
-                ctx.tr.spans(
-                    "meeting.repeats", rule=recurrence_words(ctx.tr, parsed.rrule), dates=dates
-                )
-            )
-        )
+        reply.add(Note(ctx.tr.spans(N_("Next: {dates}"), dates=dates)))
     await mirror_native_event(ctx, meeting, found)
     if not found.home_channel_id:
         reply.add(Note(ctx.tr.spans("meeting.no_channel", community=found.name)))
@@ -835,6 +768,7 @@ async def press_rsvp(ctx: Ctx, value: str) -> Message:
         "meeting cancel 12 2027-05-31",
         "meeting cancel 12 all",
         'meeting cancel "Python hour" next Monday',
+        "meeting cancel 12 mardi prochain",
     ],
     role="coordinator",
 )
@@ -881,7 +815,11 @@ async def cancel_meeting(
         if item is None:
             raise NotFound("meeting.unknown", name=meeting[:60])
     elif rest:
-        item = await _occurrence_on(ctx, found, rest)
+        try:
+            item = await _occurrence_on(ctx, found, rest)
+        except TimeQuestion as asked:
+            arguments = {"meeting": f"#{found.id}", "which": rest}
+            return await ask(ctx, asked.question, "meeting cancel", arguments, "which")
     else:
         raise UserError(
             "meeting.which_occurrence", title=found.title, dates=await _next_dates(ctx, found)
@@ -910,10 +848,11 @@ async def cancel_meeting(
 
 @command(
     "meeting move",
-    usage="meeting move <meeting> <occurrence date> to <new time>",
+    usage="meeting move <meeting> <occurrence date> to|à <new time>",
     examples=[
         "meeting move 12 2027-05-31 to 2027-06-01 16:30",
         'meeting move "Python hour" next Monday to Tuesday 5pm',
+        "meeting move 12 mardi à mercredi 17 h",
     ],
     role="coordinator",
 )
@@ -924,7 +863,7 @@ async def move_meeting(
         str,
         Arg(
             "<occurrence date> to <new time>",
-            "<date de l'occurrence> to <nouvelle heure>",
+            "<date de l'occurrence> à <nouvelle heure>",
             kind="text",
             max_length=200,
         ),
@@ -936,20 +875,22 @@ async def move_meeting(
     await require_coordinator(ctx, community)
     if found.cancelled:
         raise UserError("meeting.series_cancelled", title=found.title)
-    padded = f" {rest} "
-    split = max((padded.lower().rfind(word), word) for word in MOVE_WORDS)
-    if split[0] < 0:
-        raise UserError("meeting.move_usage")
-    which = padded[: split[0]].strip()
-    target = padded[split[0] + len(split[1]) :].strip()
-    if not target:
-        raise UserError("meeting.move_usage")
+    move = split_move(rest, ctx.clock.now(), ctx.timezone)
+    if isinstance(move, Question):
+        arguments = {"meeting": f"#{found.id}", "change": rest}
+        return await ask(ctx, move, "meeting move", arguments, "change")
     if original is not None:
         item = await occurrence_at(found, original)
         if item is None:
             raise NotFound("meeting.unknown", name=meeting[:60])
-    elif which:
-        item = await _occurrence_on(ctx, found, which)
+    elif move.which:
+        try:
+            item = await _occurrence_on(ctx, found, move.which)
+        except TimeQuestion as asked:
+            # the occurrence's date reads two ways: ask, keeping the new time as typed
+            question = _prefixed(asked.question, f" {move.word} {_target_text(rest, move)}")
+            arguments = {"meeting": f"#{found.id}", "change": rest}
+            return await ask(ctx, question, "meeting move", arguments, "change")
     elif not found.rrule:
         item = await _next_of(ctx, found)
     else:
@@ -958,7 +899,11 @@ async def move_meeting(
         )
     if item.cancelled:
         raise UserError("meeting.move_cancelled", title=found.title)
-    new_start = parse_when(target, ctx.timezone, ctx.language, ctx.clock.now()).astimezone(UTC)
+    day = item.starts_at.astimezone(ZoneInfo(move.target.zone)).date()
+    new_start = place(moved_start(move, day), move.target.zone)
+    if new_start <= ctx.clock.now():
+        raise UserError(N_("{when} has already passed. Give a time in the future."),
+                        when=_when(ctx, new_start))  # fmt: skip
     old_start = item.starts_at
     row = await _occurrence_row(item)
     row.starts_at = new_start
@@ -980,6 +925,18 @@ async def move_meeting(
             )
         )
     )
+
+
+def _target_text(rest: str, move: Move) -> str:
+    """The new time as typed: what follows the word that split the move."""
+    words = rest.split()
+    which = len(move.which.split())
+    return " ".join(words[which + 1 :])
+
+
+def _prefixed(question: Question, after: str) -> Question:
+    options = tuple(replace(option, text=option.text + after) for option in question.options)
+    return replace(question, options=options)
 
 
 @command(

@@ -5,9 +5,8 @@ reminder looks the same whoever sends it. Texts live in ``bot.meetings.TEXTS``."
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from bot.kernel.i18n import Translator
+from bot.kernel.i18n import N_, Translator
 from bot.kernel.messages import (
     BulletList,
     Button,
@@ -22,40 +21,13 @@ from bot.kernel.messages import (
     Text,
     Time,
 )
-from bot.kernel.recurrence import describe
+from bot.kernel.timewords import Rule
+from bot.kernel.timewords.describe import describe_repeat
 from bot.meetings.query import Upcoming
 from data.models import AgendaItem, Community, Rsvp
 
 RSVP_ACTION = "rsvp"
 RSVP_STATUSES = ("going", "maybe", "no")
-
-_EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_FR_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_EN_MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
-_FR_MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-    "octobre", "novembre", "décembre",
-)  # fmt: skip
-
-
-def local_text(instant: datetime, zone: str, language: str) -> str:
-    """A spelled-out local time, for echoing back what was understood (unambiguous even
-    where a platform would render a ``Time`` in the reader's own zone)."""
-    local = instant.astimezone(ZoneInfo(zone))
-    if language == "fr":
-        return (
-            f"{_FR_DAYS[local.weekday()]} {local.day} {_FR_MONTHS[local.month - 1]} "
-            f"{local.year}, {local.hour} h {local.minute:02d} ({zone})"
-        )
-    hour = local.hour % 12 or 12
-    suffix = "AM" if local.hour < 12 else "PM"
-    return (
-        f"{_EN_DAYS[local.weekday()]}, {_EN_MONTHS[local.month - 1]} {local.day}, "
-        f"{local.year}, {hour}:{local.minute:02d} {suffix} ({zone})"
-    )
 
 
 def offset_label(offset: timedelta) -> str:
@@ -67,38 +39,11 @@ def offset_label(offset: timedelta) -> str:
 
 
 def recurrence_words(tr: Translator, rule: str | None) -> str:
+    """The repeat in the reader's words ("every other Thursday", "le dernier vendredi du
+    mois"), by the describer every other place uses."""
     if not rule:
-        return tr("recurrence.once")
-    parts = describe(rule)
-    freq = parts.get("FREQ", "")
-    interval = int(parts.get("INTERVAL", "1"))
-    byday = parts.get("BYDAY", "")
-    key = {
-        "DAILY": "recurrence.daily",
-        "WEEKLY": "recurrence.weekly",
-        "MONTHLY": "recurrence.monthly",
-        "YEARLY": "recurrence.yearly",
-    }.get(freq, "recurrence.custom")
-    if freq == "WEEKLY" and byday == "MO,TU,WE,TH,FR" and interval == 1:
-        return tr("recurrence.weekdays")
-    text = tr(key + ("_n" if interval != 1 else ""), n=interval, rule=rule)
-    if byday:
-        text += " " + tr("recurrence.on", days=_days_words(tr, byday))
-    return text
-
-
-def _days_words(tr: Translator, byday: str) -> str:
-    names = _FR_DAYS if tr.language == "fr" else _EN_DAYS
-    codes = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-    words = []
-    for item in byday.split(","):
-        ordinal, code = item[:-2], item[-2:]
-        name = names[codes.index(code)]
-        if ordinal:
-            words.append(tr(f"recurrence.ordinal{ordinal}", day=name))
-        else:
-            words.append(name)
-    return ", ".join(words)
+        return tr(N_("once"))
+    return describe_repeat(Rule.from_rrule(rule), tr.language)
 
 
 def location_span(location: str) -> Span:
@@ -142,8 +87,12 @@ async def rsvp_counts(item: Upcoming) -> dict[str, int]:
 
 
 def _when_line(tr: Translator, item: Upcoming, zone: str) -> tuple[Span, ...]:
+    """When it starts and when it ends (each in the reader's zone where the platform can)."""
+    ends = item.starts_at + timedelta(minutes=item.meeting.duration_minutes)
     spans: list[Span] = [
         Time(item.starts_at, "full", zone, tr.language),
+        Text(" – "),
+        Time(ends, "time", zone, tr.language),
         Text(" ("),
         Time(item.starts_at, "relative", zone, tr.language),
         Text(")"),

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date
 
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
 from bot.kernel.timewords import Question, Reading, describe_when, read, read_day
-from bot.kernel.timewords.describe import clock, day_text
+from bot.kernel.timewords.describe import clock, describe_day_time
 
 # the words between the occurrence and its new time, in either language
 MOVE_WORDS = ("to", "à", "a", "vers", "->", "→", "pour")
@@ -47,6 +47,7 @@ def split_move(text: str, now: datetime, zone: str) -> Move | Question:
     side that reads two ways is asked about, reworded within the whole text."""
     words = text.split()
     question: Question | None = None
+    refused: UserError | None = None  # why the new time of a sound split was refused
     for index, word in enumerate(words):
         if word.casefold() not in MOVE_WORDS:
             continue
@@ -56,8 +57,12 @@ def split_move(text: str, now: datetime, zone: str) -> Move | Question:
         try:
             if which:
                 read_day(which, now, zone)
-            reading = read(target, now, zone)
         except UserError:
+            continue
+        try:
+            reading = read(target, now, zone)
+        except UserError as error:
+            refused = refused or error
             continue
         if isinstance(reading, Question):
             question = question or _within(reading, f"{which} {word}".strip())
@@ -67,6 +72,8 @@ def split_move(text: str, now: datetime, zone: str) -> Move | Question:
         return Move(which, word, reading)
     if question is not None:
         return question
+    if refused is not None:
+        raise refused
     raise UserError(
         N_("Say what to move and where: “meeting move <meeting> <date> to <new time>”, e.g. "
            "“meeting move 12 2027-05-31 to 2027-06-01 16:30” or “meeting move 12 mardi à "
@@ -98,16 +105,17 @@ def understood(start: datetime, reading: Reading, language: str) -> str:
 
 
 def local_text(instant: datetime, zone: str, language: str) -> str:
-    """A spelled-out local time with its zone, in CLDR's words for the language."""
-    local = instant.astimezone(ZoneInfo(zone))
-    return f"{day_text(local.date(), language)} {'à' if language == 'fr' else 'at'} " + (
-        f"{clock(local.time(), language)} ({zone})"
-    )
+    """A spelled-out local time with its zone, in CLDR's words for the language:
+    "Tuesday, June 3, 2031 at 10:00 AM (America/Toronto)"."""
+    local = instant.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+    return f"{describe_day_time(local, language)} ({zone})"
 
 
 def short_local(instant: datetime, zone: str, language: str) -> str:
+    """ "Jun 3, 2031, 10:00 AM", "3 juin 2031, 10 h 00"."""
+    local = instant.astimezone(ZoneInfo(zone))
     locale = "fr_CA" if language == "fr" else "en"
-    return format_datetime(instant.astimezone(ZoneInfo(zone)), "medium", locale=locale)
+    return f"{format_date(local.date(), 'medium', locale=locale)}, {clock(local.time(), language)}"
 
 
 def ends_at(start: datetime, minutes: int) -> datetime:

@@ -13,6 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [
     *sorted((ROOT / "bot" / "kernel" / "timewords").glob("*.py")),
     ROOT / "bot" / "kernel" / "schedules.py",
+    *sorted((ROOT / "bot" / "meetings").glob("*.py")),
+    ROOT / "bot" / "help" / "commands.py",
 ]
 
 

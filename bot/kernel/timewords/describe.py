@@ -54,6 +54,14 @@ def _what(rule: Rule, language: str) -> str:
         if fr:
             return "tous les jours" if n == 1 else f"tous les {n} jours"
         return "every day" if n == 1 else f"every {n} days"
+    if rule.freq == "WEEKLY" and not codes:  # stored by earlier versions: the start's day
+        if fr:
+            return "chaque semaine" if n == 1 else f"toutes les {n} semaines"
+        return "every week" if n == 1 else f"every {n} weeks"
+    if rule.freq == "MONTHLY" and not rule.byday and rule.bymonthday is None:
+        if fr:
+            return "chaque mois" if n == 1 else f"tous les {n} mois"
+        return "every month" if n == 1 else f"every {n} months"
     if rule.freq == "WEEKLY":
         if rule.is_workweek:
             return "du lundi au vendredi" if fr else "every weekday"
@@ -143,3 +151,10 @@ def describe_when(start: datetime, rule: Rule | None, duration: int | None, lang
         length = describe_duration(duration, language)
         text += f" pendant {length}" if language == "fr" else f" for {length}"
     return text
+
+
+def describe_repeat(rule: Rule, language: str) -> str:
+    """The repeat alone, without its time: "every other Thursday until June 30, 2027"."""
+    end = describe_end(rule, language)
+    what = _what(rule, language)
+    return f"{what} {end}" if end else what

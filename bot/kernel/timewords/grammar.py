@@ -231,6 +231,18 @@ def read(text: str, now: datetime, zone: str) -> Reading | Question:
                         limit=MAX_TEXT)  # fmt: skip
     tokens = tokenize(text)
     slots, unused = _collect(tokens)
+    adverb = slots.spans.get("repeat")
+    if (
+        adverb is not None
+        and adverb.end - adverb.start == 1
+        and tokens[adverb.start].norm in lx.ADVERBS
+        and (
+            (slots.nth is not None and slots.nth.of_month)
+            or (slots.month_day is not None and slots.month_day.of_month)
+            or (slots.days is not None and slots.days.plural)
+        )
+    ):  # "the last Monday of the month Monthly chat": "Monthly" says nothing more; ask
+        slots.stray.append((adverb.start, adverb.end))
     if (
         slots.repeat is None and slots.day is not None and slots.days is not None
         and not slots.days.plural and len(slots.days.codes) == 1
@@ -351,11 +363,13 @@ def _start(
 ) -> tuple[datetime, Rule | None]:
     """The local start, and the rule with what the start fixes (a weekly rule's day, a
     monthly rule's day of the month)."""
-    if isinstance(slots.day, Relative) and slots.day.minutes:
+    if isinstance(slots.day, Relative) and slots.day.instant:
         if slots.clock is not None:
             raise _conflict()
         instant = (now + timedelta(minutes=slots.day.minutes)).astimezone(tz)
-        return instant.replace(tzinfo=None, second=0, microsecond=0), rule
+        local = instant.replace(tzinfo=None, second=0, microsecond=0)
+        _check_future(local, now, tz)
+        return local, rule
     if slots.clock is None:
         if slots.day is not None or slots.days is not None or rule is not None:
             raise UserError(N_("At what time? Add a time of day, e.g. “at 12:30”, “3pm” or "

@@ -67,7 +67,8 @@ class Day:
 @dataclass(frozen=True)
 class Relative:
     days: int = 0
-    minutes: int = 0  # "in 30 minutes": an instant, not a day
+    minutes: int = 0
+    instant: bool = False  # "in 30 minutes": an instant, not a day
 
 
 @dataclass(frozen=True)
@@ -447,9 +448,9 @@ class Phrases:
             unit = self.w(i + 2)
             if amount is not None:
                 if unit in lx.MINUTE_UNITS:
-                    return i + 3, Relative(minutes=amount)
+                    return i + 3, Relative(minutes=amount, instant=True)
                 if unit in lx.HOUR_UNITS:
-                    return i + 3, Relative(minutes=amount * 60)
+                    return i + 3, Relative(minutes=amount * 60, instant=True)
                 if lx.UNITS.get(unit) == "DAILY":
                     return i + 3, Relative(days=amount)
                 if lx.UNITS.get(unit) == "WEEKLY":
