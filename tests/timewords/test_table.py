@@ -164,6 +164,7 @@ ENGLISH = [
     ("may", "every Tuesday at 12:30 Weekly sync", Q(UNUSED, (("2027-05-04T12:30", WEEKLY_TU), ("2027-05-04T12:30", WEEKLY_TU)))),
     ("may", "tomorrow 3pm 4pm Workshop", Q(UNUSED, (("2027-05-04T15:00", None), ("2027-05-04T15:00", None)))),
     ("may", "every Tuesday 12:30 daily", Q(UNUSED, (("2027-05-04T12:30", WEEKLY_TU), ("2027-05-04T12:30", WEEKLY_TU)))),
+    ("may", "Last Friday review tomorrow 3pm", Q(UNUSED, (("2027-05-04T15:00", None), ("2027-05-04T15:00", None)))),
     # refusals
     ("may", "2027-02-30 10:00", E("not a date on the calendar")),
     ("may", "2027-13-01 10:00", E("not a date on the calendar")),

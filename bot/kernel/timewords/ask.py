@@ -57,6 +57,9 @@ async def ask(
     """The question as a message with one button per answer. ``args`` are the command's
     arguments as typed; ``field`` is the one whose text the answer replaces."""
     token = secrets.token_urlsafe(12)
+    now = ctx.clock.now()
+    # questions left unanswered are forgotten: the member's expired ones go as a new one comes
+    await Confirmation.filter(member=ctx.member, action=ANSWER_ACTION, expires_at__lte=now).delete()
     await Confirmation.create(
         member=ctx.member,
         token=token,
@@ -67,7 +70,7 @@ async def ask(
             "field": field,
             "answers": [option.text for option in question.options],
         },
-        expires_at=ctx.clock.now() + timedelta(hours=ANSWER_HOURS),
+        expires_at=now + timedelta(hours=ANSWER_HOURS),
     )
     labels = [option_label(ctx, option, zone or ctx.timezone) for option in question.options]
     buttons = tuple(

@@ -243,6 +243,13 @@ def read(text: str, now: datetime, zone: str) -> Reading | Question:
         )
     ):  # "the last Monday of the month Monthly chat": "Monthly" says nothing more; ask
         slots.stray.append((adverb.start, adverb.end))
+    if slots.repeat is None:
+        # "Last Friday review tomorrow 3pm": an ordinal day with nothing that repeats it
+        for name in ("nth", "month_day"):
+            fact = getattr(slots, name)
+            if fact is not None and not fact.of_month and (name == "nth" or fact.day < 0):
+                found = slots.spans[name]
+                slots.stray.append((found.start, found.end))
     if (
         slots.repeat is None and slots.day is not None and slots.days is not None
         and not slots.days.plural and len(slots.days.codes) == 1
