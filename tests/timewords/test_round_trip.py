@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.kernel.errors import UserError
 from bot.kernel.timewords import Reading, Rule, describe, read
 from bot.kernel.timewords.model import WEEKDAYS
 
@@ -95,3 +98,48 @@ def test_any_text_is_read_asked_about_or_refused_never_crashes(
     assert isinstance(result, Reading | Question)
     if isinstance(result, Question):
         assert len(result.options) >= 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    days=st.integers(1, 700),
+    at=times,
+    minutes=st.integers(1, 24 * 60),
+    rule=st.one_of(st.none(), rules()),
+    language=st.sampled_from(("en", "fr")),
+)
+def test_a_meeting_said_back_with_its_length_reads_back_the_same(
+    days: int, at: time, minutes: int, rule: Rule | None, language: str
+) -> None:
+    from bot.kernel.timewords import describe_when
+
+    start = datetime.combine(date(2027, 5, 3) + timedelta(days=days), at)
+    text = describe_when(start, rule, minutes, language)
+    if rule is None and _in_the_gap(start):
+        # a one-off at a wall-clock time that does not exist is refused, never moved silently
+        with pytest.raises(UserError, match="does not exist"):
+            read(text, NOW, ZONE)
+        return
+    reading = read(text, NOW, ZONE)
+    assert isinstance(reading, Reading), f"{text!r} asked {reading}"
+    if rule is None:
+        assert (reading.start, reading.duration, reading.rule) == (start, minutes, None), text
+    else:
+        assert (reading.rule, reading.start.time(), reading.duration) == (rule, at, minutes), text
+
+
+def _in_the_gap(local: datetime) -> bool:
+    zone = ZoneInfo(ZONE)
+    return local.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local
+
+
+def test_the_gap_is_refused_by_the_round_trip_rule() -> None:
+    start = datetime(2028, 3, 12, 2, 30)  # clocks jump from 02:00 to 03:00 in Toronto
+    assert _in_the_gap(start)
+    test_a_meeting_said_back_with_its_length_reads_back_the_same.hypothesis.inner_test(  # type: ignore[attr-defined]
+        days=(start.date() - date(2027, 5, 3)).days,
+        at=start.time(),
+        minutes=60,
+        rule=None,
+        language="fr",
+    )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrule, rrulestr
+from dateutil import rrule as du
 
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
@@ -440,8 +440,7 @@ def _first(rule: Rule, anchor: datetime, floor: datetime, now: datetime, tz: Zon
     left out to find it, so "every other Thursday" starts at the next Thursday and counts
     from there."""
     every = replace(rule, interval=1, until=None, count=None)
-    series = rrulestr(every.rrule, dtstart=anchor)
-    assert isinstance(series, rrule)
+    series = _series(every, anchor)
     for local in series.xafter(floor, count=1000, inc=True):
         if _place(local, tz) > now:
             return local
@@ -469,10 +468,30 @@ def _with_end(slots: _Slots, rule: Rule, start: date, today: date) -> Rule:
 
 
 def _check_series(rule: Rule, start: datetime) -> None:
-    series = rrulestr(rule.rrule, dtstart=start)
-    assert isinstance(series, rrule)
+    series = _series(rule, start)
     if series.after(start, inc=True) is None:
         raise UserError(N_("That repeat never happens after its start."))
+
+
+_FREQS = {"DAILY": du.DAILY, "WEEKLY": du.WEEKLY, "MONTHLY": du.MONTHLY, "YEARLY": du.YEARLY}
+_WEEKDAY_OBJECTS = dict(
+    zip(WEEKDAYS, (du.MO, du.TU, du.WE, du.TH, du.FR, du.SA, du.SU), strict=True)
+)
+
+
+def _series(rule: Rule, start: datetime) -> du.rrule:
+    """The rule as a dateutil series on the naive wall clock (built from its fields: reading
+    the RRULE text back cost more than the whole grammar)."""
+    days = [_WEEKDAY_OBJECTS[code](n) if n else _WEEKDAY_OBJECTS[code] for n, code in rule.byday]
+    return du.rrule(
+        _FREQS[rule.freq],
+        dtstart=start,
+        interval=rule.interval,
+        byweekday=days or None,
+        bymonthday=rule.bymonthday,
+        until=datetime.combine(rule.until, time(23, 59, 59)) if rule.until else None,
+        count=rule.count,
+    )
 
 
 def _add(day: date, amount: int, unit: str) -> date:
