@@ -45,6 +45,7 @@ from bot.kernel.timewords.tokens import Token, join, quote, tokenize
 MAX_TEXT = 1000
 MAX_INTERVAL = 52
 MAX_COUNT = 500
+MAX_PERIOD = 520
 MAX_MINUTES = 24 * 60
 EXAMPLES = N_(
     "Examples: “every Tuesday at 12:30”, “tomorrow 3pm to 4:30pm”, “chaque mardi à 12 h 30”, "
@@ -268,7 +269,7 @@ def read(text: str, now: datetime, zone: str) -> Reading | Question:
         day = rule.bymonthday
         if day is not None and day > 28 and not slots.skip:
             return _month_day_question(tokens, slots, day)
-        rule = _with_end(slots, rule, start.date(), now_local.date())
+        rule = _with_end(slots, rule, start.date())
         _check_series(rule, start)
     elif slots.end is not None:
         raise UserError(N_("“until”, “for 6 weeks” or “10 times” need a repeat, e.g. “every "
@@ -306,11 +307,11 @@ def read_day(text: str, now: datetime, zone: str) -> date | Question:
     if day is None and slots.days is not None and len(slots.days.codes) == 1:
         day = Weekdays(slots.days.codes)
     if day is None and slots.month_day is not None and slots.month_day.day > 0:
-        return _next_month_day(today, slots.month_day.day, inclusive=True)
+        return _next_month_day(today, slots.month_day.day)
     if day is None:
         raise UserError(N_("I couldn't read “{text}” as a day. Use e.g. “2027-05-29”, “May 29” "
                            "or “29 mai”."), text=text[:60])  # fmt: skip
-    return _resolve_day(day, today, inclusive=True)
+    return _resolve_day(day, today)
 
 
 # ---- the repeat ---------------------------------------------------------------------------
@@ -386,7 +387,7 @@ def _start(
     today = now_local.date()
     day: date | None = None
     if slots.day is not None:
-        day = _resolve_day(slots.day, today, inclusive=True)
+        day = _resolve_day(slots.day, today)
         if (
             isinstance(slots.day, Weekdays)
             and day == today
@@ -394,13 +395,13 @@ def _start(
         ):
             day += timedelta(days=7)
     elif slots.days is not None and rule is None:
-        day = _resolve_day(Weekdays(slots.days.codes), today, inclusive=True)
+        day = _resolve_day(Weekdays(slots.days.codes), today)
         if day == today and datetime.combine(day, at) <= now_local:
             day += timedelta(days=7)
     elif slots.month_day is not None and rule is None:
-        day = _next_month_day(today, slots.month_day.day, inclusive=True)
+        day = _next_month_day(today, slots.month_day.day)
         if day == today and datetime.combine(day, at) <= now_local:
-            day = _next_month_day(today + timedelta(days=1), slots.month_day.day, inclusive=True)
+            day = _next_month_day(today + timedelta(days=1), slots.month_day.day)
     if rule is None:
         if day is None:
             day = today if datetime.combine(today, at) > now_local else today + timedelta(days=1)
@@ -447,19 +448,20 @@ def _first(rule: Rule, anchor: datetime, floor: datetime, now: datetime, tz: Zon
     raise UserError(N_("That repeat never happens after now."))  # pragma: no cover
 
 
-def _with_end(slots: _Slots, rule: Rule, start: date, today: date) -> Rule:
+def _with_end(slots: _Slots, rule: Rule, start: date) -> Rule:
     end = slots.end
     if isinstance(end, Count):
         if not 1 <= end.times <= MAX_COUNT:
             raise UserError(N_("Repeat between 1 and {limit} times."), limit=MAX_COUNT)
         return replace(rule, count=end.times)
     if isinstance(end, Period):
-        if not 1 <= end.amount <= 520:
-            raise UserError(N_("Repeat between 1 and {limit} times."), limit=MAX_COUNT)
+        if not 1 <= end.amount <= MAX_PERIOD:
+            raise UserError(N_("A series lasts from 1 to {limit} days, weeks or months."),
+                            limit=MAX_PERIOD)  # fmt: skip
         last = _add(start, end.amount, end.unit) - timedelta(days=1)
         return replace(rule, until=last)
     if isinstance(end, Until):
-        last = _resolve_day(end.day, start, inclusive=True)
+        last = _resolve_day(end.day, start)
         if last < start:
             raise UserError(N_("The repeat ends ({until}) before it starts ({start})."),
                             until=last.isoformat(), start=start.isoformat())  # fmt: skip
@@ -527,7 +529,7 @@ def _duration(slots: _Slots) -> int | None:
 # ---- days ------------------------------------------------------------------------------
 
 
-def _resolve_day(fact: Day | Relative | Weekdays, today: date, inclusive: bool) -> date:
+def _resolve_day(fact: Day | Relative | Weekdays, today: date) -> date:
     if isinstance(fact, Relative):
         return today + timedelta(days=fact.days)
     if isinstance(fact, Weekdays):
@@ -557,7 +559,7 @@ def _next_year(today: date, month: int, day: int) -> int:
     return today.year  # pragma: no cover - February 29 comes within 8 years
 
 
-def _next_month_day(today: date, day: int, inclusive: bool) -> date:
+def _next_month_day(today: date, day: int) -> date:
     year, month = today.year, today.month
     for _ in range(14):
         last = calendar.monthrange(year, month)[1]
