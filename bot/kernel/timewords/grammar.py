@@ -146,6 +146,37 @@ def _rest(tokens: list[Token], unused: list[int]) -> tuple[str, ...]:
     return tuple(texts)
 
 
+def _mark_redundant(tokens: list[Token], slots: _Slots) -> None:
+    """Time words the reading does not need are set aside to be asked about, never dropped:
+    "the last Monday of the month Monthly chat", "Last Friday review tomorrow 3pm",
+    "tomorrow 3pm Tuesday"."""
+    adverb = slots.spans.get("repeat")
+    if (
+        adverb is not None
+        and adverb.end - adverb.start == 1
+        and tokens[adverb.start].norm in lx.ADVERBS
+        and (
+            (slots.nth is not None and slots.nth.of_month)
+            or (slots.month_day is not None and slots.month_day.of_month)
+            or (slots.days is not None and slots.days.plural)
+        )
+    ):  # "the last Monday of the month Monthly chat": "Monthly" says nothing more; ask
+        slots.stray.append((adverb.start, adverb.end))
+    if slots.repeat is None:
+        # "Last Friday review tomorrow 3pm": an ordinal day with nothing that repeats it
+        for name in ("nth", "month_day"):
+            fact = getattr(slots, name)
+            if fact is not None and not fact.of_month and (name == "nth" or fact.day < 0):
+                found = slots.spans[name]
+                slots.stray.append((found.start, found.end))
+    if (
+        slots.repeat is None and slots.day is not None and slots.days is not None
+        and not slots.days.plural and len(slots.days.codes) == 1
+    ):  # fmt: skip
+        found = slots.spans["days"]
+        slots.stray.append((found.start, found.end))  # "tomorrow 3pm Tuesday"
+
+
 # ---- questions -------------------------------------------------------------------------
 
 
@@ -232,31 +263,7 @@ def read(text: str, now: datetime, zone: str) -> Reading | Question:
                         limit=MAX_TEXT)  # fmt: skip
     tokens = tokenize(text)
     slots, unused = _collect(tokens)
-    adverb = slots.spans.get("repeat")
-    if (
-        adverb is not None
-        and adverb.end - adverb.start == 1
-        and tokens[adverb.start].norm in lx.ADVERBS
-        and (
-            (slots.nth is not None and slots.nth.of_month)
-            or (slots.month_day is not None and slots.month_day.of_month)
-            or (slots.days is not None and slots.days.plural)
-        )
-    ):  # "the last Monday of the month Monthly chat": "Monthly" says nothing more; ask
-        slots.stray.append((adverb.start, adverb.end))
-    if slots.repeat is None:
-        # "Last Friday review tomorrow 3pm": an ordinal day with nothing that repeats it
-        for name in ("nth", "month_day"):
-            fact = getattr(slots, name)
-            if fact is not None and not fact.of_month and (name == "nth" or fact.day < 0):
-                found = slots.spans[name]
-                slots.stray.append((found.start, found.end))
-    if (
-        slots.repeat is None and slots.day is not None and slots.days is not None
-        and not slots.days.plural and len(slots.days.codes) == 1
-    ):  # fmt: skip
-        found = slots.spans["days"]
-        slots.stray.append((found.start, found.end))  # "tomorrow 3pm Tuesday"
+    _mark_redundant(tokens, slots)
     zone = slots.zone or zone
     tz = ZoneInfo(zone)
     now_local = now.astimezone(tz).replace(tzinfo=None)
