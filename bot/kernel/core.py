@@ -24,7 +24,7 @@ from bot.kernel.clock import Clock
 from bot.kernel.context import Ctx
 from bot.kernel.convert import convert
 from bot.kernel.errors import NotFound, UserError
-from bot.kernel.i18n import Translator
+from bot.kernel.i18n import N_, Translator, translator_for
 from bot.kernel.logcontext import log_context
 from bot.kernel.messages import Choice, Message, Paragraph
 from bot.kernel.outbox import Outbox
@@ -72,7 +72,7 @@ class Core:
         self.outboxes[outbox.platform] = outbox
 
     def translator(self, language: str | None) -> Translator:
-        return Translator(self.registry.texts, language or self.settings.default_language)
+        return translator_for(self.settings, language)
 
     # ---- inbound ------------------------------------------------------------------
 
@@ -92,7 +92,10 @@ class Core:
         handler = self.registry.press_handlers.get(action)
         if handler is None:
             log.warning("unknown button action %r", action)
-            return self._error(self.translator(None), UserError("error.stale_button"))
+            return self._error(
+                self.translator(None),
+                UserError("That button no longer works. Try the command again."),
+            )
         return await self._run(who, f"press:{action}", lambda ctx: handler(ctx, value))
 
     async def submit_form(
@@ -101,7 +104,10 @@ class Core:
         handler = self.registry.form_handlers.get(form_id)
         if handler is None:
             log.warning("unknown form %r", form_id)
-            return self._error(self.translator(None), UserError("error.stale_button"))
+            return self._error(
+                self.translator(None),
+                UserError("That button no longer works. Try the command again."),
+            )
         return await self._run(who, f"form:{form_id}", lambda ctx: handler(ctx, values, context))
 
     async def event(self, who: Who, name: str, **values: str) -> Message | None:
@@ -150,7 +156,7 @@ class Core:
         language = member.language if member is not None else None
         return (
             language
-            or member_store.language_from_locale(who.locale)
+            or member_store.language_from_locale(who.locale, self.settings)
             or (self.settings.default_language)
         )
 
@@ -207,13 +213,21 @@ class Core:
             # two requests raced on a unique key; the loser is told to try again
             outcome = "conflict"
             log.info("unique key conflict in %s", name, exc_info=True)
-            return self._error(tr, UserError("error.conflict"))
+            return self._error(
+                tr,
+                UserError("Someone else just changed this at the same moment. Please try again."),
+            )
         except Exception:
             outcome = "error"
             log.exception(
                 "command %s failed", name, extra={"workspace": who.workspace_id, "command": name}
             )
-            return self._error(tr, UserError("error.unexpected"))
+            return self._error(
+                tr,
+                UserError(
+                    "Sorry, something went wrong on my side. It has been logged; please try again."
+                ),
+            )
         finally:
             elapsed = time.perf_counter() - started
             # typed text is reported under the command it named ("join"), not as "text"
@@ -230,8 +244,10 @@ class Core:
         if isinstance(error, UnknownCommand):
             close = difflib.get_close_matches(error.name.lower(), self._command_names(), n=3)
             if close:
-                message.add(Paragraph(tr.spans("error.did_you_mean", options=", ".join(close))))
-            message.add(Paragraph(tr.spans("error.see_help")))
+                message.add(
+                    Paragraph(tr.spans("Did you mean: {options}?", options=", ".join(close)))
+                )
+            message.add(Paragraph(tr.spans("Type `help` to see what I can do.")))
         return message
 
     def _command_names(self) -> list[str]:
@@ -253,7 +269,7 @@ class Core:
                 return await self._invoke(ctx, parsed.command, parsed.raw)
         except NotFound as error:
             # a name close to a community's ("in pyton") is a typo to report, not text
-            if error.key != "error.unknown_community":
+            if error.key != N_("There is no community called “{name}”."):
                 raise
             literal = parse_line(self.registry, line, read_in=False)
             try:
@@ -270,7 +286,9 @@ class Core:
             text = raw.get(param.name)
             if text is None or (not text.strip() and param.arg.kind != "tags"):
                 if param.required:
-                    raise UserError("error.missing_argument_usage", name=label, usage=command.usage)
+                    raise UserError(
+                        "Please give {name}. Usage: `{usage}`", name=label, usage=command.usage
+                    )
                 kwargs[param.name] = param.default
                 continue
             kwargs[param.name] = convert(param, text, label)

@@ -2,8 +2,8 @@
 
 A command is an async function decorated with ``@command``. Its typed signature *is* its
 schema: every parameter after ``ctx`` is ``Annotated[<type>, Arg(...)]``, and a default
-makes it optional. Its docstring's first line is its English help; the French one is the
-``help.<name>`` text of the area's ``TEXTS``. Adapters read ``Registry.commands`` to build
+makes it optional. Its docstring's first line is its English help; other languages find it,
+its usage line and its examples in their catalogs. Adapters read ``Registry.commands`` to build
 Slack sub-commands, Discord application commands and the console's parser.
 """
 
@@ -15,8 +15,6 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Literal
-
-from bot.kernel.i18n import Catalog
 
 ArgKind = Literal[
     "word",  # one token
@@ -128,7 +126,6 @@ def _params(handler: Handler) -> tuple[Param, ...]:
 @dataclass
 class Registry:
     commands: dict[str, Command] = field(default_factory=dict)
-    texts: dict[str, tuple[str, str]] = field(default_factory=dict)
     press_handlers: dict[str, Handler] = field(default_factory=dict)
     form_handlers: dict[str, Handler] = field(default_factory=dict)
     event_handlers: dict[str, Handler] = field(default_factory=dict)
@@ -142,11 +139,6 @@ class Registry:
         return registry
 
     def add_module(self, module: ModuleType) -> None:
-        texts: Catalog = getattr(module, "TEXTS", {})
-        for key, value in texts.items():
-            if key in self.texts and self.texts[key] != value:
-                raise ValueError(f"text {key!r} defined twice differently ({module.__name__})")
-            self.texts[key] = value
         for _, handler in inspect.getmembers(module, inspect.iscoroutinefunction):
             meta: _CommandMeta | None = getattr(handler, _META, None)
             # a command imported from another area belongs to that area, not this one

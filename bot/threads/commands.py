@@ -13,15 +13,6 @@ from bot.prompts.commands import count_prompt_reply
 from bot.resources.commands import share
 from data.models import Community, Occurrence, Resource
 
-TEXTS = {
-    "thread.offer_link": (
-        "{member} posted {link} in the meeting thread. Add it to the repertoire of {community}?",
-        "{member} a publié {link} dans le fil de la rencontre. L'ajouter au répertoire de "
-        "{community} ?",
-    ),
-    "thread.offer_button": ("Add to the repertoire", "Ajouter au répertoire"),
-}
-
 _URL = re.compile(r"<?(https?://[^\s<>|]+)")
 MAX_OFFERS = 3
 
@@ -48,13 +39,14 @@ async def on_thread_reply(
         offer = Message().add(
             Paragraph(
                 tr.spans(
-                    "thread.offer_link",
+                    "{member} posted {link} in the meeting thread. Add it to the "
+                    "repertoire of {community}?",
                     member=Mention(ctx.member.external_id, ctx.member.display_name),
                     link=Link(url),
                     community=community.name,
                 )
             ),
-            Buttons((Button(tr("thread.offer_button"), "share_offer", f"{community.id} {url}"),)),
+            Buttons((Button(tr("Add to the repertoire"), "share_offer", f"{community.id} {url}"),)),
         )
         await ctx.post(where, offer, thread=thread)
 
@@ -88,7 +80,7 @@ async def press_share_offer(ctx: Ctx, value: str) -> Message:
         workspace=ctx.workspace,
     )
     if community is None or not url:
-        raise UserError("error.stale_button")
+        raise UserError("That button no longer works. Try the command again.")
     return await share(ctx, url=url, community=community.name)
 
 
