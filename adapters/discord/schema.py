@@ -2,10 +2,10 @@
 
 Nothing here is written per command: each registry command becomes a slash command, or a
 sub-command of its first word (``community create`` -> ``/community create``; three words
-make a sub-command group). Options are typed from ``Arg.kind``, described from ``Arg.en``
-with ``Arg.fr`` as the French localization, and the community, meeting, resource and time
-zone kinds autocomplete through ``Core.autocomplete``. ``CommandSchema.routes`` maps what
-Discord sends back (the path of names) to the registry command.
+make a sub-command group). Options are typed from ``Arg.kind``, described from ``Arg.label``
+with its French translation as the localization, and the kinds whose resolver completes
+(community, meeting, resource, time zone) autocomplete through ``Core.autocomplete``.
+``CommandSchema.routes`` maps what Discord sends back (the path of names) to the registry command.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.kernel.i18n import Translator
 from bot.kernel.registry import Command, Param, Registry
 
 STRING, INTEGER, USER = 3, 4, 6
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
-OPTION_TYPES = {"int": INTEGER, "member": USER}
-AUTOCOMPLETE_KINDS = frozenset({"community", "meeting", "resource", "timezone"})
+OPTION_TYPES = {"int": INTEGER, "prompt": INTEGER, "member": USER}
 MANAGE_GUILD = 1 << 5
 GUILD_CONTEXT = 0  # commands only make sense in a server: the server is the workspace
 NAME = re.compile(r"^[-_\w]{1,32}$")
@@ -71,17 +71,19 @@ def _group_help(
     return english or f"{name}: {listing}", french or f"{name} : {listing}"
 
 
-def option_for(param: Param) -> dict[str, Any]:
+def option_for(param: Param, registry: Registry | None = None) -> dict[str, Any]:
     arg = param.arg
+    french = Translator(registry.texts if registry else {}, "fr")(arg.label)
     option: dict[str, Any] = {
         "type": OPTION_TYPES.get(arg.kind, STRING),
         "name": param.name.lower(),
-        **_described(arg.en, arg.fr),
+        **_described(arg.label, french if french != arg.label else None),
         "required": param.required,
     }
+    resolver = (registry or Registry()).resolvers.get(arg.kind)
     if arg.kind == "choice":
         option["choices"] = [{"name": c, "value": c} for c in arg.choices[:25]]
-    elif arg.kind in AUTOCOMPLETE_KINDS:
+    elif option["type"] == STRING and resolver is not None and resolver.completes:
         option["autocomplete"] = True
     if option["type"] == STRING and arg.kind not in ("tags", "choice"):
         option["max_length"] = max(1, min(arg.max_length, 6000))
@@ -100,7 +102,7 @@ def _leaf(
         "type": SUB_COMMAND,
         "name": name,
         **_described(english or help_en, help_fr),
-        "options": [option_for(p) for p in command.params if p.name not in fixed],
+        "options": [option_for(p, registry) for p in command.params if p.name not in fixed],
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from bot.kernel.context import Ctx
+from bot.kernel.i18n import N_
 from bot.kernel.messages import BulletList, Code, Heading, Message, Note, Paragraph, Text, spans
 from bot.kernel.parser import UnknownCommand
 from bot.kernel.registry import Arg, Command, command
@@ -41,9 +42,7 @@ def command_help(ctx: Ctx, cmd: Command) -> str:
 @command("help", usage="help [command]", examples=["help", "help share"])
 async def help_command(
     ctx: Ctx,
-    topic: Annotated[
-        str | None, Arg("a command", "une commande", kind="text", max_length=60)
-    ] = None,
+    topic: Annotated[str | None, Arg(N_("a command"), kind="text", max_length=60)] = None,
 ) -> Message:
     """What I can do, or how to use one command"""
     visible = [c for c in ctx.registry.commands.values() if not c.hidden]

@@ -49,7 +49,7 @@ def parse_tags(raw: str) -> list[str]:
 def convert(param: Param, raw: str, label: str | None = None) -> Any:
     """``label`` names the parameter in errors, in the member's language ("the title")."""
     kind = param.arg.kind
-    name = label or param.arg.en
+    name = label or param.arg.label
     text = clean_text(raw)
     if kind == "tags":
         return parse_tags(text)

@@ -27,7 +27,8 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from bot.kernel.context import Ctx
-from bot.kernel.lookups import active_communities, find_community
+from bot.kernel.i18n import N_
+from bot.kernel.lookups import active_communities
 from bot.kernel.messages import (
     BulletList,
     Code,
@@ -698,15 +699,13 @@ async def workspace_summary(ctx: Ctx) -> Message:
 async def stats(
     ctx: Ctx,
     community: Annotated[
-        str | None,
-        Arg("the community", "la communauté", kind="community", max_length=80, via_in=True),
+        Community | None,
+        Arg(N_("the community"), kind="community", max_length=80, via_in=True, archived=True),
     ] = None,
 ) -> Message:
     """How a community is doing: members, growth, activity, resources, meetings, prompts"""
-    found: Community | None = None
-    if community:
-        found = await find_community(ctx, community, allow_archived=True)
-    elif ctx.channel_id:
+    found = community
+    if found is None and ctx.channel_id:
         # in a community's home channel, "stats" means that community
         found = await Community.get_or_none(
             workspace=ctx.workspace, home_channel_id=ctx.channel_id, archived=False

@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 from bot.kernel.discovery import area_modules, default_registry
-from bot.kernel.i18n import placeholders
+from bot.kernel.i18n import Translator, placeholders
 from bot.kernel.registry import Registry, command
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,8 +26,10 @@ def test_every_command_has_help_in_english_and_french() -> None:
         english, french = registry.texts[f"help.{name}"]
         assert english and french and english != french, name
         assert cmd.usage.startswith(name), f"{name}: usage must start with the command"
+        french = Translator(registry.texts, "fr")
         for param in cmd.params:
-            assert param.arg.en and param.arg.fr, f"{name}.{param.name} lacks a description"
+            label = param.arg.label
+            assert label and french(label) != label, f"{name}.{param.name} lacks a description"
 
 
 def test_duplicate_command_names_are_refused() -> None:

@@ -17,7 +17,7 @@ TEXTS = {"help.slow": ("Think for a while", "Réfléchir un moment")}
 async def slow(
     ctx: Ctx,
     visibility: Annotated[
-        str, Arg("who sees it", "qui le voit", kind="choice", choices=("public", "private"))
+        str, Arg("who sees it", kind="choice", choices=("public", "private"))
     ] = "private",
 ) -> Message:
     """Think for a while"""

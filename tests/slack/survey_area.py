@@ -8,7 +8,7 @@ from typing import Annotated
 from bot.kernel.context import Ctx
 from bot.kernel.errors import UserError
 from bot.kernel.messages import Choice, Form, FormField, FormRequest, Message, Paragraph, Text
-from bot.kernel.registry import Arg, command
+from bot.kernel.registry import Arg, command, form
 
 TEXTS = {
     "help.survey": ("Answer the survey", "Répondre au sondage"),
@@ -38,7 +38,7 @@ SURVEY = Form(
 
 @command("survey", usage="survey [later]", examples=["survey"])
 async def survey(
-    ctx: Ctx, when: Annotated[str | None, Arg("later", "plus tard", kind="word")] = None
+    ctx: Ctx, when: Annotated[str | None, Arg("later", kind="word")] = None
 ) -> Message:
     """Answer the survey"""
     request = FormRequest(SURVEY, ctx.tr("survey.open"))
@@ -48,7 +48,10 @@ async def survey(
     return Message(ephemeral=True).add(request)
 
 
-async def submit_survey(ctx: Ctx, values: dict[str, str], context: str) -> Message:
+@form("survey")
+async def submit_survey(
+    ctx: Ctx, values: dict[str, str], context: Annotated[str, Arg("the survey", kind="word")]
+) -> Message:
     if context != "ctx-42":
         raise UserError("error.stale_button")
     if values.get("age") and not values["age"].isdigit():
@@ -57,6 +60,3 @@ async def submit_survey(ctx: Ctx, values: dict[str, str], context: str) -> Messa
     return reply.add(
         Paragraph(ctx.tr.spans("survey.thanks", name=Text(values["name"] + " " + values["colour"])))
     )
-
-
-FORM_HANDLERS = {"survey": submit_survey}

@@ -1,0 +1,28 @@
+"""One resolver per argument kind: what turns a member's text into the object a handler
+receives (see ``base.Resolver``).
+
+The kernel resolves the kinds every area shares: the simple ones (``simple``), a community
+(``community``), a member (``member``), a time zone (``timezone``). An area adds a kind of
+its own (a meeting, a resource, a prompt) by defining a ``Resolver`` subclass with that
+``kind`` in one of its modules; the registry finds it like it finds commands.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.kernel.resolvers.base import Resolver
+
+
+def kernel_resolvers() -> dict[str, Resolver]:
+    # imported here: these read the registry's Params, and the registry asks for them
+    from bot.kernel.resolvers.community import CommunityResolver
+    from bot.kernel.resolvers.member import MemberResolver
+    from bot.kernel.resolvers.simple import SIMPLE_KINDS, Checked
+    from bot.kernel.resolvers.timezone import TimezoneResolver
+
+    table: dict[str, Resolver] = {kind: Checked(kind) for kind in SIMPLE_KINDS}
+    for resolver in (CommunityResolver(), MemberResolver(), TimezoneResolver()):
+        table[resolver.kind] = resolver
+    return table
