@@ -310,4 +310,3 @@ async def cancel_forget(ctx: Ctx, token: Token) -> Message:
     confirmation = await _pending_confirmation(ctx, token)
     await confirmation.delete()
     return Message(ephemeral=True).add(Paragraph(ctx.tr.spans("forget.cancelled")))
-
