@@ -24,7 +24,7 @@ from types import ModuleType
 from typing import Any, Literal
 
 from bot.kernel.i18n import Catalog
-from bot.kernel.resolvers.base import Resolver
+from bot.kernel.resolvers import Resolver, kernel_resolvers
 
 ArgKind = Literal[
     "prompt",  # a discussion prompt's number
@@ -243,12 +243,6 @@ def _params(handler: Handler, skip: int = 1) -> tuple[Param, ...]:
     return tuple(params)
 
 
-def _kernel_resolvers() -> dict[str, Resolver]:
-    from bot.kernel.resolvers import kernel_resolvers
-
-    return kernel_resolvers()
-
-
 COMMUNITY_KINDS = ("community", "meeting", "resource", "prompt")
 
 
@@ -268,7 +262,7 @@ class Registry:
     event_handlers: dict[str, list[Handler]] = field(default_factory=dict)
     listeners: dict[str, list[Handler]] = field(default_factory=dict)
     # argument kind -> what reads it: the kernel's, plus those the areas define
-    resolvers: dict[str, Resolver] = field(default_factory=_kernel_resolvers)
+    resolvers: dict[str, Resolver] = field(default_factory=kernel_resolvers)
 
     @property
     def completers(self) -> dict[str, Handler]:

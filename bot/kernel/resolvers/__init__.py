@@ -9,19 +9,14 @@ its own (a meeting, a resource, a prompt) by defining a ``Resolver`` subclass wi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from bot.kernel.resolvers.base import Resolver
+from bot.kernel.resolvers.base import Resolver
+from bot.kernel.resolvers.community import CommunityResolver
+from bot.kernel.resolvers.member import MemberResolver
+from bot.kernel.resolvers.simple import SIMPLE_KINDS, Checked
+from bot.kernel.resolvers.timezone import TimezoneResolver
 
 
 def kernel_resolvers() -> dict[str, Resolver]:
-    # imported here: these read the registry's Params, and the registry asks for them
-    from bot.kernel.resolvers.community import CommunityResolver
-    from bot.kernel.resolvers.member import MemberResolver
-    from bot.kernel.resolvers.simple import SIMPLE_KINDS, Checked
-    from bot.kernel.resolvers.timezone import TimezoneResolver
-
     table: dict[str, Resolver] = {kind: Checked(kind) for kind in SIMPLE_KINDS}
     for resolver in (CommunityResolver(), MemberResolver(), TimezoneResolver()):
         table[resolver.kind] = resolver
