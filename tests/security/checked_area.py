@@ -32,9 +32,7 @@ async def checked_coordinator(ctx: Ctx, community: CommunityArg) -> Message:
 
 
 @form("checked_member_form", role="member")
-async def checked_member_form(
-    ctx: Ctx, values: dict[str, str], community: CommunityArg
-) -> Message:
+async def checked_member_form(ctx: Ctx, values: dict[str, str], community: CommunityArg) -> Message:
     RAN.append("checked_member_form")
     return Message(ephemeral=True).paragraph("member form done")
 
