@@ -36,7 +36,9 @@ TEXTS = {
 
 
 def command_help(ctx: Ctx, cmd: Command) -> str:
-    return ctx.tr(f"help.{cmd.name}")
+    key = f"help.{cmd.name}"
+    text = ctx.tr(key)
+    return cmd.help_en if text == key else text  # a new area's docstring until translated
 
 
 @command("help", usage="help [command]", examples=["help", "help share"])
