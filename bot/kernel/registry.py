@@ -61,6 +61,8 @@ class Arg:
     via_in: bool = False
     # an archived community is accepted (leave, stats)
     archived: bool = False
+    # what to say instead when no community has the name given (a msgid with {name})
+    unknown: str | None = None
 
 
 class _Implied:

@@ -102,12 +102,6 @@ TEXTS = {
         "That prompt is already in the queue as #{number}.",
         "Cette question est déjà dans la file (n° {number}).",
     ),
-    "prompt.unknown_community_hint": (
-        "There is no community called “{name}”. If those words were part of your prompt, "
-        'put the prompt in quotes: `prompt add "…" in <community>`.',
-        "Il n'y a pas de communauté nommée « {name} ». Si ces mots faisaient partie de "
-        'votre question, mettez-la entre guillemets : `prompt add "…" in <communauté>`.',
-    ),
     "prompt.list_title": (
         "Discussion prompts: {community}",
         "Questions de discussion : {community}",
@@ -229,6 +223,20 @@ _NEVER = datetime.min.replace(tzinfo=UTC)
 
 PromptText = Annotated[str, Arg(N_("the prompt"), kind="text", max_length=MAX_TEXT)]
 PromptNumber = Annotated[Prompt, Arg(N_("the prompt's number"), kind="prompt")]
+# "in <words>" after a prompt's text: words of the prompt, perhaps, rather than a community
+PromptCommunity = Annotated[
+    Community,
+    Arg(
+        N_("the community"),
+        kind="community",
+        max_length=80,
+        via_in=True,
+        unknown=N_(
+            "There is no community called “{name}”. If those words were part of your prompt, "
+            'put the prompt in quotes: `prompt add "…" in <community>`.'
+        ),
+    ),
+]
 
 
 class PromptResolver(Resolver):
@@ -355,7 +363,7 @@ async def _check_duplicate(community: Community, text: str) -> None:
     ],
     role="coordinator",
 )
-async def prompt_add(ctx: Ctx, text: PromptText, community: InCommunity = IMPLIED) -> Message:
+async def prompt_add(ctx: Ctx, text: PromptText, community: PromptCommunity = IMPLIED) -> Message:
     """Add a discussion prompt of your own to a community's queue"""
     found = community
     cleaned = _clean_prompt_text(text)
@@ -535,7 +543,9 @@ async def press_reject(ctx: Ctx, number: PromptNumber) -> Message:
     examples=['prompt suggest "How do you run a good online office hour?" in python'],
     role="member",
 )
-async def prompt_suggest(ctx: Ctx, text: PromptText, community: InCommunity = IMPLIED) -> Message:
+async def prompt_suggest(
+    ctx: Ctx, text: PromptText, community: PromptCommunity = IMPLIED
+) -> Message:
     """Suggest a discussion prompt; coordinators approve it into the queue"""
     found = community
     cleaned = _clean_prompt_text(text)

@@ -45,6 +45,8 @@ class CommunityResolver(Resolver):
         try:
             return await find_community(ctx, name, allow_archived=param.arg.archived)
         except NotFound as error:
+            if param.arg.unknown:  # the command's own explanation, final
+                raise NotFound(param.arg.unknown, name=name[:60]) from None
             unknown = UnknownCommunity(error.key)
             unknown.values = error.values
             raise unknown from None
