@@ -40,11 +40,13 @@ async def enforce(ctx: Ctx, role: Role, values: Iterable[Any]) -> None:
         return
     if role == "admin":
         if not ctx.member.is_admin:
-            raise PermissionDenied("error.admins_only")
+            raise PermissionDenied("Only workspace administrators can do that here.")
         return
     community = community_in(values)
     if community is None:
-        raise PermissionDenied("error.no_community")
+        raise PermissionDenied(
+            "Name a community (`in <community>`), or join one first: type `communities`."
+        )
     if role == "coordinator":
         await require_coordinator(ctx, community)
     else:

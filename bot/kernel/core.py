@@ -297,7 +297,7 @@ class Core:
             label = ctx.tr(param.arg.label)
             kwargs[param.name] = await resolver.from_value(ctx, clean_text(piece), param, label)
         if any(p.required and p.name not in kwargs for p in action.params):
-            raise UserError("error.stale_button")
+            raise UserError("That button no longer works. Try the command again.")
         await enforce(ctx, action.role, kwargs.values())
         if action.is_form:
             return await action.handler(ctx, values or {}, **kwargs)
@@ -320,7 +320,7 @@ class Core:
             text = None if param.name not in raw else clean_text(raw[param.name])
             if text is None or (not text.strip() and param.arg.kind != "tags"):
                 if param.required:
-                    raise UserError("error.missing_argument_usage", name=label, usage=usage)
+                    raise UserError("Please give {name}. Usage: `{usage}`", name=label, usage=usage)
                 if param.implied:
                     kwargs[param.name] = await resolver.implied(ctx, param, label)
                 else:

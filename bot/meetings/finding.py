@@ -61,7 +61,10 @@ async def find_meeting(ctx: Ctx, reference: str) -> tuple[Meeting, datetime | No
         meeting_id = key[0] if key else int(number)
         found = await in_workspace.filter(id=meeting_id).first()
         if found is None:
-            raise NotFound("meeting.unknown", name=text[:60])
+            raise NotFound(
+                "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
+                name=text[:60],
+            )
         return found, key[1] if key else None
     exact = await in_workspace.filter(title__iexact=text).order_by("cancelled", "-id")
     if not exact:
@@ -73,13 +76,24 @@ async def find_meeting(ctx: Ctx, reference: str) -> tuple[Meeting, datetime | No
     if len(live) == 1:
         return live[0], None
     if len(live) > 1:
-        raise UserError("meeting.which", name=text[:60], options=await _labels(live))
+        raise UserError(
+            "Several meetings are called “{name}”: {options}. Use its number, e.g. `#12`.",
+            name=text[:60],
+            options=await _labels(live),
+        )
     titles = await in_workspace.filter(cancelled=False).limit(500).values_list("title", flat=True)
     close = difflib.get_close_matches(fold(text), [fold(str(t)) for t in titles], n=3, cutoff=0.5)
     if close:
         originals = [str(t) for t in titles if fold(str(t)) in close][:3]
-        raise NotFound("meeting.unknown_suggest", name=text[:60], options=", ".join(originals))
-    raise NotFound("meeting.unknown", name=text[:60])
+        raise NotFound(
+            "There is no meeting “{name}”. Did you mean: {options}?",
+            name=text[:60],
+            options=", ".join(originals),
+        )
+    raise NotFound(
+        "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
+        name=text[:60],
+    )
 
 
 class MeetingResolver(Resolver):
@@ -120,7 +134,7 @@ class MeetingResolver(Resolver):
             else None
         )
         if parsed is None or meeting is None:
-            raise UserError("error.stale_button")
+            raise UserError("That button no longer works. Try the command again.")
         return await _pick(meeting, parsed[1])
 
     async def complete(self, ctx: Ctx, prefix: str) -> list[Choice]:

@@ -247,12 +247,17 @@ class PromptResolver(Resolver):
     async def resolve(self, ctx: Ctx, text: str, param: Param, label: str) -> Prompt:
         number = text.strip().lstrip("#")
         if not is_number(number):
-            raise UserError("error.not_a_number", name=label, value=text[:40])
+            raise UserError(
+                "I need a number for {name}, not “{value}”.", name=label, value=text[:40]
+            )
         row = await Prompt.get_or_none(
             id=int(number), community__workspace=ctx.workspace
         ).prefetch_related("community", "suggested_by")
         if row is None or row.status == "removed":
-            raise NotFound("prompt.unknown", number=int(number))
+            raise NotFound(
+                "There is no prompt #{number} here. Type `prompt list` to see the numbers.",
+                number=int(number),
+            )
         return row
 
 

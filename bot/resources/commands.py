@@ -309,7 +309,11 @@ class ResourceResolver(Resolver):
             return matches[0]
         if matches:
             options = ", ".join(f"#{r.id} {r.title[:40]}" for r in matches[:5])
-            raise UserError("resource.ambiguous", ref=ref[:80], options=options)
+            raise UserError(
+                "Several resources match “{ref}”: {options}. Use the number.",
+                ref=ref[:80],
+                options=options,
+            )
         titles = {
             str(t).casefold(): str(t)
             for t in await Resource.filter(workspace=ctx.workspace)
@@ -324,7 +328,9 @@ class ResourceResolver(Resolver):
                 ref=ref[:80],
                 options=", ".join(f"“{titles[c]}”" for c in close),
             )
-        raise NotFound("resource.unknown", ref=ref[:80])
+        raise NotFound(
+            "I can't find resource “{ref}”. Use its number from `resources`.", ref=ref[:80]
+        )
 
     async def from_value(self, ctx: Ctx, value: str, param: Param, label: str) -> Resource:
         """A button carries the resource's number: only that resource, never one whose
@@ -333,7 +339,7 @@ class ResourceResolver(Resolver):
             Resource.filter(workspace=ctx.workspace, id=int(value) if is_number(value) else -1)
         ).first()
         if resource is None:
-            raise UserError("error.stale_button")
+            raise UserError("That button no longer works. Try the command again.")
         return resource
 
     async def complete(self, ctx: Ctx, prefix: str) -> list[Choice]:

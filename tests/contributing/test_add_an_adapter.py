@@ -159,7 +159,7 @@ class LineAdapter:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         while raw := await reader.readline():
-            user, channel, verb, rest = (raw.decode().rstrip("\n").split("|", 3) + ["", ""])[:4]
+            user, channel, verb, rest = [*raw.decode().rstrip("\n").split("|", 3), "", ""][:4]
             self.clients[writer] = user
             who = Who(
                 platform="lines",

@@ -42,7 +42,7 @@ class Resolver:
 
     async def implied(self, ctx: Ctx, param: Param, label: str) -> Any:
         """The value of an argument left out but declared ``IMPLIED``."""
-        raise UserError("error.missing_argument", name=label)
+        raise UserError("Please give {name}.", name=label)
 
     async def from_value(self, ctx: Ctx, value: str, param: Param, label: str) -> Any:
         """The object a button's value or a form's context names (an id the core wrote)."""

@@ -41,7 +41,11 @@ class CommunityResolver(Resolver):
     async def resolve(self, ctx: Ctx, text: str, param: Param, label: str) -> Community:
         name = clean_text(text)
         if len(name) > MAX_NAME:
-            raise UserError("error.too_long_for", name=label, limit=MAX_NAME)
+            raise UserError(
+                "That is too long for {name}: at most {limit} characters.",
+                name=label,
+                limit=MAX_NAME,
+            )
         try:
             return await find_community(ctx, name, allow_archived=param.arg.archived)
         except NotFound as error:
@@ -77,8 +81,13 @@ class CommunityResolver(Resolver):
         if len(mine) == 1:
             return mine[0]
         if not mine:
-            raise UserError("error.no_community")
-        raise UserError("error.which_community", options=", ".join(c.name for c in mine))
+            raise UserError(
+                "Name a community (`in <community>`), or join one first: type `communities`."
+            )
+        raise UserError(
+            "Which community? Add `in <community>`; yours are: {options}.",
+            options=", ".join(c.name for c in mine),
+        )
 
     async def from_value(self, ctx: Ctx, value: str, param: Param, label: str) -> Community:
         """Buttons carry the community's number: only that one, and only if still open."""
@@ -86,7 +95,7 @@ class CommunityResolver(Resolver):
             id=int(value) if is_number(value) else -1, workspace=ctx.workspace, archived=False
         )
         if community is None:
-            raise UserError("error.stale_button")
+            raise UserError("That button no longer works. Try the command again.")
         return community
 
     async def complete(self, ctx: Ctx, prefix: str) -> list[Choice]:
