@@ -20,6 +20,7 @@ __all__ = [
     "AnyCommunityArg",
     "CommunityArg",
     "InCommunity",
+    "MaybeAnyCommunity",
     "MaybeCommunity",
     "MemberArg",
 ]
@@ -41,5 +42,10 @@ InCommunity = Annotated[
 # "in <community>", or None when none is named
 MaybeCommunity = Annotated[
     Community | None, Arg(_THE_COMMUNITY, kind="community", max_length=MAX_NAME, via_in=True)
+]
+# the same, archived ones included (statistics)
+MaybeAnyCommunity = Annotated[
+    Community | None,
+    Arg(_THE_COMMUNITY, kind="community", max_length=MAX_NAME, via_in=True, archived=True),
 ]
 MemberArg = Annotated[Member, Arg(N_("the member"), kind="member")]

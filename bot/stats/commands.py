@@ -23,11 +23,11 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.kernel.args import MaybeAnyCommunity
 from bot.kernel.context import Ctx
-from bot.kernel.i18n import N_
 from bot.kernel.lookups import active_communities
 from bot.kernel.messages import (
     BulletList,
@@ -42,7 +42,7 @@ from bot.kernel.messages import (
     Text,
     Time,
 )
-from bot.kernel.registry import Arg, command
+from bot.kernel.registry import command
 from bot.stats.sparkline import sparkline
 from data.models import (
     AgendaItem,
@@ -698,10 +698,7 @@ async def workspace_summary(ctx: Ctx) -> Message:
 @command("stats", usage="stats [community]", examples=["stats", "stats python"])
 async def stats(
     ctx: Ctx,
-    community: Annotated[
-        Community | None,
-        Arg(N_("the community"), kind="community", max_length=80, via_in=True, archived=True),
-    ] = None,
+    community: MaybeAnyCommunity = None,
 ) -> Message:
     """How a community is doing: members, growth, activity, resources, meetings, prompts"""
     found = community
