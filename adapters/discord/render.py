@@ -265,12 +265,12 @@ def render(
     )
 
 
-def _embed(parts: list[Any], is_error: bool) -> discord.Embed:
+def _embed(parts: Sequence[Part], is_error: bool) -> discord.Embed:
     title = None
     if parts and isinstance(parts[0], Heading):
         title, parts = _clip(parts[0].text, MAX_TITLE), parts[1:]
     fields: list[tuple[str, str]] = []
-    body: list[Any] = []
+    body: list[Part] = []
     for part in parts:
         if isinstance(part, Fields) and len(fields) + len(part.fields) <= MAX_FIELDS:
             fields += [(f.label, line(f.value)) for f in part.fields]
