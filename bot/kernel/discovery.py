@@ -15,6 +15,8 @@ from types import ModuleType
 from bot.kernel.registry import Registry
 
 KERNEL = "kernel"
+# the kernel module whose @button answers a question about a time (any command may ask one)
+ANSWERS = "bot.kernel.timewords.ask"
 
 
 def area_packages(root: str = "bot") -> list[str]:
@@ -43,15 +45,6 @@ def _by_name(info: pkgutil.ModuleInfo) -> str:
 
 
 def default_registry() -> Registry:
-    """The registry of every discovered area, plus the kernel's own texts."""
-    return Registry.from_modules([*kernel_text_modules(), *area_modules()])
-
-
-def kernel_text_modules() -> list[ModuleType]:
-    """Kernel modules that carry member-facing texts of their own (the legacy ``TEXTS`` of
-    lookups, until they are catalog entries), and the time questions' answer button (any
-    command may ask one)."""
-    return [
-        importlib.import_module("bot.kernel.lookups"),
-        importlib.import_module("bot.kernel.timewords.ask"),
-    ]
+    """The registry of every discovered area, plus the kernel's time questions' answer
+    button (any command may ask one)."""
+    return Registry.from_modules([importlib.import_module(ANSWERS), *area_modules()])

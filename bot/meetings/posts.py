@@ -1,6 +1,6 @@
 """The messages about meetings: listings, the announcement, reminders, cancellations and
 moves. Used by the meetings commands and by the scheduler's meetings planner, so a
-reminder looks the same whoever sends it. Texts live in ``bot.meetings.TEXTS``."""
+reminder looks the same whoever sends it."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from bot.kernel.messages import (
     Text,
     Time,
 )
+from bot.kernel.occurrences import Upcoming
 from bot.kernel.timewords import Rule
 from bot.kernel.timewords.describe import describe_repeat
-from bot.meetings.query import Upcoming
 from data.models import AgendaItem, Community, Rsvp
 
 RSVP_ACTION = "rsvp"
@@ -40,9 +40,9 @@ def offset_label(offset: timedelta) -> str:
 
 def recurrence_words(tr: Translator, rule: str | None) -> str:
     """The repeat in the reader's words ("every other Thursday", "le dernier vendredi du
-    mois"), by the describer every other place uses."""
+    mois"), by the describer every other place uses (``bot.kernel.timewords``)."""
     if not rule:
-        return tr(N_("once"))
+        return tr("once")
     return describe_repeat(Rule.from_rrule(rule), tr.language)
 
 
@@ -52,11 +52,19 @@ def location_span(location: str) -> Span:
     return Text(location)
 
 
+def rsvp_label(tr: Translator, status: str) -> str:
+    if status == "going":
+        return tr("Going")
+    if status == "maybe":
+        return tr("Maybe")
+    return tr("Can't come")
+
+
 def rsvp_buttons(tr: Translator, item: Upcoming) -> Buttons:
     return Buttons(
         tuple(
             Button(
-                tr(f"rsvp.button.{status}"),
+                rsvp_label(tr, status),
                 RSVP_ACTION,
                 f"{item.key}:{status}",
                 "primary" if status == "going" else "default",
@@ -118,16 +126,16 @@ async def occurrence_block(
     notes: list[Span] = [Text(recurrence_words(tr, item.meeting.rrule))]
     if item.moved:
         moved_from = Time(item.original_start, "full", zone, tr.language)
-        notes += [Text(" · "), *tr.spans("meeting.moved_from", when=moved_from)]
+        notes += [Text(" · "), *tr.spans("moved from {when}", when=moved_from)]
     counts = await rsvp_counts(item)
     notes += [
         Text(" · "),
-        *tr.spans("meeting.counts", going=counts["going"], maybe=counts["maybe"]),
+        *tr.spans("{going} going, {maybe} maybe", going=counts["going"], maybe=counts["maybe"]),
     ]
     parts.append(Note(tuple(notes)))
     agenda = await agenda_lines(item)
     if agenda:
-        parts.append(Paragraph((Text(tr("meeting.agenda_heading")),)))
+        parts.append(Paragraph((Text(tr("Agenda:")),)))
         parts.append(BulletList(tuple(agenda)))
     if buttons:
         parts.append(rsvp_buttons(tr, item))
@@ -137,9 +145,13 @@ async def occurrence_block(
 async def announcement_message(
     tr: Translator, item: Upcoming, community: Community, zone: str
 ) -> Message:
-    message = Message().add(Heading(tr("meeting.announcement_heading")))
+    message = Message().add(Heading(tr("Upcoming meeting")))
     message.add(*await occurrence_block(tr, item, community, zone, buttons=True))
-    message.add(Note(tr.spans("meeting.thread_hint")))
+    message.add(
+        Note(
+            tr.spans("Reply in this thread with agenda ideas before, and notes during the meeting.")
+        )
+    )
     return message
 
 
@@ -151,7 +163,7 @@ async def reminder_message(
     message = Message().add(
         Paragraph(
             tr.spans(
-                "meeting.reminder",
+                "Reminder: {title} ({community}) starts {soon}.",
                 title=Strong(item.meeting.title),
                 soon=Time(item.starts_at, "relative", zone, tr.language),
                 community=community.name,
@@ -161,13 +173,17 @@ async def reminder_message(
     )
     agenda = await agenda_lines(item)
     if agenda:
-        message.add(Paragraph((Text(tr("meeting.agenda_heading")),)), BulletList(tuple(agenda)))
+        message.add(Paragraph((Text(tr("Agenda:")),)), BulletList(tuple(agenda)))
     # plans change: answer again right from the reminder
     return message.add(rsvp_buttons(tr, item))
 
 
 def cancelled_message(tr: Translator, item: Upcoming, zone: str, *, series: bool) -> Message:
-    key = "meeting.cancelled_series_notice" if series else "meeting.cancelled_notice"
+    key = (
+        N_("{title} is cancelled (the whole series; next would have been {when}).")
+        if series
+        else N_("{title} on {when} is cancelled.")
+    )
     return Message().add(
         Paragraph(
             tr.spans(
@@ -183,7 +199,7 @@ def moved_message(tr: Translator, item: Upcoming, old_start: datetime, zone: str
     return Message().add(
         Paragraph(
             tr.spans(
-                "meeting.moved_notice",
+                "{title} has moved: it was {old}, it is now {new}.",
                 title=Strong(item.meeting.title),
                 old=Time(old_start, "full", zone, tr.language),
                 new=Time(item.starts_at, "full", zone, tr.language),

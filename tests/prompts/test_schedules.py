@@ -18,7 +18,7 @@ from bot.kernel.schedules import (
 )
 
 NOW = datetime(2027, 3, 3, 15, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Toronto
-EN, FR = Translator({}, "en"), Translator({}, "fr")
+EN, FR = Translator("en"), Translator("fr")
 
 
 def cadence_of(text: str, zone: str = "America/Toronto") -> Cadence:

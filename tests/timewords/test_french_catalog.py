@@ -42,7 +42,7 @@ def test_the_sources_mark_their_sentences() -> None:
 
 @pytest.mark.parametrize("msgid", MARKED)
 def test_each_sentence_has_its_french_with_the_same_placeholders(msgid: str) -> None:
-    french = Translator({}, "fr")(msgid)
+    french = Translator("fr")(msgid)
     assert french != msgid
     assert set(_names(french)) == set(_names(msgid))
 

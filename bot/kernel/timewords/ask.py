@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from bot.kernel.context import Ctx
-from bot.kernel.convert import convert
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
+from bot.kernel.invoke import invoke
 from bot.kernel.messages import Button, Buttons, Message, Note, Paragraph
+from bot.kernel.registry import Arg, button
 from bot.kernel.timewords.describe import day_text, describe, describe_day_time
 from bot.kernel.timewords.grammar import read
 from bot.kernel.timewords.model import Option, Question, Reading
@@ -86,9 +87,14 @@ async def ask(
     )
 
 
-async def answer(ctx: Ctx, value: str) -> Any:
-    """A pressed answer: the waiting command, run again with the clear wording."""
-    token, _, index_text = value.rpartition(":")
+@button(ANSWER_ACTION)
+async def answer(
+    ctx: Ctx,
+    token: Annotated[str, Arg(N_("the question"), kind="word", max_length=40)],
+    choice: Annotated[int, Arg(N_("the answer"), kind="int")],
+) -> Any:
+    """A pressed answer (its value is ``<token>:<n>``): the waiting command, run again with
+    the clear wording, through the same resolvers and checks as when it was typed."""
     pending = await Confirmation.get_or_none(
         token=token, action=ANSWER_ACTION, member_id=ctx.member.id
     )
@@ -98,28 +104,12 @@ async def answer(ctx: Ctx, value: str) -> Any:
         )
     payload: dict[str, Any] = dict(pending.payload)
     answers: list[str] = list(payload["answers"])
-    if not index_text.isdigit() or int(index_text) >= len(answers):
-        raise UserError("error.stale_button")
+    if not 0 <= choice < len(answers):
+        raise UserError("That button no longer works. Try the command again.")
     await pending.delete()
-    args = dict(payload["args"])
-    args[str(payload["field"])] = answers[int(index_text)]
-    return await rerun(ctx, str(payload["command"]), args)
-
-
-async def rerun(ctx: Ctx, name: str, raw: dict[str, str]) -> Any:
-    """Run a command by name with its arguments as text, as the core would."""
-    command = ctx.registry.commands.get(name)
+    command = ctx.registry.commands.get(str(payload["command"]))
     if command is None:
-        raise UserError("error.stale_button")
-    ctx.command_name = command.name
-    kwargs: dict[str, Any] = {}
-    for param in command.params:
-        text = raw.get(param.name)
-        if text is None or not text.strip():
-            kwargs[param.name] = param.default
-            continue
-        kwargs[param.name] = convert(param, text, param.arg.fr if ctx.language == "fr" else None)
-    return await command.handler(ctx, **kwargs)
-
-
-PRESS_HANDLERS = {ANSWER_ACTION: answer}
+        raise UserError("That button no longer works. Try the command again.")
+    arguments = dict(payload["args"])
+    arguments[str(payload["field"])] = answers[choice]
+    return await invoke(ctx, command, arguments)
