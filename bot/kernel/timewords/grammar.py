@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du
 
+import bot.kernel.timewords.lexicon as lx
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
-from bot.kernel.timewords import lexicon as lx
 from bot.kernel.timewords.model import WEEKDAYS, Option, Question, Reading, Rule
 from bot.kernel.timewords.phrases import (
     Ambiguous,

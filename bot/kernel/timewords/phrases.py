@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import available_timezones
 
+import bot.kernel.timewords.lexicon as lx
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
-from bot.kernel.timewords import lexicon as lx
 from bot.kernel.timewords.model import WEEKDAYS, WORKWEEK
 from bot.kernel.timewords.tokens import Token
 
