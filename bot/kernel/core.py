@@ -282,12 +282,14 @@ class Core:
         kwargs: dict[str, Any] = {}
         for param in command.params:
             # errors name the parameter as its help does, in the member's language
-            label = param.arg.fr if ctx.language == "fr" else param.arg.en
+            label = ctx.tr(param.arg.en)
             text = raw.get(param.name)
             if text is None or (not text.strip() and param.arg.kind != "tags"):
                 if param.required:
                     raise UserError(
-                        "Please give {name}. Usage: `{usage}`", name=label, usage=command.usage
+                        "Please give {name}. Usage: `{usage}`",
+                        name=label,
+                        usage=ctx.tr.pgettext("command usage", command.usage),
                     )
                 kwargs[param.name] = param.default
                 continue

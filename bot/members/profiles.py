@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from bot.kernel.context import Ctx
 from bot.kernel.convert import clean_text
 from bot.kernel.errors import UserError
-from bot.kernel.i18n import N_, Translator, language_name
+from bot.kernel.i18n import N_, Translator, language_name, offered_language
 from bot.kernel.lookups import find_member, membership_of, my_communities
 from bot.kernel.messages import (
     Choice,
@@ -514,11 +514,24 @@ async def language(
     language: Annotated[str, Arg("en or fr", "en ou fr", kind="choice", choices=("en", "fr"))],
 ) -> Message:
     """Choose the language I speak to you in: en or fr"""
-    ctx.member.language = language
+    # the languages offered are the LANGUAGES setting: a new language is a catalog file
+    offered = offered_language(ctx.settings, language)
+    if offered is None:
+        raise UserError(
+            "“{value}” is not one of: {choices}.",
+            value=language[:40],
+            choices=", ".join(ctx.settings.language_codes),
+        )
+    ctx.member.language = offered
     await ctx.member.save(update_fields=["language"])
     tr = ctx.translator_for(ctx.member)
     return Message(ephemeral=True).add(
-        Paragraph(tr.spans("I will speak English with you from now on."))
+        Paragraph(
+            tr.spans(
+                "I will speak {language} with you from now on.",
+                language=language_name(offered, tr),
+            )
+        )
     )
 
 
