@@ -63,9 +63,7 @@ def localized_name(name: str, tr: Translator, context: str) -> str | None:
     """The catalog's name for a command word or option, made to follow Discord's name rules
     (lower case, no spaces, 1-32 letters, digits, - or _); None when it has none."""
     text = tr.pgettext(context, name).strip().lower().replace(" ", "-").replace("'", "-")
-    if text == name or not NAME.match(text):
-        return None
-    return text
+    return text if NAME.match(text) else None
 
 
 @dataclass(frozen=True)
