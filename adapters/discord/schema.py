@@ -22,8 +22,7 @@ from bot.kernel.registry import Command, Param, Registry
 
 STRING, INTEGER, USER = 3, 4, 6
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
-OPTION_TYPES = {"int": INTEGER, "member": USER}
-AUTOCOMPLETE_KINDS = frozenset({"community", "meeting", "resource", "timezone"})
+OPTION_TYPES = {"int": INTEGER, "prompt": INTEGER, "member": USER}
 MANAGE_GUILD = 1 << 5
 GUILD_CONTEXT = 0  # commands only make sense in a server: the server is the workspace
 NAME = re.compile(r"^[-_\w]{1,32}$")  # \w is Unicode: Discord's ^[-_\p{L}\p{N}]{1,32}$
@@ -124,22 +123,31 @@ def _group_help(
     return entry
 
 
-def option_for(param: Param, local: Localizers | None = None) -> dict[str, Any]:
+def option_for(
+    param: Param, registry: Registry | None = None, local: Localizers | None = None
+) -> dict[str, Any]:
     arg = param.arg
     local = local or {}
     option: dict[str, Any] = {
         "type": OPTION_TYPES.get(arg.kind, STRING),
         **_named(param.name.lower(), local, OPTION_NAME),
-        **_described(arg.en, local),
+        **_described(arg.label, local),
         "required": param.required,
     }
     if arg.kind == "choice":
         option["choices"] = [{"name": c, "value": c} for c in arg.choices[:25]]
-    elif arg.kind in AUTOCOMPLETE_KINDS:
+    elif option["type"] == STRING and _completes(registry, arg.kind):
         option["autocomplete"] = True
     if option["type"] == STRING and arg.kind not in ("tags", "choice"):
         option["max_length"] = max(1, min(arg.max_length, 6000))
     return option
+
+
+def _completes(registry: Registry | None, kind: str) -> bool:
+    """Whether the resolver of an argument kind offers completions (community, meeting,
+    resource, time zone)."""
+    resolver = (registry or Registry()).resolvers.get(kind)
+    return resolver is not None and resolver.completes
 
 
 def _leaf(
@@ -149,7 +157,7 @@ def _leaf(
         "type": SUB_COMMAND,
         **_named(name, local, COMMAND_NAME),
         **_described(command.help_en or name, local),
-        "options": [option_for(p, local) for p in command.params if p.name not in fixed],
+        "options": [option_for(p, registry, local) for p in command.params if p.name not in fixed],
     }
 
 

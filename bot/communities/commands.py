@@ -8,26 +8,21 @@ from typing import Annotated
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
+from bot.kernel.args import IMPLIED, AnyCommunityArg, CommunityArg, InCommunity, MemberArg
 from bot.kernel.context import Ctx
-from bot.kernel.convert import is_number
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
 from bot.kernel.lookups import (
     active_communities,
-    community_for,
     coordinators_of,
-    find_community,
-    find_member,
     membership_of,
     name_key,
-    require_coordinator,
 )
 from bot.kernel.messages import (
     BulletList,
     Button,
     Buttons,
     ChannelRef,
-    Choice,
     Heading,
     Mention,
     Message,
@@ -39,20 +34,15 @@ from bot.kernel.messages import (
     Time,
     spans,
 )
-from bot.kernel.registry import Arg, command
-from bot.meetings.query import next_occurrence_start
-from bot.members import newcomers
+from bot.kernel.occurrences import next_occurrence_start
+from bot.kernel.people import one_line_intro
+from bot.kernel.registry import Arg, button, command, on
 from data.models import Community, Member, Membership, MembershipEvent
 
 CHOICE_ADD_REMOVE = ("add", "remove")
 MIN_NAME, MAX_NAME = 2, 80
 
-CommunityArg = Annotated[
-    str, Arg("the community", "la communauté", kind="community", max_length=80)
-]
-OptionalCommunity = Annotated[
-    str | None, Arg("the community", "la communauté", kind="community", max_length=80, via_in=True)
-]
+TAGS = Annotated[list[str], Arg(N_("#tags"), kind="tags")]
 
 
 def _valid_name(name: str) -> str:
@@ -125,11 +115,9 @@ async def list_communities(ctx: Ctx) -> Message:
 )
 async def create_community(
     ctx: Ctx,
-    name: Annotated[str, Arg("its name", "son nom", max_length=MAX_NAME)],
-    description: Annotated[
-        str, Arg("what it is about", "son domaine", kind="text", max_length=500)
-    ] = "",
-    tags: Annotated[list[str], Arg("#tags", "#étiquettes", kind="tags")] = [],  # noqa: B006
+    name: Annotated[str, Arg(N_("its name"), max_length=MAX_NAME)],
+    description: Annotated[str, Arg(N_("what it is about"), kind="text", max_length=500)] = "",
+    tags: TAGS = [],  # noqa: B006
 ) -> Message:
     """Create a community; run in a channel, that channel becomes its home"""
     if ctx.workspace.restrict_community_create and not ctx.member.is_admin:
@@ -205,16 +193,16 @@ async def create_community(
 )
 async def edit_community(
     ctx: Ctx,
-    community: Annotated[str, Arg("the community", "la communauté", max_length=80)],
+    community: CommunityArg,
     description: Annotated[
-        str | None,
-        Arg("the new description", "la nouvelle description", kind="text", max_length=500),
+        str | None, Arg(N_("the new description"), kind="text", max_length=500)
     ] = None,
-    tags: Annotated[list[str], Arg("#tags", "#étiquettes", kind="tags")] = [],  # noqa: B006
+    tags: TAGS = [],  # noqa: B006
 ) -> Message:
     """Change a community's description or tags"""
-    found, description = await _name_then_text(ctx, community, description)
-    await require_coordinator(ctx, found)
+    # an unquoted name of several words ("Online course design New text") is re-split at
+    # the longest name that exists by the community resolver
+    found = community
     if description is None and not tags:
         raise UserError(
             "Give a new description or #tags: `community edit <community> <description> #tags`"
@@ -229,21 +217,6 @@ async def edit_community(
     )
 
 
-async def _name_then_text(ctx: Ctx, first: str, text: str | None) -> tuple[Community, str | None]:
-    """``community edit Online course design New text``: an unquoted name of several words
-    arrives split between the community and the text. The longest run of leading words
-    that names a community of this workspace is the community; the rest is the text."""
-    words = (text or "").split()
-    for cut in range(len(words), 0, -1):
-        name = " ".join([first, *words[:cut]])
-        if len(name) <= 80 and await Community.exists(
-            workspace=ctx.workspace, name_key=name_key(name)
-        ):
-            rest = " ".join(words[cut:])
-            return await find_community(ctx, name), rest or None
-    return await find_community(ctx, first), text
-
-
 @command(
     "community bind",
     usage="community bind <community>",
@@ -252,8 +225,7 @@ async def _name_then_text(ctx: Ctx, first: str, text: str | None) -> tuple[Commu
 )
 async def bind_community(ctx: Ctx, community: CommunityArg) -> Message:
     """Make this channel the community's home channel"""
-    found = await find_community(ctx, community)
-    await require_coordinator(ctx, found)
+    found = community
     if not ctx.channel_id:
         raise UserError("Run this in the channel that should become the home channel.")
     other = await Community.get_or_none(workspace=ctx.workspace, home_channel_id=ctx.channel_id)
@@ -279,8 +251,7 @@ async def bind_community(ctx: Ctx, community: CommunityArg) -> Message:
 )
 async def archive_community(ctx: Ctx, community: CommunityArg) -> Message:
     """Archive a community (its history is kept)"""
-    found = await find_community(ctx, community)
-    await require_coordinator(ctx, found)
+    found = community
     found.archived = True
     found.home_channel_id = None
     await found.save(update_fields=["archived", "home_channel_id"])
@@ -301,16 +272,12 @@ async def archive_community(ctx: Ctx, community: CommunityArg) -> Message:
 )
 async def coordinator(
     ctx: Ctx,
-    action: Annotated[
-        str, Arg("add or remove", "add ou remove", kind="choice", choices=CHOICE_ADD_REMOVE)
-    ],
-    member: Annotated[str, Arg("the member", "le membre", kind="member")],
-    community: OptionalCommunity = None,
+    action: Annotated[str, Arg(N_("add or remove"), kind="choice", choices=CHOICE_ADD_REMOVE)],
+    member: MemberArg,
+    community: InCommunity = IMPLIED,
 ) -> Message:
     """Add or remove a coordinator"""
-    found = await community_for(ctx, community)
-    await require_coordinator(ctx, found)
-    target = await find_member(ctx, member)
+    found, target = community, member
     now = ctx.clock.now()
     membership = await membership_of(target, found)
     if action == "add":
@@ -367,29 +334,40 @@ async def join_community(ctx: Ctx, community: Community) -> Message:
     reply = Message(ephemeral=True).add(
         Paragraph(ctx.tr.spans("Welcome to “{name}”!", name=community.name))
     )
-    reply.add(*await newcomers.on_joined_community(ctx, community))
+    # the other areas' part: the newcomer flow greets, asks for an introduction, suggests
+    for parts in await ctx.emit("community.joined", community=community):
+        reply.add(*parts)
     return reply
 
 
 @command("join", usage="join <community>", examples=["join python"])
 async def join(ctx: Ctx, community: CommunityArg) -> Message:
     """Join a community"""
-    return await join_community(ctx, await find_community(ctx, community))
+    return await join_community(ctx, community)
 
 
-async def press_join(ctx: Ctx, value: str) -> Message:
+@button("join")
+async def press_join(ctx: Ctx, community: CommunityArg) -> Message:
+    return await join_community(ctx, community)
+
+
+@on("member_joined_channel")
+async def member_joined_channel(ctx: Ctx, channel_id: str = "", **_: str) -> Message | None:
+    """Joining a community's home channel is joining the community."""
+    if ctx.member.is_bot or not channel_id:
+        return None
     community = await Community.get_or_none(
-        id=int(value) if is_number(value) else -1, workspace=ctx.workspace, archived=False
+        workspace=ctx.workspace, home_channel_id=channel_id, archived=False
     )
-    if community is None:
-        raise UserError("That button no longer works. Try the command again.")
+    if community is None or await membership_of(ctx.member, community) is not None:
+        return None
     return await join_community(ctx, community)
 
 
 @command("leave", usage="leave <community>", examples=["leave python"])
-async def leave(ctx: Ctx, community: CommunityArg) -> Message:
+async def leave(ctx: Ctx, community: AnyCommunityArg) -> Message:
     """Leave a community"""
-    found = await find_community(ctx, community, allow_archived=True)
+    found = community
     membership = await membership_of(ctx.member, found)
     if membership is None:
         raise UserError("You are not in “{name}”.", name=found.name)
@@ -414,9 +392,9 @@ async def leave(ctx: Ctx, community: CommunityArg) -> Message:
 
 
 @command("members", usage="members <community>", examples=["members python"])
-async def members(ctx: Ctx, community: OptionalCommunity = None) -> Message:
+async def members(ctx: Ctx, community: InCommunity = IMPLIED) -> Message:
     """Who is in a community, with their one-line introductions"""
-    found = await community_for(ctx, community)
+    found = community
     rows = (
         await Membership.filter(community=found, left_at__isnull=True)
         .prefetch_related("member")
@@ -431,22 +409,9 @@ async def members(ctx: Ctx, community: OptionalCommunity = None) -> Message:
     for row in rows:
         line: list[Span] = [_mention(row.member)]
         if row.role == "coordinator":
-            line.append(Text(" (" + ctx.tr("coordinator") + ")"))
-        summary = newcomers.one_line_intro(row.member)
+            line.append(Text(f" ({ctx.tr('coordinator')})"))
+        summary = one_line_intro(row.member)
         if summary:
             line.append(Text(" — " + summary))
         items.append(spans(*line))
     return message.add(BulletList(tuple(items)))
-
-
-async def complete_community(ctx: Ctx, prefix: str) -> list[Choice]:
-    key = name_key(prefix)
-    return [
-        Choice(c.name, c.name)
-        for c in await active_communities(ctx)
-        if not key or key in c.name_key
-    ]
-
-
-PRESS_HANDLERS = {"join": press_join}
-COMPLETERS = {"community": complete_community}

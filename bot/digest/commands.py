@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated
 
+from bot.kernel.args import CommunityArg
 from bot.kernel.context import Ctx
-from bot.kernel.i18n import Translator
-from bot.kernel.lookups import find_community, require_coordinator
+from bot.kernel.i18n import N_, Translator
 from bot.kernel.messages import (
     BulletList,
     Heading,
@@ -27,9 +27,9 @@ from bot.kernel.messages import (
     Text,
     Time,
 )
+from bot.kernel.occurrences import meetings_touching, occurrences_between
 from bot.kernel.registry import Arg, command
 from bot.kernel.schedules import describe_spans
-from bot.meetings.query import meetings_touching, occurrences_between
 from data.models import Community, Membership, Prompt, Resource
 
 DIGEST_RRULE = "FREQ=WEEKLY;BYDAY=MO"
@@ -152,16 +152,11 @@ async def digest_message(community: Community, tr: Translator, now: datetime, zo
 )
 async def digest(
     ctx: Ctx,
-    community: Annotated[
-        str, Arg("the community", "la communauté", kind="community", max_length=80)
-    ],
-    mode: Annotated[
-        str, Arg("weekly or off", "weekly ou off", kind="choice", choices=("weekly", "off"))
-    ],
+    community: CommunityArg,
+    mode: Annotated[str, Arg(N_("weekly or off"), kind="choice", choices=("weekly", "off"))],
 ) -> Message:
     """Turn a community's weekly digest on or off"""
-    found = await find_community(ctx, community)
-    await require_coordinator(ctx, found)
+    found = community
     found.digest_enabled = mode == "weekly"
     await found.save(update_fields=["digest_enabled"])
     if not found.digest_enabled:

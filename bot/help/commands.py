@@ -39,9 +39,7 @@ def command_examples(ctx: Ctx, cmd: Command) -> list[str]:
 @command("help", usage="help [command]", examples=["help", "help share"])
 async def help_command(
     ctx: Ctx,
-    topic: Annotated[
-        str | None, Arg("a command", "une commande", kind="text", max_length=60)
-    ] = None,
+    topic: Annotated[str | None, Arg(N_("a command"), kind="text", max_length=60)] = None,
 ) -> Message:
     """What I can do, or how to use one command"""
     visible = [c for c in ctx.registry.commands.values() if not c.hidden]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.kernel.clock import Clock
 from bot.kernel.errors import DirectMessagesBlocked
@@ -49,6 +49,12 @@ class Ctx:
     @property
     def channel_id(self) -> str | None:
         return self.who.channel_id
+
+    async def emit(self, event: str, **values: Any) -> list[Any]:
+        """Tell every area listening for ``event`` (``@listens``), in this transaction; what
+        each listener returned, in order."""
+        listeners = self.registry.listeners.get(event, [])
+        return [await listener(self, **values) for listener in listeners]
 
     def translator_for(self, member: Member) -> Translator:
         """Texts for another member, in their language (for DMs and mentions)."""

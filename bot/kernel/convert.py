@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.kernel.errors import UserError
 from bot.kernel.parser import choice_value, is_url
-from bot.kernel.registry import Param
 from bot.kernel.urls import clean_url
+
+if TYPE_CHECKING:  # the registry's resolvers use this module
+    from bot.kernel.registry import Param
 
 _TAG = re.compile(r"^[\w][\w\-.+]{0,39}$", re.UNICODE)
 _MENTION_ID = re.compile(r"^<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>$")
@@ -53,7 +55,7 @@ def parse_tags(raw: str) -> list[str]:
 def convert(param: Param, raw: str, label: str | None = None) -> Any:
     """``label`` names the parameter in errors, in the member's language ("the title")."""
     kind = param.arg.kind
-    name = label or param.arg.en
+    name = label or param.arg.label
     text = clean_text(raw)
     if kind == "tags":
         return parse_tags(text)

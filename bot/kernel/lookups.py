@@ -1,5 +1,7 @@
-"""Look-ups every command area needs: the community a command is about, a member named in
-it, and the coordinator check. Texts for the errors every area can raise live here too."""
+"""Look-ups every command area needs: a community by name, a member named in a command,
+memberships and the coordinator check. The resolvers (``bot.kernel.resolvers``) and the
+declared checks (``bot.kernel.checks``) are built on these; handlers receive their results.
+Texts for the errors every area can raise live here too."""
 
 from __future__ import annotations
 
@@ -62,30 +64,6 @@ async def find_community(ctx: Ctx, name: str, *, allow_archived: bool = False) -
     if community.archived and not allow_archived:
         raise UserError("The community “{name}” is archived.", name=community.name)
     return community
-
-
-async def community_for(ctx: Ctx, name: str | None, *, allow_archived: bool = False) -> Community:
-    """The community a command is about: the one named, else the channel's, else the
-    member's only one; with several, the member is asked which."""
-    if name:
-        return await find_community(ctx, name, allow_archived=allow_archived)
-    if ctx.channel_id:
-        home = await Community.get_or_none(
-            workspace=ctx.workspace, home_channel_id=ctx.channel_id, archived=False
-        )
-        if home is not None:
-            return home
-    mine = await my_communities(ctx)
-    if len(mine) == 1:
-        return mine[0]
-    if not mine:
-        raise UserError(
-            "Name a community (`in <community>`), or join one first: type `communities`."
-        )
-    raise UserError(
-        "Which community? Add `in <community>`; yours are: {options}.",
-        options=", ".join(c.name for c in mine),
-    )
 
 
 async def membership_of(member: Member, community: Community) -> Membership | None:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
-from bot.kernel.registry import Command, Registry
+
+if TYPE_CHECKING:  # the registry's resolvers read choices through this module
+    from bot.kernel.registry import Command, Registry
 
 _QUOTES = {'"': '"', "“": "”", "«": "»", "'": "'"}
 _TAG = re.compile(r"^#([\w][\w\-.+]{0,39})$", re.UNICODE)

@@ -8,7 +8,6 @@ which reads the same tables: nothing here has to tell the scheduler anything.
 
 from __future__ import annotations
 
-import difflib
 import secrets
 import shlex
 from collections.abc import Callable
@@ -16,19 +15,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
+from bot.kernel.args import CommunityArg, MaybeCommunity
 from bot.kernel.context import Ctx
 from bot.kernel.errors import NotFound, UserError
-from bot.kernel.i18n import Translator, translator_for
-from bot.kernel.lookups import (
-    community_language,
-    find_community,
-    my_communities,
-    require_coordinator,
-    require_member,
-)
+from bot.kernel.i18n import N_, Translator, translator_for
+from bot.kernel.lookups import community_language, my_communities
 from bot.kernel.messages import (
     BulletList,
-    Choice,
     Heading,
     Link,
     Mention,
@@ -38,6 +31,14 @@ from bot.kernel.messages import (
     Span,
     Strong,
     Text,
+)
+from bot.kernel.occurrences import (
+    Upcoming,
+    community_id_of,
+    occurrence_at,
+    occurrences_between,
+    parse_occurrence_key,
+    upcoming_of,
 )
 from bot.kernel.recurrence import (
     LOCAL_FORMAT,
@@ -49,9 +50,10 @@ from bot.kernel.recurrence import (
     parse_when,
     validate_rrule,
 )
-from bot.kernel.registry import Arg, command
+from bot.kernel.registry import Arg, button, command
 from bot.kernel.settings import Settings
 from bot.meetings.details import parse_details
+from bot.meetings.finding import MeetingRef
 from bot.meetings.native_events import MeetingEvent, sync_native_event
 from bot.meetings.posts import (
     RSVP_ACTION,
@@ -61,15 +63,6 @@ from bot.meetings.posts import (
     occurrence_block,
     recurrence_words,
 )
-from bot.meetings.query import (
-    Upcoming,
-    community_id_of,
-    is_number,
-    occurrence_at,
-    occurrences_between,
-    parse_occurrence_key,
-    upcoming_of,
-)
 from data.models import AgendaItem, Community, Meeting, Member, Occurrence, Rsvp, Workspace
 
 ALL_WORDS = ("all", "series", "tout", "toutes", "tous", "série", "serie")
@@ -77,102 +70,6 @@ MOVE_WORDS = (" to ", " -> ", " → ", " vers ")
 MAX_TITLE, MAX_LOCATION = 200, 500
 LISTED = 10
 PER_MEETING = 3
-
-MeetingArg = Annotated[
-    str,
-    Arg(
-        "the meeting (title or number)",
-        "la rencontre (titre ou numéro)",
-        kind="meeting",
-        max_length=200,
-    ),
-]
-
-
-# ---- finding a meeting -----------------------------------------------------------------
-
-
-def _label(meeting: Meeting, community_name: str) -> str:
-    return f"#{meeting.id} {meeting.title} ({community_name})"
-
-
-async def _labels(meetings: list[Meeting]) -> str:
-    ids = [community_id_of(m) for m in meetings]
-    names = {c.id: c.name for c in await Community.filter(id__in=ids)}
-    return ", ".join(_label(m, names.get(community_id_of(m), "")) for m in meetings[:5])
-
-
-async def find_meeting(ctx: Ctx, reference: str) -> tuple[Meeting, datetime | None]:
-    """A meeting of this workspace by number (``12``, ``#12``), occurrence key
-    (``12@20270529T2330Z``, as on buttons) or title; with the occurrence when the key
-    names one."""
-    text = reference.strip()
-    in_workspace = Meeting.filter(community__workspace=ctx.workspace)
-    key = parse_occurrence_key(text)
-    number = text.lstrip("#")
-    if key is not None or is_number(number):
-        meeting_id = key[0] if key else int(number)
-        found = await in_workspace.filter(id=meeting_id).first()
-        if found is None:
-            raise NotFound(
-                "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
-                name=text[:60],
-            )
-        return found, key[1] if key else None
-    exact = await in_workspace.filter(title__iexact=text).order_by("cancelled", "-id")
-    if not exact:
-        exact = await in_workspace.filter(title__icontains=text, cancelled=False).order_by("-id")
-    live = [m for m in exact if not m.cancelled] or exact
-    if len(live) > 1:
-        mine = {c.id for c in await my_communities(ctx)}
-        live = [m for m in live if community_id_of(m) in mine] or live
-    if len(live) == 1:
-        return live[0], None
-    if len(live) > 1:
-        raise UserError(
-            "Several meetings are called “{name}”: {options}. Use its number, e.g. `#12`.",
-            name=text[:60],
-            options=await _labels(live),
-        )
-    titles = await in_workspace.filter(cancelled=False).limit(500).values_list("title", flat=True)
-    close = difflib.get_close_matches(fold(text), [fold(str(t)) for t in titles], n=3, cutoff=0.5)
-    if close:
-        originals = [str(t) for t in titles if fold(str(t)) in close][:3]
-        raise NotFound(
-            "There is no meeting “{name}”. Did you mean: {options}?",
-            name=text[:60],
-            options=", ".join(originals),
-        )
-    raise NotFound(
-        "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
-        name=text[:60],
-    )
-
-
-async def _find_with_rest(
-    ctx: Ctx, meeting: str, rest: str | None
-) -> tuple[Meeting, datetime | None, str]:
-    """``meeting`` and ``rest`` as the parser split them; an unquoted title of several
-    words ("Python hour 2027-05-29") is re-split at the longest title that exists."""
-    try:
-        found, original = await find_meeting(ctx, meeting)
-        return found, original, (rest or "").strip()
-    except NotFound as first_error:
-        words = (meeting + " " + (rest or "")).split()
-        for size in range(len(words), 0, -1):
-            title = " ".join(words[:size])
-            match = (
-                await Meeting.filter(community__workspace=ctx.workspace, title__iexact=title)
-                .order_by("cancelled", "-id")
-                .first()
-            )
-            if match is not None:
-                return match, None, " ".join(words[size:])
-        raise first_error
-
-
-async def _community_of(meeting: Meeting) -> Community:
-    return await Community.get(id=community_id_of(meeting))
 
 
 async def _occurrence_row(item: Upcoming) -> Occurrence:
@@ -314,15 +211,8 @@ async def _notify(
 # ---- commands --------------------------------------------------------------------------
 
 
-# how every meeting command names its meeting
-MeetingRef = Annotated[
-    str,
-    Arg(
-        "the meeting (title or number)",
-        "la rencontre (titre ou numéro)",
-        kind="meeting",
-        max_length=200,
-    ),
+RsvpStatus = Annotated[
+    str, Arg(N_("going, maybe or no"), kind="choice", choices=("going", "maybe", "no"))
 ]
 
 
@@ -340,22 +230,18 @@ MeetingRef = Annotated[
 )
 async def schedule_meeting(
     ctx: Ctx,
-    community: Annotated[
-        str, Arg("the community", "la communauté", kind="community", max_length=80)
-    ],
+    community: CommunityArg,
     details: Annotated[
         str,
         Arg(
-            "when, then optionally: every …, at <link or place>, for <duration>, the title",
-            "quand, puis au choix : every …, at <lien ou lieu>, for <durée>, le titre",
+            N_("when, then optionally: every …, at <link or place>, for <duration>, the title"),
             kind="text",
             max_length=800,
         ),
     ],
 ) -> Message:
     """Schedule a meeting, once or recurring, in your time zone"""
-    found = await find_community(ctx, community)
-    await require_coordinator(ctx, found)
+    found = community
     now = ctx.clock.now()
     try:
         parsed = parse_details(details, ctx.timezone, ctx.language, now)
@@ -504,14 +390,11 @@ def calendar_url(settings: Settings, token: str, community: Community) -> str:
 )
 async def list_meetings(
     ctx: Ctx,
-    community: Annotated[
-        str | None,
-        Arg("the community", "la communauté", kind="community", max_length=80, via_in=True),
-    ] = None,
+    community: MaybeCommunity = None,
 ) -> Message:
     """Upcoming meetings, in your own time zone, with RSVP buttons and a calendar link"""
-    if community:
-        communities = [await find_community(ctx, community)]
+    if community is not None:
+        communities = [community]
     else:
         home = (
             await Community.get_or_none(
@@ -583,8 +466,6 @@ async def _rsvp(ctx: Ctx, item: Upcoming, status: str) -> Message:
         raise UserError(
             "That occurrence of “{title}” has already started.", title=item.meeting.title
         )
-    community = await _community_of(item.meeting)
-    await require_member(ctx, community)
     row = await _occurrence_row(item)
     now = ctx.clock.now()
     existing = await Rsvp.get_or_none(occurrence=row, member=ctx.member)
@@ -623,38 +504,27 @@ def _rsvp_done(ctx: Ctx, status: str, **values: Span | str) -> tuple[Span, ...]:
 )
 async def rsvp(
     ctx: Ctx,
-    meeting: MeetingArg,
-    status: Annotated[
-        str,
-        Arg(
-            "going, maybe or no",
-            "going, maybe ou no",
-            kind="choice",
-            choices=("going", "maybe", "no"),
-        ),
-    ],
+    meeting: MeetingRef,
+    status: RsvpStatus,
 ) -> Message:
     """Say whether you're coming to a meeting's next occurrence"""
-    found, original = await find_meeting(ctx, meeting)
+    found, original = meeting.meeting, meeting.original
     if original is not None:
         item = await occurrence_at(found, original)
         if item is None:
             raise NotFound(
                 "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
-                name=meeting[:60],
+                name=f"#{found.id}",
             )
     else:
         item = await _next_of(ctx, found)
     return await _rsvp(ctx, item, status)
 
 
-async def press_rsvp(ctx: Ctx, value: str) -> Message:
-    key, _, status = value.rpartition(":")
-    parsed = parse_occurrence_key(key)
-    if parsed is None or status not in ("going", "maybe", "no"):
-        raise UserError("That button no longer works. Try the command again.")
-    meeting = await Meeting.get_or_none(id=parsed[0], community__workspace=ctx.workspace)
-    item = await occurrence_at(meeting, parsed[1]) if meeting else None
+# the button's value is "<occurrence key>:<status>" (``posts.rsvp_buttons``)
+@button(RSVP_ACTION, role="member")
+async def press_rsvp(ctx: Ctx, meeting: MeetingRef, status: RsvpStatus) -> Message:
+    item = await occurrence_at(meeting.meeting, meeting.original) if meeting.original else None
     if item is None:
         raise UserError("That button no longer works. Try the command again.")
     return await _rsvp(ctx, item, status)
@@ -674,19 +544,13 @@ async def cancel_meeting(
     ctx: Ctx,
     meeting: MeetingRef,
     which: Annotated[
-        str | None,
-        Arg(
-            "the occurrence's date, or all",
-            "la date de l'occurrence, ou all",
-            kind="text",
-            max_length=100,
-        ),
+        str | None, Arg(N_("the occurrence's date, or all"), kind="text", max_length=100)
     ] = None,
 ) -> Message:
     """Cancel one occurrence of a meeting, or the whole series"""
-    found, original, rest = await _find_with_rest(ctx, meeting, which)
-    community = await _community_of(found)
-    await require_coordinator(ctx, community)
+    # an unquoted title of several words was re-split by the meeting resolver
+    found, original, community = meeting.meeting, meeting.original, meeting.community
+    rest = (which or "").strip()
     now = ctx.clock.now()
     if found.cancelled:
         raise UserError("“{title}” has been cancelled.", title=found.title)
@@ -720,7 +584,7 @@ async def cancel_meeting(
         if item is None:
             raise NotFound(
                 "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
-                name=meeting[:60],
+                name=f"#{found.id}",
             )
     elif rest:
         item = await _occurrence_on(ctx, found, rest)
@@ -764,20 +628,11 @@ async def cancel_meeting(
 async def move_meeting(
     ctx: Ctx,
     meeting: MeetingRef,
-    change: Annotated[
-        str,
-        Arg(
-            "<occurrence date> to <new time>",
-            "<date de l'occurrence> to <nouvelle heure>",
-            kind="text",
-            max_length=200,
-        ),
-    ],
+    change: Annotated[str, Arg(N_("<occurrence date> to <new time>"), kind="text", max_length=200)],
 ) -> Message:
     """Move one occurrence of a meeting to another time"""
-    found, original, rest = await _find_with_rest(ctx, meeting, change)
-    community = await _community_of(found)
-    await require_coordinator(ctx, community)
+    found, original, community = meeting.meeting, meeting.original, meeting.community
+    rest = change.strip()
     if found.cancelled:
         raise UserError("“{title}” has been cancelled.", title=found.title)
     padded = f" {rest} "
@@ -801,7 +656,7 @@ async def move_meeting(
         if item is None:
             raise NotFound(
                 "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
-                name=meeting[:60],
+                name=f"#{found.id}",
             )
     elif which:
         item = await _occurrence_on(ctx, found, which)
@@ -854,16 +709,13 @@ async def move_meeting(
 async def add_agenda(
     ctx: Ctx,
     meeting: MeetingRef,
-    item: Annotated[
-        str, Arg("the agenda item", "le point à ajouter", kind="text", max_length=300)
-    ] = "",
+    item: Annotated[str, Arg(N_("the agenda item"), kind="text", max_length=300)] = "",
 ) -> Message:
     """Add an item to the agenda of a meeting's next occurrence"""
-    found, original, text = await _find_with_rest(ctx, meeting, item)
+    found, original, community = meeting.meeting, meeting.original, meeting.community
+    text = (item or "").strip()
     if not text:
         raise UserError("Say what to add: `agenda <meeting> <item>`.")
-    community = await _community_of(found)
-    await require_member(ctx, community)
     if original is not None:
         upcoming = await occurrence_at(found, original)
         if upcoming is None or upcoming.cancelled or upcoming.starts_at <= ctx.clock.now():
@@ -896,20 +748,3 @@ async def add_agenda(
         ),
         BulletList(tuple((Text(str(line)),) for line in items)),
     )
-
-
-async def complete_meeting(ctx: Ctx, prefix: str) -> list[Choice]:
-    query = Meeting.filter(community__workspace=ctx.workspace, cancelled=False)
-    text = prefix.strip().lstrip("#")
-    if is_number(text):
-        query = query.filter(id=int(text))
-    elif text:
-        query = query.filter(title__icontains=text)
-    meetings = await query.order_by("title").limit(25)
-    ids = [community_id_of(m) for m in meetings]
-    names = {c.id: c.name for c in await Community.filter(id__in=ids)}
-    return [Choice(_label(m, names.get(community_id_of(m), ""))[:100], str(m.id)) for m in meetings]
-
-
-PRESS_HANDLERS = {RSVP_ACTION: press_rsvp}
-COMPLETERS = {"meeting": complete_meeting}

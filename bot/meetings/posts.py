@@ -25,8 +25,8 @@ from bot.kernel.messages import (
     Text,
     Time,
 )
+from bot.kernel.occurrences import Upcoming
 from bot.kernel.recurrence import describe
-from bot.meetings.query import Upcoming
 from data.models import AgendaItem, Community, Rsvp
 
 RSVP_ACTION = "rsvp"

@@ -10,16 +10,13 @@ welcome post or fallback mention.
 from __future__ import annotations
 
 import logging
-import re
 import secrets
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.kernel.context import Ctx
 from bot.kernel.i18n import N_, Translator, translator_for
-from bot.kernel.lookups import community_language, membership_of
+from bot.kernel.lookups import community_language
 from bot.kernel.messages import (
     BulletList,
     ChannelRef,
@@ -29,7 +26,6 @@ from bot.kernel.messages import (
     Form,
     FormField,
     FormRequest,
-    Mention,
     Message,
     Note,
     Paragraph,
@@ -38,6 +34,9 @@ from bot.kernel.messages import (
     Text,
     spans,
 )
+from bot.kernel.people import hashtags as _hashtags
+from bot.kernel.people import join_spans, mention, words_of
+from bot.kernel.registry import listens, on
 from data.models import Community, Delivery, Member, Membership
 
 log = logging.getLogger(__name__)
@@ -139,40 +138,6 @@ def profile_fields(tr: Translator, member: Member) -> list[Field]:
         if getattr(member, name):
             out.append(Field(tr(PROFILE_LABELS[name]), (Text(getattr(member, name)),)))
     return out
-
-
-def one_line_intro(member: Member) -> str:
-    """A member's profile in one line (title, organization, interests)."""
-    bits = [b for b in (member.title, member.organization) if b]
-    if member.interests:
-        bits.append(_hashtags(member.interests))
-    return ", ".join(bits)
-
-
-def mention(member: Member) -> Mention:
-    return Mention(member.external_id, member.display_name)
-
-
-def join_spans(
-    tr: Translator, key: str, placeholder: str, items: Iterable[Span]
-) -> tuple[Span, ...]:
-    """A translated text whose ``placeholder`` is a comma-separated list of typed spans."""
-    marker = Text("\x00list\x00")
-    listed = list(items)
-    out: list[Span] = []
-    for span in tr.spans(key, **{placeholder: marker}):
-        if span != marker:
-            out.append(span)
-            continue
-        for index, item in enumerate(listed):
-            if index:
-                out.append(Text(", "))
-            out.append(item)
-    return tuple(out)
-
-
-def _hashtags(tags: Iterable[str]) -> str:
-    return " ".join("#" + tag for tag in tags)
 
 
 # ---- the ledger: each automatic post goes out once ----------------------------------
@@ -311,54 +276,6 @@ async def post_welcome(ctx: Ctx, member: Member, community: Community) -> Channe
 
 # ---- suggestions ----------------------------------------------------------------------
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-_STOPWORDS = frozenset(
-    (
-        "and",
-        "the",
-        "for",
-        "with",
-        "how",
-        "into",
-        "from",
-        "about",
-        "our",
-        "your",
-        "their",
-        "les",
-        "des",
-        "une",
-        "pour",
-        "avec",
-        "dans",
-        "sur",
-        "par",
-        "aux",
-        "est",
-        "que",
-        "qui",
-        "comment",
-        "mon",
-        "mes",
-        "son",
-        "ses",
-        "leur",
-        "leurs",
-    )
-)
-
-
-def words_of(text: str) -> set[str]:
-    """Comparable words: lower case, without accents, no short or filler words, no plural s."""
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    out = set()
-    for word in _WORD.findall(plain.replace("_", " ")):
-        if len(word) < 3 or word in _STOPWORDS:
-            continue
-        out.add(word[:-1] if len(word) > 4 and word.endswith("s") else word)
-    return out
-
 
 @dataclass
 class Suggestion:
@@ -466,6 +383,7 @@ async def suggestion_parts(ctx: Ctx, member: Member, communities: list[Community
 # ---- the flows --------------------------------------------------------------------------
 
 
+@listens("community.joined")
 async def on_joined_community(ctx: Ctx, community: Community) -> list[Part]:
     """Called by ``join`` once the membership is saved: greets, asks for an introduction or
     posts the existing one, suggests members. Returns parts for the joiner's reply."""
@@ -509,30 +427,10 @@ async def on_joined_community(ctx: Ctx, community: Community) -> list[Part]:
     return parts
 
 
+@on("member_joined_workspace")
 async def member_joined_workspace(ctx: Ctx, **_: str) -> Message | None:
     """A person joined the workspace (or the console's ``/as`` met them): greet them once."""
     if ctx.member.is_bot or ctx.member.intro_posted_at is not None:
         return None
     await greet(ctx, ctx.member, None)
     return None
-
-
-async def member_joined_channel(ctx: Ctx, channel_id: str = "", **_: str) -> Message | None:
-    """Joining a community's home channel is joining the community."""
-    if ctx.member.is_bot or not channel_id:
-        return None
-    community = await Community.get_or_none(
-        workspace=ctx.workspace, home_channel_id=channel_id, archived=False
-    )
-    if community is None or await membership_of(ctx.member, community) is not None:
-        return None
-    # imported here: bot.communities.commands imports this module to call on_joined_community
-    from bot.communities.commands import join_community
-
-    return await join_community(ctx, community)
-
-
-EVENT_HANDLERS = {
-    "member_joined_workspace": member_joined_workspace,
-    "member_joined_channel": member_joined_channel,
-}

@@ -3,20 +3,18 @@ settings ``timezone`` and ``language``."""
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
-from functools import lru_cache
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
+from bot.kernel.args import MemberArg
 from bot.kernel.context import Ctx
 from bot.kernel.convert import clean_text
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_, Translator, language_name, offered_language
-from bot.kernel.lookups import find_member, membership_of, my_communities
+from bot.kernel.lookups import membership_of, my_communities
 from bot.kernel.messages import (
-    Choice,
     Code,
     Field,
     Fields,
@@ -28,7 +26,7 @@ from bot.kernel.messages import (
     Text,
     spans,
 )
-from bot.kernel.registry import Arg, command
+from bot.kernel.registry import Arg, command, form
 from bot.members import newcomers
 from bot.members.newcomers import FIELD_LIMITS, TEXT_FIELDS, mention
 from data.models import Community, Member
@@ -247,13 +245,7 @@ async def save_intro(ctx: Ctx, values: dict[str, str]) -> Message:
 async def intro(
     ctx: Ctx,
     details: Annotated[
-        str | None,
-        Arg(
-            "your profile as field: value pairs",
-            "votre profil en paires champ : valeur",
-            kind="text",
-            max_length=2000,
-        ),
+        str | None, Arg(N_("your profile as field: value pairs"), kind="text", max_length=2000)
     ] = None,
 ) -> Message:
     """Fill in or edit your introduction (a form, or `field: value` pairs)"""
@@ -276,7 +268,8 @@ async def intro(
     )
 
 
-async def submit_intro(ctx: Ctx, values: dict[str, str], context: str = "") -> Message:
+@form("intro")
+async def submit_intro(ctx: Ctx, values: dict[str, str]) -> Message:
     """The introduction form: fields not sent are left as they were."""
     return await save_intro(ctx, values)
 
@@ -285,11 +278,9 @@ async def submit_intro(ctx: Ctx, values: dict[str, str], context: str = "") -> M
 
 
 @command("whois", usage="whois @member", examples=["whois @alex"])
-async def whois(
-    ctx: Ctx, member: Annotated[str, Arg("the member", "le membre", kind="member")]
-) -> Message:
+async def whois(ctx: Ctx, member: MemberArg) -> Message:
     """A member's profile and communities"""
-    target = await find_member(ctx, member)
+    target = member
     tr = ctx.tr
     message = Message(ephemeral=True)
     heading: list[Span] = [mention(target)]
@@ -325,103 +316,6 @@ async def _is_coordinator(member: Member, community: Community) -> bool:
 
 # ---- time zone -----------------------------------------------------------------------
 
-# Cities people type, mapped to their IANA zone (Canada first: the typical members).
-CITY_ZONES = {
-    "Toronto": "America/Toronto",
-    "Ottawa": "America/Toronto",
-    "Montréal": "America/Toronto",
-    "Québec": "America/Toronto",
-    "Quebec City": "America/Toronto",
-    "Gatineau": "America/Toronto",
-    "Sherbrooke": "America/Toronto",
-    "Hamilton": "America/Toronto",
-    "London, Ontario": "America/Toronto",
-    "Sudbury": "America/Toronto",
-    "Thunder Bay": "America/Toronto",
-    "Vancouver": "America/Vancouver",
-    "Victoria": "America/Vancouver",
-    "Kelowna": "America/Vancouver",
-    "Halifax": "America/Halifax",
-    "Charlottetown": "America/Halifax",
-    "Fredericton": "America/Moncton",
-    "Moncton": "America/Moncton",
-    "Saint John": "America/Moncton",
-    "St. John's": "America/St_Johns",
-    "Winnipeg": "America/Winnipeg",
-    "Regina": "America/Regina",
-    "Saskatoon": "America/Regina",
-    "Edmonton": "America/Edmonton",
-    "Calgary": "America/Edmonton",
-    "Yellowknife": "America/Edmonton",
-    "Whitehorse": "America/Whitehorse",
-    "Iqaluit": "America/Iqaluit",
-    "New York": "America/New_York",
-    "Boston": "America/New_York",
-    "Washington": "America/New_York",
-    "Chicago": "America/Chicago",
-    "Denver": "America/Denver",
-    "Los Angeles": "America/Los_Angeles",
-    "San Francisco": "America/Los_Angeles",
-    "Seattle": "America/Los_Angeles",
-    "Paris": "Europe/Paris",
-    "Lyon": "Europe/Paris",
-    "Marseille": "Europe/Paris",
-    "London": "Europe/London",
-    "Brussels": "Europe/Brussels",
-    "Bruxelles": "Europe/Brussels",
-    "Geneva": "Europe/Zurich",
-    "Genève": "Europe/Zurich",
-    "Berlin": "Europe/Berlin",
-    "Dakar": "Africa/Dakar",
-    "Port-au-Prince": "America/Port-au-Prince",
-}
-
-
-def _zone_key(text: str) -> str:
-    """How a zone or city is looked up: no accents, case, dots or apostrophes; "saint"
-    as "st"; underscores as spaces (so "st john's" finds America/St_Johns)."""
-    key = _fold(text.replace("_", " ").replace(".", " ").replace("'", "").replace("’", ""))
-    key = re.sub(r"^saint\b", "st", key)
-    return " ".join(key.split())
-
-
-@lru_cache(maxsize=1)
-def all_zones() -> tuple[str, ...]:
-    """The IANA names tzdata knows (read from disk once)."""
-    return tuple(sorted(available_timezones()))
-
-
-@lru_cache(maxsize=1)
-def zone_index() -> dict[str, str]:
-    """Every way of naming a zone we accept -> its IANA name: the cities above, each IANA
-    name itself, and each IANA name's last part ("tokyo" -> Asia/Tokyo)."""
-    index = {_zone_key(city): zone for city, zone in CITY_ZONES.items()}
-    zones = sorted(all_zones(), key=lambda z: (z.count("/"), z))
-    for zone in zones:
-        index.setdefault(_zone_key(zone), zone)
-    for zone in zones:
-        if "/" in zone and not zone.startswith(("Etc/", "SystemV/")):
-            index.setdefault(_zone_key(zone.rsplit("/", 1)[1]), zone)
-    return index
-
-
-def resolve_zone(text: str) -> str | None:
-    return zone_index().get(_zone_key(text))
-
-
-def close_zones(text: str) -> list[str]:
-    """Up to three zones whose name or city looks like ``text``."""
-    key = _zone_key(text)
-    index = zone_index()
-    keys = difflib.get_close_matches(key, list(index), n=6, cutoff=0.6)
-    if len(key) >= 3:
-        keys += [k for k in index if key in k and k not in keys]
-    out: list[str] = []
-    for found in keys:
-        if index[found] not in out:
-            out.append(index[found])
-    return out[:3]
-
 
 def _local_time(zone: str, ctx: Ctx) -> str:
     return ctx.clock.now().astimezone(ZoneInfo(zone)).strftime("%H:%M")
@@ -435,13 +329,7 @@ def _local_time(zone: str, ctx: Ctx) -> str:
 async def timezone(
     ctx: Ctx,
     zone: Annotated[
-        str | None,
-        Arg(
-            "a city or an IANA time zone",
-            "une ville ou un fuseau IANA",
-            kind="timezone",
-            max_length=64,
-        ),
+        str | None, Arg(N_("a city or an IANA time zone"), kind="timezone", max_length=64)
     ] = None,
 ) -> Message:
     """Set your time zone (a city or an IANA name); without one, shows it"""
@@ -457,23 +345,7 @@ async def timezone(
                 )
             )
         )
-    found = resolve_zone(zone)
-    if found is None:
-        options = close_zones(zone)
-        if options:
-            raise UserError(
-                "I don't know the time zone “{name}”. Did you mean: "
-                "{options}? Give a city or an IANA name such as "
-                "America/Toronto.",
-                name=zone[:60],
-                options=", ".join(options),
-            )
-        raise UserError(
-            "I don't know the time zone “{name}”. Give a city (Toronto, "
-            "Montréal, Vancouver...) or an IANA name such as "
-            "America/Toronto.",
-            name=zone[:60],
-        )
+    found = zone  # the time zone resolver read the city or name
     ctx.member.timezone = found
     await ctx.member.save(update_fields=["timezone"])
     return Message(ephemeral=True).add(
@@ -487,31 +359,13 @@ async def timezone(
     )
 
 
-async def complete_timezone(ctx: Ctx, prefix: str) -> list[Choice]:
-    """Cities first (with their zone), then IANA names containing what was typed."""
-    key = _zone_key(prefix)
-    choices = [
-        Choice(f"{city} ({zone})", zone)
-        for city, zone in CITY_ZONES.items()
-        if _zone_key(city).startswith(key)
-    ]
-    if key:
-        choices += [Choice(zone, zone) for found, zone in _zone_keys() if key in found]
-    return choices[:25]
-
-
-@lru_cache(maxsize=1)
-def _zone_keys() -> tuple[tuple[str, str], ...]:
-    return tuple((_zone_key(zone), zone) for zone in all_zones())
-
-
 # ---- language ------------------------------------------------------------------------
 
 
 @command("language", usage="language en|fr", examples=["language fr", "language en"])
 async def language(
     ctx: Ctx,
-    language: Annotated[str, Arg("en or fr", "en ou fr", kind="choice", choices=("en", "fr"))],
+    language: Annotated[str, Arg(N_("en or fr"), kind="choice", choices=("en", "fr"))],
 ) -> Message:
     """Choose the language I speak to you in: en or fr"""
     # the languages offered are the LANGUAGES setting: a new language is a catalog file
@@ -533,7 +387,3 @@ async def language(
             )
         )
     )
-
-
-FORM_HANDLERS = {"intro": submit_intro}
-COMPLETERS = {"timezone": complete_timezone}

@@ -23,9 +23,10 @@ from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
+from bot.kernel.args import CommunityArg
 from bot.kernel.context import Ctx
 from bot.kernel.i18n import N_, Translator
-from bot.kernel.lookups import find_community, my_communities, require_coordinator
+from bot.kernel.lookups import my_communities
 from bot.kernel.messages import (
     BulletList,
     Heading,
@@ -37,9 +38,9 @@ from bot.kernel.messages import (
     Text,
     Time,
 )
+from bot.kernel.people import join_spans, mention, one_line_intro, words_of
 from bot.kernel.registry import Arg, command
 from bot.kernel.schedules import describe_spans, store_cadence
-from bot.members.newcomers import join_spans, mention, one_line_intro, words_of
 from data.models import (
     Community,
     Member,
@@ -564,14 +565,11 @@ async def networking_off(ctx: Ctx) -> Message:
 )
 async def networking_schedule(
     ctx: Ctx,
-    community: Annotated[
-        str, Arg("the community", "la communauté", kind="community", max_length=80)
-    ],
-    cadence: Annotated[str, Arg("when, or off", "quand, ou off", kind="text", max_length=120)],
+    community: CommunityArg,
+    cadence: Annotated[str, Arg(N_("when, or off"), kind="text", max_length=120)],
 ) -> Message:
     """How often a community's networking rounds happen (or off)"""
-    found = await find_community(ctx, community)
-    await require_coordinator(ctx, found)
+    found = community
     parsed = await store_cadence(NetworkingSchedule, found, cadence, ctx.timezone, ctx.clock.now())
     if parsed is None:
         return Message(ephemeral=True).add(

@@ -12,15 +12,16 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from tortoise.expressions import F, Q
 
 from bot.kernel.context import Ctx
 from bot.kernel.errors import UserError
+from bot.kernel.i18n import N_
 from bot.kernel.lookups import coordinators_of, my_communities
 from bot.kernel.messages import Button, Buttons, Code, Heading, Message, Note, Paragraph
-from bot.kernel.registry import command
+from bot.kernel.registry import Arg, button, command
 from data.models import (
     AgendaItem,
     Community,
@@ -264,7 +265,12 @@ async def erase_member(ctx: Ctx, member: Member) -> None:
     await member.delete()
 
 
-async def confirm_forget(ctx: Ctx, token: str) -> Message:
+# the token the confirmation was made with: only its member, only once
+Token = Annotated[str, Arg(N_("the confirmation"), kind="word", max_length=100)]
+
+
+@button("forget-me-confirm")
+async def confirm_forget(ctx: Ctx, token: Token) -> Message:
     await _pending_confirmation(ctx, token)
     await erase_member(ctx, ctx.member)
     return Message(ephemeral=True).add(
@@ -278,10 +284,8 @@ async def confirm_forget(ctx: Ctx, token: str) -> Message:
     )
 
 
-async def cancel_forget(ctx: Ctx, token: str) -> Message:
+@button("forget-me-cancel")
+async def cancel_forget(ctx: Ctx, token: Token) -> Message:
     confirmation = await _pending_confirmation(ctx, token)
     await confirmation.delete()
     return Message(ephemeral=True).add(Paragraph(ctx.tr.spans("Nothing was deleted.")))
-
-
-PRESS_HANDLERS = {"forget-me-confirm": confirm_forget, "forget-me-cancel": cancel_forget}

@@ -18,17 +18,14 @@ from typing import Annotated
 
 from tortoise.expressions import F
 
+from bot.kernel.args import IMPLIED, CommunityArg, InCommunity
 from bot.kernel.context import Ctx
 from bot.kernel.convert import is_number
 from bot.kernel.errors import NotFound, UserError
 from bot.kernel.i18n import N_, Translator, language_name, translator_for
 from bot.kernel.lookups import (
-    community_for,
     community_language,
     coordinators_of,
-    find_community,
-    require_coordinator,
-    require_member,
 )
 from bot.kernel.messages import (
     BulletList,
@@ -42,7 +39,8 @@ from bot.kernel.messages import (
     Text,
     Time,
 )
-from bot.kernel.registry import Arg, command
+from bot.kernel.registry import Arg, Param, button, command, on
+from bot.kernel.resolvers.base import Resolver
 from bot.kernel.schedules import describe_spans, store_cadence
 from data.models import Community, Prompt, PromptSchedule
 from data.prompt_library import BY_KEY, LIBRARY, LibraryPrompt
@@ -56,13 +54,21 @@ MAX_PENDING_PER_MEMBER = 5
 _SOURCE_RANK = {"suggested": 0, "custom": 1, "library": 2}
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
-PromptText = Annotated[str, Arg("the prompt", "la question", kind="text", max_length=MAX_TEXT)]
-PromptNumber = Annotated[int, Arg("the prompt's number", "le numéro de la question", kind="int")]
-OptionalCommunity = Annotated[
-    str | None, Arg("the community", "la communauté", kind="community", max_length=80, via_in=True)
-]
-CommunityName = Annotated[
-    str, Arg("the community", "la communauté", kind="community", max_length=80)
+PromptText = Annotated[str, Arg(N_("the prompt"), kind="text", max_length=MAX_TEXT)]
+PromptNumber = Annotated[Prompt, Arg(N_("the prompt's number"), kind="prompt")]
+# "in <words>" after a prompt's text: words of the prompt, perhaps, rather than a community
+PromptCommunity = Annotated[
+    Community,
+    Arg(
+        N_("the community"),
+        kind="community",
+        max_length=80,
+        via_in=True,
+        unknown=N_(
+            "There is no community called “{name}”. If those words were part of your prompt, "
+            'put the prompt in quotes: `prompt add "…" in <community>`.'
+        ),
+    ),
 ]
 
 # a prompt's review status, as a coordinator reads it
@@ -72,6 +78,28 @@ PROMPT_STATUSES = {
     "removed": N_("removed"),
     "pending": N_("waiting for review"),
 }
+
+
+class PromptResolver(Resolver):
+    """A prompt of this workspace by its number (``12``, ``#12``), not a removed one."""
+
+    kind = "prompt"
+
+    async def resolve(self, ctx: Ctx, text: str, param: Param, label: str) -> Prompt:
+        number = text.strip().lstrip("#")
+        if not is_number(number):
+            raise UserError(
+                "I need a number for {name}, not “{value}”.", name=label, value=text[:40]
+            )
+        row = await Prompt.get_or_none(
+            id=int(number), community__workspace=ctx.workspace
+        ).prefetch_related("community", "suggested_by")
+        if row is None or row.status == "removed":
+            raise NotFound(
+                "There is no prompt #{number} here. Type `prompt list` to see the numbers.",
+                number=int(number),
+            )
+        return row
 
 
 # ---- which prompt is next -----------------------------------------------------------
@@ -172,22 +200,6 @@ def _clean_prompt_text(text: str) -> str:
     return text
 
 
-async def _community_of_prompt_text(ctx: Ctx, name: str | None) -> Community:
-    """Like ``community_for``, but an unknown name may be words of the prompt that
-    happened to follow an "in": say so."""
-    try:
-        return await community_for(ctx, name)
-    except NotFound as error:
-        if name and error.key.startswith(N_("There is no community called “{name}”.")):
-            raise NotFound(
-                "There is no community called “{name}”. If those words were "
-                "part of your prompt, put the prompt in quotes: `prompt add "
-                '"…" in <community>`.',
-                name=name[:60],
-            ) from error
-        raise
-
-
 async def _check_duplicate(community: Community, text: str) -> None:
     wanted = text.casefold()
     for row in await Prompt.filter(community=community, status__in=("approved", "pending")):
@@ -204,10 +216,9 @@ async def _check_duplicate(community: Community, text: str) -> None:
     ],
     role="coordinator",
 )
-async def prompt_add(ctx: Ctx, text: PromptText, community: OptionalCommunity = None) -> Message:
+async def prompt_add(ctx: Ctx, text: PromptText, community: PromptCommunity = IMPLIED) -> Message:
     """Add a discussion prompt of your own to a community's queue"""
-    found = await _community_of_prompt_text(ctx, community)
-    await require_coordinator(ctx, found)
+    found = community
     cleaned = _clean_prompt_text(text)
     await _check_duplicate(found, cleaned)
     row = await Prompt.create(
@@ -249,10 +260,9 @@ def _suggester_name(row: Prompt) -> str:
     examples=["prompt list", "prompt list in python"],
     role="coordinator",
 )
-async def prompt_list(ctx: Ctx, community: OptionalCommunity = None) -> Message:
+async def prompt_list(ctx: Ctx, community: InCommunity = IMPLIED) -> Message:
     """The prompts waiting to be posted, suggestions to approve, and the schedule"""
-    found = await community_for(ctx, community)
-    await require_coordinator(ctx, found)
+    found = community
     tr = ctx.tr
     message = Message(ephemeral=True).add(
         Heading(tr("Discussion prompts: {community}", community=found.name))
@@ -337,18 +347,6 @@ async def prompt_list(ctx: Ctx, community: OptionalCommunity = None) -> Message:
     return message.add(Note(tr.spans("Next up: {text}", text=Text(upcoming.text))))
 
 
-async def _find_prompt(ctx: Ctx, number: int) -> Prompt:
-    row = await Prompt.get_or_none(id=number, community__workspace=ctx.workspace).prefetch_related(
-        "community", "suggested_by"
-    )
-    if row is None or row.status == "removed":
-        raise NotFound(
-            "There is no prompt #{number} here. Type `prompt list` to see the numbers.",
-            number=number,
-        )
-    return row
-
-
 @command(
     "prompt remove",
     usage="prompt remove <number>",
@@ -357,8 +355,7 @@ async def _find_prompt(ctx: Ctx, number: int) -> Prompt:
 )
 async def prompt_remove(ctx: Ctx, number: PromptNumber) -> Message:
     """Remove a prompt from the queue by its number"""
-    row = await _find_prompt(ctx, number)
-    await require_coordinator(ctx, row.community)
+    row = number
     # kept as "removed", not deleted: a library prompt must stay known as used
     row.status = "removed"
     await row.save(update_fields=["status"])
@@ -367,9 +364,7 @@ async def prompt_remove(ctx: Ctx, number: PromptNumber) -> Message:
     )
 
 
-async def _review(ctx: Ctx, number: int, approve: bool) -> Message:
-    row = await _find_prompt(ctx, number)
-    await require_coordinator(ctx, row.community)
+async def _review(ctx: Ctx, row: Prompt, approve: bool) -> Message:
     if row.status != "pending":
         status = ctx.tr(PROMPT_STATUSES.get(row.status, row.status))
         raise UserError(
@@ -420,16 +415,14 @@ async def prompt_reject(ctx: Ctx, number: PromptNumber) -> Message:
     return await _review(ctx, number, approve=False)
 
 
-async def press_approve(ctx: Ctx, value: str) -> Message:
-    if not is_number(value):
-        raise UserError("That button no longer works. Try the command again.")
-    return await _review(ctx, int(value), approve=True)
+@button("prompt_approve", role="coordinator")
+async def press_approve(ctx: Ctx, number: PromptNumber) -> Message:
+    return await _review(ctx, number, approve=True)
 
 
-async def press_reject(ctx: Ctx, value: str) -> Message:
-    if not is_number(value):
-        raise UserError("That button no longer works. Try the command again.")
-    return await _review(ctx, int(value), approve=False)
+@button("prompt_reject", role="coordinator")
+async def press_reject(ctx: Ctx, number: PromptNumber) -> Message:
+    return await _review(ctx, number, approve=False)
 
 
 @command(
@@ -439,11 +432,10 @@ async def press_reject(ctx: Ctx, value: str) -> Message:
     role="member",
 )
 async def prompt_suggest(
-    ctx: Ctx, text: PromptText, community: OptionalCommunity = None
+    ctx: Ctx, text: PromptText, community: PromptCommunity = IMPLIED
 ) -> Message:
     """Suggest a discussion prompt; coordinators approve it into the queue"""
-    found = await _community_of_prompt_text(ctx, community)
-    await require_member(ctx, found)
+    found = community
     cleaned = _clean_prompt_text(text)
     await _check_duplicate(found, cleaned)
     waiting = await Prompt.filter(
@@ -506,14 +498,11 @@ async def prompt_suggest(
 )
 async def prompt_schedule(
     ctx: Ctx,
-    community: Annotated[
-        str, Arg("the community", "la communauté", kind="community", max_length=80)
-    ],
-    cadence: Annotated[str, Arg("when, or off", "quand, ou off", kind="text", max_length=120)],
+    community: CommunityArg,
+    cadence: Annotated[str, Arg(N_("when, or off"), kind="text", max_length=120)],
 ) -> Message:
     """When discussion prompts are posted (or off)"""
-    found = await find_community(ctx, community)
-    await require_coordinator(ctx, found)
+    found = community
     parsed = await store_cadence(PromptSchedule, found, cadence, ctx.timezone, ctx.clock.now())
     if parsed is None:
         return Message(ephemeral=True).add(
@@ -555,10 +544,9 @@ async def prompt_schedule(
     examples=["prompt now", "prompt now python"],
     role="coordinator",
 )
-async def prompt_now(ctx: Ctx, community: OptionalCommunity = None) -> Message:
+async def prompt_now(ctx: Ctx, community: InCommunity = IMPLIED) -> Message:
     """Post the next discussion prompt right away"""
-    found = await community_for(ctx, community)
-    await require_coordinator(ctx, found)
+    found = community
     if not found.home_channel_id:
         raise UserError(
             "“{community}” has no home channel to post in: run "
@@ -595,12 +583,12 @@ async def prompt_now(ctx: Ctx, community: OptionalCommunity = None) -> Message:
 # ---- answers ------------------------------------------------------------------------
 
 
-async def count_prompt_reply(ctx: Ctx, thread: str) -> None:
+@on("thread_reply")
+async def count_prompt_reply(ctx: Ctx, thread: str = "", **_: str) -> None:
     """A reply in a thread: count it if the thread is a prompt's, so the digest can name the
-    busiest discussion (``bot.threads.commands`` calls this for every thread reply)."""
+    busiest discussion."""
+    if not thread or ctx.who.is_bot:
+        return
     await Prompt.filter(thread_ref=thread, community__workspace=ctx.workspace).update(
         answers=F("answers") + 1
     )
-
-
-PRESS_HANDLERS = {"prompt_approve": press_approve, "prompt_reject": press_reject}

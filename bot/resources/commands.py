@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Annotated
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
+from tortoise.queryset import QuerySet
 
+from bot.kernel.args import IMPLIED, CommunityArg, InCommunity, MaybeCommunity
 from bot.kernel.context import Ctx
 from bot.kernel.convert import is_number
 from bot.kernel.errors import NotFound, PermissionDenied, UserError
 from bot.kernel.i18n import N_, translator_for
 from bot.kernel.lookups import (
-    community_for,
     community_language,
     is_coordinator,
-    require_member,
 )
 from bot.kernel.messages import (
     Button,
@@ -31,7 +32,8 @@ from bot.kernel.messages import (
     Text,
     Time,
 )
-from bot.kernel.registry import Arg, command
+from bot.kernel.registry import Arg, Param, button, command
+from bot.kernel.resolvers.base import Resolver
 from bot.kernel.urls import normalize_url
 from data.models import RESOURCE_KINDS, Community, Member, Resource, ResourceVote
 from data.search import SearchFilter, latest_resource_ids, query_words, search_resource_ids
@@ -39,12 +41,10 @@ from data.search import SearchFilter, latest_resource_ids, query_words, search_r
 MAX_TITLE = 200
 RESULTS = 10
 
-CommunityOption = Annotated[
-    str | None, Arg("the community", "la communauté", kind="community", max_length=80, via_in=True)
-]
 ResourceRef = Annotated[
-    str, Arg("the resource number or title", "le numéro ou titre", kind="resource", max_length=200)
+    Resource, Arg(N_("the resource number or title"), kind="resource", max_length=200)
 ]
+TAGS = Annotated[list[str], Arg(N_("#tags"), kind="tags")]
 
 # the kinds of resource (data.models.RESOURCE_KINDS), as members read them
 KIND_NAMES = {
@@ -105,25 +105,21 @@ def resource_parts(ctx: Ctx, resource: Resource, community: Community) -> list: 
 )
 async def share(
     ctx: Ctx,
-    url: Annotated[str, Arg("the link (http or https)", "le lien (http ou https)", kind="url")],
-    title: Annotated[
-        str | None, Arg("a title", "un titre", kind="text", max_length=MAX_TITLE)
-    ] = None,
-    tags: Annotated[list[str], Arg("#tags", "#étiquettes", kind="tags")] = [],  # noqa: B006
+    url: Annotated[str, Arg(N_("the link (http or https)"), kind="url")],
+    title: Annotated[str | None, Arg(N_("a title"), kind="text", max_length=MAX_TITLE)] = None,
+    tags: TAGS = [],  # noqa: B006
     kind: Annotated[
         str,
         Arg(
-            "tool, template, idea, strategy, update or other",
-            "outil, gabarit, idée, stratégie, nouvelle ou autre (ou en anglais)",
+            N_("tool, template, idea, strategy, update or other"),
             kind="choice",
             choices=RESOURCE_KINDS,
         ),
     ] = "other",
-    community: CommunityOption = None,
+    community: InCommunity = IMPLIED,
 ) -> Message:
     """Add a resource to the community's repertoire and post it in its channel"""
-    found = await community_for(ctx, community)
-    await require_member(ctx, found)
+    found = community
     key = normalize_url(url)
     existing = await Resource.get_or_none(community=found, url_key=key).prefetch_related(
         "shared_by"
@@ -186,14 +182,14 @@ async def share(
 )
 async def resources(
     ctx: Ctx,
-    query: Annotated[str, Arg("words to look for", "mots à chercher", kind="text")] = "",
-    tags: Annotated[list[str], Arg("#tags", "#étiquettes", kind="tags")] = [],  # noqa: B006
-    community: CommunityOption = None,
+    query: Annotated[str, Arg(N_("words to look for"), kind="text")] = "",
+    tags: TAGS = [],  # noqa: B006
+    community: MaybeCommunity = None,
 ) -> Message:
     """Search the shared repertoire (best first, newest breaking ties)"""
     scope: list[int] | None = None
-    if community:
-        scope = [(await community_for(ctx, community)).id]
+    if community is not None:
+        scope = [community.id]
     elif ctx.channel_id:
         home = await Community.get_or_none(
             workspace=ctx.workspace, home_channel_id=ctx.channel_id, archived=False
@@ -234,35 +230,79 @@ async def resources(
     return message
 
 
-async def find_resource(ctx: Ctx, ref: str) -> Resource:
+class ResourceResolver(Resolver):
     """A resource of this workspace by number, URL or (unique) title."""
-    text = ref.strip().lstrip("#")
-    queryset = Resource.filter(workspace=ctx.workspace).prefetch_related("community", "shared_by")
-    if is_number(text):
-        resource = await queryset.filter(id=int(text)).first()
-        if resource is not None:
-            return resource
-    if "://" in text:
-        try:
-            matches = await queryset.filter(url_key=normalize_url(text))
-        except UserError:
-            matches = []
-    else:
-        matches = await queryset.filter(title__icontains=text).limit(6)
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
+
+    kind = "resource"
+    completes = True
+
+    async def resolve(self, ctx: Ctx, text: str, param: Param, label: str) -> Resource:
+        ref = text[: param.arg.max_length]
+        wanted = ref.strip().lstrip("#")
+        queryset = _with_people(Resource.filter(workspace=ctx.workspace))
+        if is_number(wanted):
+            resource = await queryset.filter(id=int(wanted)).first()
+            if resource is not None:
+                return resource
+        if "://" in wanted:
+            try:
+                matches = await queryset.filter(url_key=normalize_url(wanted))
+            except UserError:
+                matches = []
+        else:
+            matches = await queryset.filter(title__icontains=wanted).limit(6)
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            options = ", ".join(f"#{r.id} {r.title[:40]}" for r in matches[:5])
+            raise UserError(
+                "Several resources match “{ref}”: {options}. Use the number.",
+                ref=ref[:80],
+                options=options,
+            )
+        titles = {
+            str(t).casefold(): str(t)
+            for t in await Resource.filter(workspace=ctx.workspace)
+            .order_by("-shared_at")
+            .limit(500)
+            .values_list("title", flat=True)
+        }
+        close = difflib.get_close_matches(wanted.casefold(), list(titles), n=3, cutoff=0.6)
+        if close:
+            raise NotFound(
+                "I can't find resource “{ref}”. Did you mean: {options}?",
+                ref=ref[:80],
+                options=", ".join(f"“{titles[c]}”" for c in close),
+            )
         raise NotFound(
             "I can't find resource “{ref}”. Use its number from `resources`.", ref=ref[:80]
         )
-    options = ", ".join(f"#{r.id} {r.title[:40]}" for r in matches[:5])
-    raise UserError(
-        "Several resources match “{ref}”: {options}. Use the number.", ref=ref[:80], options=options
-    )
+
+    async def from_value(self, ctx: Ctx, value: str, param: Param, label: str) -> Resource:
+        """A button carries the resource's number: only that resource, never one whose
+        title happens to contain the number (after the resource was removed)."""
+        resource = await _with_people(
+            Resource.filter(workspace=ctx.workspace, id=int(value) if is_number(value) else -1)
+        ).first()
+        if resource is None:
+            raise UserError("That button no longer works. Try the command again.")
+        return resource
+
+    async def complete(self, ctx: Ctx, prefix: str) -> list[Choice]:
+        queryset = Resource.filter(workspace=ctx.workspace)
+        if prefix:
+            queryset = queryset.filter(title__icontains=prefix)
+        return [
+            Choice(f"#{r.id} {r.title}"[:100], str(r.id))
+            for r in await queryset.order_by("-shared_at").limit(25)
+        ]
+
+
+def _with_people(queryset: QuerySet[Resource]) -> QuerySet[Resource]:
+    return queryset.prefetch_related("community", "shared_by")
 
 
 async def upvote_resource(ctx: Ctx, resource: Resource) -> Message:
-    await require_member(ctx, resource.community)
     already = Message(ephemeral=True).add(
         Paragraph(ctx.tr.spans("You already voted for “{title}”.", title=resource.title))
     )
@@ -291,26 +331,27 @@ async def upvote_resource(ctx: Ctx, resource: Resource) -> Message:
 @command("upvote", usage="upvote <resource>", examples=["upvote 12"], role="member")
 async def upvote(ctx: Ctx, resource: ResourceRef) -> Message:
     """Vote for a useful resource"""
-    return await upvote_resource(ctx, await find_resource(ctx, resource))
-
-
-async def press_upvote(ctx: Ctx, value: str) -> Message:
-    """The button carries the resource's number: only that resource, never one whose title
-    happens to contain the number (after the resource was removed)."""
-    resource = await (
-        Resource.filter(workspace=ctx.workspace, id=int(value) if is_number(value) else -1)
-        .prefetch_related("community", "shared_by")
-        .first()
-    )
-    if resource is None:
-        raise UserError("That button no longer works. Try the command again.")
     return await upvote_resource(ctx, resource)
 
 
-@command("unshare", usage="unshare <resource>", examples=["unshare 12"], role="member")
+@button("upvote", role="member")
+async def press_upvote(ctx: Ctx, resource: ResourceRef) -> Message:
+    return await upvote_resource(ctx, resource)
+
+
+# the Add button under a link posted in a meeting's thread (``bot.threads``)
+@button("share_offer", role="member", separator=" ")
+async def press_share_offer(
+    ctx: Ctx, community: CommunityArg, url: Annotated[str, Arg(N_("the link"), kind="url")]
+) -> Message:
+    return await share(ctx, url=url, community=community)
+
+
+# not a role: its sharer (even one who has left the community) or a coordinator
+@command("unshare", usage="unshare <resource>", examples=["unshare 12"])
 async def unshare(ctx: Ctx, resource: ResourceRef) -> Message:
     """Remove a resource (its sharer or a coordinator)"""
-    found = await find_resource(ctx, resource)
+    found = resource
     mine = found.shared_by is not None and found.shared_by.id == ctx.member.id
     if not mine and not await is_coordinator(ctx, found.community):
         raise PermissionDenied(
@@ -321,17 +362,3 @@ async def unshare(ctx: Ctx, resource: ResourceRef) -> Message:
     return Message(ephemeral=True).add(
         Paragraph(ctx.tr.spans("Removed “{title}”.", title=found.title))
     )
-
-
-async def complete_resource(ctx: Ctx, prefix: str) -> list[Choice]:
-    queryset = Resource.filter(workspace=ctx.workspace)
-    if prefix:
-        queryset = queryset.filter(title__icontains=prefix)
-    return [
-        Choice(f"#{r.id} {r.title}"[:100], str(r.id))
-        for r in await queryset.order_by("-shared_at").limit(25)
-    ]
-
-
-PRESS_HANDLERS = {"upvote": press_upvote}
-COMPLETERS = {"resource": complete_resource}

@@ -23,14 +23,15 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 
+from bot.kernel.args import MaybeAnyCommunity
 from bot.kernel.context import Ctx
 from bot.kernel.i18n import N_
-from bot.kernel.lookups import active_communities, find_community
+from bot.kernel.lookups import active_communities
 from bot.kernel.messages import (
     BulletList,
     Code,
@@ -44,7 +45,7 @@ from bot.kernel.messages import (
     Text,
     Time,
 )
-from bot.kernel.registry import Arg, command
+from bot.kernel.registry import command
 from bot.stats.sparkline import sparkline
 from data.models import (
     AgendaItem,
@@ -642,16 +643,11 @@ async def workspace_summary(ctx: Ctx) -> Message:
 @command("stats", usage="stats [community]", examples=["stats", "stats python"])
 async def stats(
     ctx: Ctx,
-    community: Annotated[
-        str | None,
-        Arg("the community", "la communauté", kind="community", max_length=80, via_in=True),
-    ] = None,
+    community: MaybeAnyCommunity = None,
 ) -> Message:
     """How a community is doing: members, growth, activity, resources, meetings, prompts"""
-    found: Community | None = None
-    if community:
-        found = await find_community(ctx, community, allow_archived=True)
-    elif ctx.channel_id:
+    found = community
+    if found is None and ctx.channel_id:
         # in a community's home channel, "stats" means that community
         found = await Community.get_or_none(
             workspace=ctx.workspace, home_channel_id=ctx.channel_id, archived=False

@@ -27,7 +27,8 @@ def test_every_command_has_help_in_english_and_french() -> None:
         assert french(cmd.help_en) != cmd.help_en, name
         assert cmd.usage.startswith(name), f"{name}: usage must start with the command"
         for param in cmd.params:
-            assert param.arg.en and param.arg.fr, f"{name}.{param.name} lacks a description"
+            label = param.arg.label
+            assert label and french(label) != label, f"{name}.{param.name} lacks a description"
 
 
 def test_duplicate_command_names_are_refused() -> None:

@@ -15,7 +15,7 @@ from bot.kernel.registry import Arg, command
 async def slow(
     ctx: Ctx,
     visibility: Annotated[
-        str, Arg("who sees it", "qui le voit", kind="choice", choices=("public", "private"))
+        str, Arg("who sees it", kind="choice", choices=("public", "private"))
     ] = "private",
 ) -> Message:
     """Think for a while"""

@@ -170,7 +170,7 @@ def test_long_forms_are_asked_in_pages_of_five() -> None:
 @command("net", usage="net on|off")
 async def net(
     ctx: Ctx,
-    state: Annotated[str, Arg("on or off", "on ou off", kind="choice", choices=("on", "off"))],
+    state: Annotated[str, Arg("on or off", kind="choice", choices=("on", "off"))],
 ) -> None:
     """Networking"""
 
@@ -178,15 +178,15 @@ async def net(
 @command("net schedule", usage="net schedule <community> <cadence>")
 async def net_schedule(
     ctx: Ctx,
-    community: Annotated[str, Arg("the community", "la communauté", kind="community")],
-    count: Annotated[int, Arg("how many", "combien", kind="int")],
-    who: Annotated[str | None, Arg("someone", "quelqu'un", kind="member")] = None,
+    community: Annotated[str, Arg("the community", kind="community")],
+    count: Annotated[int, Arg("how many", kind="int")],
+    who: Annotated[str | None, Arg("someone", kind="member")] = None,
 ) -> None:
     """When"""
 
 
 @command("grp sub leaf", usage="grp sub leaf <url>", role="admin")
-async def leaf(ctx: Ctx, url: Annotated[str, Arg("a link", "un lien", kind="url")]) -> None:
+async def leaf(ctx: Ctx, url: Annotated[str, Arg("a link", kind="url")]) -> None:
     """A leaf"""
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from bot.kernel.context import Ctx
 from bot.kernel.errors import UserError
 from bot.kernel.messages import Choice, Form, FormField, FormRequest, Message, Paragraph, Text
-from bot.kernel.registry import Arg, command
+from bot.kernel.registry import Arg, command, form
 
 SURVEY = Form(
     form_id="survey",
@@ -31,7 +31,7 @@ SURVEY = Form(
 
 @command("survey", usage="survey [later]", examples=["survey"])
 async def survey(
-    ctx: Ctx, when: Annotated[str | None, Arg("later", "plus tard", kind="word")] = None
+    ctx: Ctx, when: Annotated[str | None, Arg("later", kind="word")] = None
 ) -> Message:
     """Answer the survey"""
     request = FormRequest(SURVEY, ctx.tr("Open the survey"))
@@ -41,7 +41,10 @@ async def survey(
     return Message(ephemeral=True).add(request)
 
 
-async def submit_survey(ctx: Ctx, values: dict[str, str], context: str) -> Message:
+@form("survey")
+async def submit_survey(
+    ctx: Ctx, values: dict[str, str], context: Annotated[str, Arg("the survey", kind="word")]
+) -> Message:
     if context != "ctx-42":
         raise UserError("That button no longer works. Try the command again.")
     if values.get("age") and not values["age"].isdigit():
@@ -52,6 +55,3 @@ async def submit_survey(ctx: Ctx, values: dict[str, str], context: str) -> Messa
             ctx.tr.spans("Thanks, {name}!", name=Text(values["name"] + " " + values["colour"]))
         )
     )
-
-
-FORM_HANDLERS = {"survey": submit_survey}
