@@ -12,7 +12,7 @@ from bot.kernel.args import MemberArg
 from bot.kernel.context import Ctx
 from bot.kernel.convert import clean_text
 from bot.kernel.errors import UserError
-from bot.kernel.i18n import N_, Translator, language_name, offered_language
+from bot.kernel.i18n import N_, Translator, language_name
 from bot.kernel.lookups import membership_of, my_communities
 from bot.kernel.messages import (
     Code,
@@ -362,28 +362,21 @@ async def timezone(
 # ---- language ------------------------------------------------------------------------
 
 
-@command("language", usage="language en|fr", examples=["language fr", "language en"])
+@command("language", usage="language <language>", examples=["language fr", "language en"])
 async def language(
     ctx: Ctx,
-    language: Annotated[str, Arg(N_("en or fr"), kind="choice", choices=("en", "fr"))],
+    language: Annotated[str, Arg(N_("a language code"), kind="language")],
 ) -> Message:
-    """Choose the language I speak to you in: en or fr"""
+    """Choose the language I speak to you in"""
     # the languages offered are the LANGUAGES setting: a new language is a catalog file
-    offered = offered_language(ctx.settings, language)
-    if offered is None:
-        raise UserError(
-            "“{value}” is not one of: {choices}.",
-            value=language[:40],
-            choices=", ".join(ctx.settings.language_codes),
-        )
-    ctx.member.language = offered
+    ctx.member.language = language
     await ctx.member.save(update_fields=["language"])
     tr = ctx.translator_for(ctx.member)
     return Message(ephemeral=True).add(
         Paragraph(
             tr.spans(
                 "I will speak {language} with you from now on.",
-                language=language_name(offered, tr),
+                language=language_name(language, tr),
             )
         )
     )

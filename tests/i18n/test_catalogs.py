@@ -153,11 +153,19 @@ def test_every_offered_language_needs_its_catalog(tmp_path: Path) -> None:
 async def test_a_new_language_file_is_offered_by_the_language_command(
     db: str, tmp_path: Path
 ) -> None:
-    """Listing a code with a catalog makes it a language members can pick (no .py change);
-    a code not listed is refused with the list of those offered."""
+    """Listing a code with a catalog makes it a language members can pick and complete (no
+    .py change); a code not listed is refused with the list of those offered."""
     write_catalog(tmp_path, "fr", {"Join a community": "Rejoindre une communauté"})
     h = Harness.build(LANGUAGES="en,fr", LOCALE_DIR=str(tmp_path))
     refused = await h.text("Ada", "language de")
     assert "“de” is not one of: en, fr." in refused
     await h.say("Ada", "language fr")
     assert "Rejoindre une communauté" in await h.text("Ada", "help join")
+
+    write_catalog(tmp_path, "de", {"Join a community": "Einer Community beitreten"})
+    h = Harness.build(LANGUAGES="en,fr,de", LOCALE_DIR=str(tmp_path))
+    choices = await h.core.autocomplete(h.who("Ada"), "language", "d")
+    # named in Ada's language (French, chosen above), from CLDR
+    assert [(c.value, c.label) for c in choices] == [("de", "de — allemand")]
+    await h.say("Ada", "language de")
+    assert "Einer Community beitreten" in await h.text("Ada", "help join")
