@@ -62,6 +62,8 @@ class Core:
         self.outboxes: dict[str, Outbox] = {}
         self.observers: list[CommandObserver] = []
         self._events_recorded = 0
+        for code in settings.language_codes:  # read the catalogs now, not at a first message
+            self.translator(code)
 
     def report_delivery(self, kind: str, outcome: str) -> None:
         """A scheduled post was handled (sent, late, skipped, failed, fallback): tell the

@@ -42,7 +42,11 @@ async def resolve(
         text = None if param.name not in raw else clean_text(raw[param.name])
         if text is None or (not text.strip() and param.arg.kind != "tags"):
             if param.required:
-                raise UserError("Please give {name}. Usage: `{usage}`", name=label, usage=usage)
+                raise UserError(
+                    "Please give {name}. Usage: `{usage}`",
+                    name=label,
+                    usage=ctx.tr.pgettext("command usage", usage),
+                )
             if param.implied:
                 kwargs[param.name] = await resolver.implied(ctx, param, label)
             else:
