@@ -40,6 +40,7 @@ from bot.kernel.messages import (
     spans,
 )
 from bot.kernel.registry import Arg, command
+from bot.kernel.tags import canonical_tags
 from bot.meetings.query import next_occurrence_start
 from bot.members import newcomers
 from data.models import Community, Member, Membership, MembershipEvent
@@ -253,7 +254,7 @@ async def create_community(
             name=name,
             name_key=key,
             description=description,
-            tags=tags,
+            tags=await canonical_tags(ctx.workspace, tags),
             home_channel_id=channel,
             created_by=ctx.member,
             created_at=now,
@@ -298,7 +299,7 @@ async def edit_community(
     if description is not None:
         found.description = description
     if tags:
-        found.tags = tags
+        found.tags = await canonical_tags(ctx.workspace, tags)
     await found.save()
     return Message(ephemeral=True).add(Paragraph(ctx.tr.spans("community.edited", name=found.name)))
 

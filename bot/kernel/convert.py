@@ -11,6 +11,7 @@ from bot.kernel.errors import UserError
 from bot.kernel.parser import choice_value, is_url
 from bot.kernel.registry import Param
 from bot.kernel.urls import clean_url
+from data.search import tag_key
 
 _TAG = re.compile(r"^[\w][\w\-.+]{0,39}$", re.UNICODE)
 _MENTION_ID = re.compile(r"^<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>$")
@@ -32,14 +33,18 @@ def clean_text(text: str) -> str:
 
 
 def parse_tags(raw: str) -> list[str]:
+    """Tags as written (``#Évaluation`` stays so), one per key: ``#evaluation`` after
+    ``#Évaluation`` is the same tag (``bot.kernel.tags`` picks the workspace's label)."""
     tags: list[str] = []
+    keys: set[str] = set()
     for word in raw.replace(",", " ").split():
-        tag = word.lstrip("#").lower()
+        tag = word.lstrip("#")
         if not tag:
             continue
         if not _TAG.match(tag):
             raise UserError("error.bad_tag", tag=word)
-        if tag not in tags:
+        if tag_key(tag) not in keys:
+            keys.add(tag_key(tag))
             tags.append(tag)
     if len(tags) > 10:
         raise UserError("error.too_many_tags", limit=10)

@@ -33,7 +33,8 @@ from bot.kernel.messages import (
     Time,
 )
 from bot.kernel.registry import Arg, command
-from bot.kernel.urls import normalize_url
+from bot.kernel.tags import canonical_tags, tags_text
+from bot.kernel.urls import clean_url, normalize_url
 from data.models import RESOURCE_KINDS, Community, Member, Resource, ResourceVote
 from data.search import SearchFilter, latest_resource_ids, query_words, search_resource_ids
 
@@ -191,6 +192,7 @@ async def share(
     """Add a resource to the community's repertoire and post it in its channel"""
     found = await community_for(ctx, community)
     await require_member(ctx, found)
+    url = clean_url(url)  # also for links offered from a thread: no trackers kept
     key = normalize_url(url)
     existing = await Resource.get_or_none(community=found, url_key=key).prefetch_related(
         "shared_by"
@@ -203,6 +205,7 @@ async def share(
             when=Time(existing.shared_at, "date", ctx.timezone, ctx.language),
             number=existing.id,
         )
+    tags = await canonical_tags(ctx.workspace, tags)
     try:
         resource = await Resource.create(
             workspace=ctx.workspace,
@@ -212,7 +215,7 @@ async def share(
             title=title or _title_from_url(url),
             kind=kind,
             tags=tags,
-            tags_text=" ".join(tags),
+            tags_text=tags_text(tags),
             shared_by=ctx.member,
             shared_at=ctx.clock.now(),
         )
@@ -260,6 +263,8 @@ async def resources(
             workspace=ctx.workspace, home_channel_id=ctx.channel_id, archived=False
         )
         scope = [home.id] if home else None
+    # shown as the workspace first wrote them; a search records no new tag
+    tags = await canonical_tags(ctx.workspace, tags, record=False)
     where = SearchFilter(ctx.workspace.id, scope, tuple(tags))
     if query_words(query):
         ids = await search_resource_ids(query, where, RESULTS)
