@@ -381,12 +381,16 @@ def build_modal(
             )
         else:
             long = fld.kind == "long"
+            # Discord refuses the whole modal when a pre-filled value is longer than its
+            # field's max_length: a value saved before a limit was tightened is shown whole
+            # (the core then says what to shorten), never cut and never refused
+            limit = max(1, min(max(fld.max_length, len(initial)), 4000))
             component = discord.ui.TextInput(
                 custom_id=fld.name,
                 style=discord.TextStyle.paragraph if long else discord.TextStyle.short,
                 required=fld.required,
-                max_length=max(1, min(fld.max_length, 4000)),
-                default=initial[:4000] or None,
+                max_length=limit,
+                default=initial[:limit] or None,
                 placeholder=_clip(fld.placeholder, 100) or None,
             )
         modal.add_item(discord.ui.Label(text=_clip(fld.label, 45) or "…", component=component))

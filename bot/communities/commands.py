@@ -268,6 +268,7 @@ async def create_community(
     reply = Message(ephemeral=True).add(Paragraph(ctx.tr.spans("community.created", name=name)))
     if channel:
         reply.add(Paragraph(ctx.tr.spans("community.bound", channel=ChannelRef(channel))))
+        ctx.join_channel(channel)  # Slack sends a channel's events only to its members
     else:
         reply.add(Note(ctx.tr.spans("community.unbound", name=name)))
     return reply
@@ -336,6 +337,7 @@ async def bind_community(ctx: Ctx, community: CommunityArg) -> Message:
         raise UserError("community.channel_taken", name=other.name)
     found.home_channel_id = ctx.channel_id
     await found.save(update_fields=["home_channel_id"])
+    ctx.join_channel(ctx.channel_id)  # Slack sends a channel's events only to its members
     return Message(ephemeral=True).add(
         Paragraph(ctx.tr.spans("community.bound", channel=ChannelRef(ctx.channel_id)))
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,8 @@ class Ctx:
     command_name: str | None = None
     # channel posts waiting for the transaction to commit: (channel, message, thread)
     pending_posts: list[tuple[str, Message, str | None]] = field(default_factory=list)
+    # channels the bot should become a member of once the transaction has committed
+    pending_joins: list[str] = field(default_factory=list)
 
     @property
     def language(self) -> str:
@@ -63,12 +66,28 @@ class Ctx:
         database transaction open)."""
         self.pending_posts.append((channel_id, message, thread))
 
+    def join_channel(self, channel_id: str) -> None:
+        """Have the bot join a channel after the commit, where the platform needs it to
+        receive that channel's events (Slack); other platforms have nothing to do."""
+        self.pending_joins.append(channel_id)
+
     async def flush_posts(self) -> None:
         """Send the posts queued by ``post``. A failure is logged, never shown as the
         member's error: the command itself has succeeded."""
         posts, self.pending_posts = self.pending_posts, []
+        joins, self.pending_joins = self.pending_joins, []
         if self.outbox is None:
             return
+        joiner: Callable[[str, str], Awaitable[object]] | None = getattr(
+            self.outbox, "join_channel", None
+        )
+        for channel_id in joins:
+            if joiner is None:
+                break
+            try:
+                await joiner(self.workspace.external_id, channel_id)
+            except Exception:
+                log.exception("joining channel %s failed", channel_id)
         for channel_id, message, thread in posts:
             try:
                 await self.outbox.post(

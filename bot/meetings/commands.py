@@ -51,6 +51,7 @@ from bot.kernel.recurrence import (
 )
 from bot.kernel.registry import Arg, command
 from bot.kernel.settings import Settings
+from bot.meetings.calendar_ics import revise
 from bot.meetings.details import parse_details
 from bot.meetings.native_events import MeetingEvent, sync_native_event
 from bot.meetings.posts import (
@@ -863,6 +864,7 @@ async def cancel_meeting(
         future = await upcoming_of([found], now, limit=500, within=timedelta(days=400))
         found.cancelled = True
         await found.save(update_fields=["cancelled"])
+        await revise(found, now)
         await mirror_native_event(ctx, found, community)
         members = await _answered(future)
         if future:
@@ -891,6 +893,7 @@ async def cancel_meeting(
     row = await _occurrence_row(item)
     row.cancelled = True
     await row.save(update_fields=["cancelled"])
+    await revise(found, now)
     await mirror_native_event(ctx, found, community)
     members = await _answered([item])
     await _notify(
@@ -963,6 +966,7 @@ async def move_meeting(
     row = await _occurrence_row(item)
     row.starts_at = new_start
     await row.save(update_fields=["starts_at"])
+    await revise(found, ctx.clock.now())
     await mirror_native_event(ctx, found, community)
     moved = Upcoming(found, item.original_start, new_start, row)
     members = await _answered([moved])

@@ -14,6 +14,7 @@ import pytest
 from adapters.discord.adapter import DiscordAdapter
 from bot.kernel.clock import ManualClock
 from bot.kernel.core import Core
+from bot.kernel.discovery import default_registry
 from bot.kernel.registry import Registry
 from tests.discord.fake_discord import (
     BASIC_PERMISSIONS,
@@ -74,7 +75,7 @@ async def open_bed(
     values = {"DISCORD_TOKEN": fake.token, "DISCORD_API_URL": fake.api_url, "DATABASE_URL": db}
     values.update(settings)
     clock = ManualClock(START)
-    core = Core(test_settings(**values), clock, registry)
+    core = Core(test_settings(**values), clock, registry or default_registry())
     return fake, core, clock
 
 
