@@ -104,6 +104,9 @@ class Ctx:
         """Direct-message a member; False when they don't accept DMs or it failed."""
         if self.outbox is None:
             return False
+        from bot.kernel.forms import prefill_message  # the kernel's forms need this module
+
+        message = await prefill_message(member, message)
         try:
             await self.outbox.direct(self.workspace.external_id, member.external_id, message)
             return True

@@ -18,6 +18,9 @@ from typing import Any, Literal
 
 from bot.kernel.i18n import Catalog
 
+if typing.TYPE_CHECKING:
+    from bot.kernel.forms import FormSpec
+
 ArgKind = Literal[
     "word",  # one token
     "text",  # the rest of the line
@@ -133,6 +136,8 @@ class Registry:
     form_handlers: dict[str, Handler] = field(default_factory=dict)
     event_handlers: dict[str, Handler] = field(default_factory=dict)
     completers: dict[str, Handler] = field(default_factory=dict)
+    # forms by id (each area's FORMS): checked answer by answer, with drafts
+    forms: dict[str, FormSpec] = field(default_factory=dict)
 
     @classmethod
     def from_modules(cls, modules: Iterable[ModuleType]) -> Registry:
@@ -152,6 +157,11 @@ class Registry:
             # a command imported from another area belongs to that area, not this one
             if meta is not None and handler.__module__ == module.__name__:
                 self.add(handler, meta)
+        for spec in getattr(module, "FORMS", ()):
+            if spec.form_id in self.forms or spec.form_id in self.form_handlers:
+                raise ValueError(f"form {spec.form_id!r} defined twice ({module.__name__})")
+            self.forms[spec.form_id] = spec
+            self.form_handlers[spec.form_id] = spec.submit
         # buttons, forms, events and autocompletion: module-level dicts of key -> handler
         for attribute, table in (
             ("PRESS_HANDLERS", self.press_handlers),

@@ -76,9 +76,7 @@ def normalize_url(url: str) -> str:
         host = f"{host}:{parts.port}"
     query = urlencode(
         sorted(
-            (k, v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not _is_tracker(k)
+            (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracker(k)
         )
     )
     path = parts.path.rstrip("/")
