@@ -48,5 +48,7 @@ def default_registry() -> Registry:
 
 
 def kernel_text_modules() -> list[ModuleType]:
-    """Kernel modules that carry member-facing texts of their own (errors, lookups)."""
-    return [importlib.import_module("bot.kernel.lookups")]
+    """Kernel modules that still carry legacy ``TEXTS`` tables (until they are catalog
+    entries)."""
+    legacy = ("bot.kernel.lookups", "bot.kernel.schedules")
+    return [importlib.import_module(name) for name in legacy]
