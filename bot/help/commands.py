@@ -64,6 +64,16 @@ async def help_command(
                     Paragraph(spans(ctx.tr("help.examples"))),
                     BulletList(tuple(spans(Code(e)) for e in cmd.examples)),
                 )
+            for param in cmd.params:
+                if param.arg.kind == "choice" and len(param.arg.choices) > 3:
+                    # the member's words for each choice ("balado" for podcast in French)
+                    said = ", ".join(ctx.tr.pgettext(param.name, c) for c in param.arg.choices)
+                    what = param.arg.fr if ctx.language == "fr" else param.arg.en
+                    message.add(
+                        Paragraph(
+                            ctx.tr.spans("Choices for {what}: {choices}.", what=what, choices=said)
+                        )
+                    )
             if any(p.name == "community" or p.arg.kind == "community" for p in cmd.params):
                 message.add(Note(ctx.tr.spans("help.quote")))
             message.add(Note(ctx.tr.spans("help.who", role=ctx.tr(f"role.{cmd.role}"))))

@@ -24,9 +24,10 @@ from bot.kernel import identity as member_store
 from bot.kernel.clock import Clock
 from bot.kernel.context import Ctx
 from bot.kernel.convert import convert
-from bot.kernel.errors import NotFound, UserError
+from bot.kernel.errors import UserError
 from bot.kernel.i18n import Translator
 from bot.kernel.logcontext import log_context
+from bot.kernel.lookups import community_named, looks_like_a_typo, trim_name
 from bot.kernel.messages import Choice, Form, FormRequest, Message, Note, Paragraph, Text
 from bot.kernel.outbox import Outbox
 from bot.kernel.parser import UnknownCommand, parse_line
@@ -353,20 +354,23 @@ class Core:
         parsed = parse_line(self.registry, line)
         if not parsed.read_in:
             return await self._invoke(ctx, parsed.command, parsed.raw)
-        # "in <words>" names a community, unless no community is called that: then the
-        # words were the member's text ("prompt add What did you try in class?")
+        # "in <words>" names a community only when the words are a community's name (the
+        # sentence's punctuation aside: "in class?"); otherwise they are the member's text
+        # ("prompt suggest How do you handle phones in class?")
+        via = next(p.name for p in parsed.command.params if p.arg.via_in)
+        named = await community_named(ctx, parsed.raw[via])
+        if named is not None:
+            return await self._invoke(ctx, parsed.command, {**parsed.raw, via: named.name})
+        as_read = {**parsed.raw, via: trim_name(parsed.raw[via]) or parsed.raw[via]}
+        if await looks_like_a_typo(ctx, parsed.raw[via]):  # "in pyton": say which one
+            return await self._invoke(ctx, parsed.command, as_read)
         try:
-            async with in_transaction():  # a savepoint: a failed first reading leaves nothing
-                return await self._invoke(ctx, parsed.command, parsed.raw)
-        except NotFound as error:
-            # a name close to a community's ("in pyton") is a typo to report, not text
-            if error.key != "error.unknown_community":
-                raise
             literal = parse_line(self.registry, line, read_in=False)
-            try:
+            async with in_transaction():  # a savepoint: a failed reading leaves nothing
                 return await self._invoke(ctx, literal.command, literal.raw)
-            except UserError:
-                raise error from None
+        except UserError:
+            # the words read as text don't make a command either: report the community
+            return await self._invoke(ctx, parsed.command, as_read)
 
     async def _invoke(self, ctx: Ctx, command: Command, raw: dict[str, str]) -> Any:
         ctx.command_name = command.name

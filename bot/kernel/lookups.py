@@ -8,6 +8,7 @@ import unicodedata
 from collections import Counter
 
 from bot.kernel.context import Ctx
+from bot.kernel.convert import clean_text
 from bot.kernel.errors import NotFound, PermissionDenied, UserError
 from bot.kernel.i18n import Translator
 from data.models import Community, Member, Membership
@@ -134,6 +135,38 @@ def name_key(name: str) -> str:
 def _unaccented(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# punctuation that ends a sentence or wraps a name, never part of a community's name
+_AROUND_NAME = " \t.,;:!?…'\"«»“”‘’()[]"
+
+
+def trim_name(text: str) -> str:
+    """The words of an ``in <words>`` without the sentence around them ("class?" -> "class")."""
+    return " ".join(clean_text(text).strip(_AROUND_NAME).split())[:80]
+
+
+async def community_named(ctx: Ctx, text: str) -> Community | None:
+    """The community these words name exactly (any letter case; accents too when only one
+    name folds the same), archived ones included; None when they name none."""
+    name = trim_name(text)
+    if not name:
+        return None
+    found = await Community.get_or_none(workspace=ctx.workspace, name_key=name_key(name))
+    if found is not None:
+        return found
+    wanted = _unaccented(name_key(name))
+    every = await Community.filter(workspace=ctx.workspace)
+    same = [c for c in every if _unaccented(c.name_key) == wanted]
+    return same[0] if len(same) == 1 else None
+
+
+async def looks_like_a_typo(ctx: Ctx, text: str) -> bool:
+    """These words are very close to an active community's name ("pyton"): a typo to
+    report, not words of the member's text."""
+    wanted = name_key(trim_name(text))
+    keys = [c.name_key for c in await active_communities(ctx)]
+    return bool(wanted) and bool(difflib.get_close_matches(wanted, keys, n=1, cutoff=0.8))
 
 
 async def active_communities(ctx: Ctx) -> list[Community]:

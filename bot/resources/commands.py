@@ -142,7 +142,7 @@ def resource_parts(ctx: Ctx, resource: Resource, community: Community) -> list: 
     """A resource as message parts: its link, description, tags and kind, and who shared it."""
     line: list[Span] = [Link(resource.url, resource.title or resource.url)]
     if resource.kind != "other":
-        line.append(Text(f" ({ctx.tr('kind.' + resource.kind)})"))
+        line.append(Text(f" ({ctx.tr.pgettext('kind', resource.kind)})"))
     if resource.tags:
         line.append(Text(" " + " ".join("#" + t for t in resource.tags)))
     parts: list = [Paragraph(tuple(line))]  # type: ignore[type-arg]
@@ -167,7 +167,8 @@ def resource_parts(ctx: Ctx, resource: Resource, community: Community) -> list: 
     usage="share <url> [title] [#tag ...] [kind] [in <community>]",
     examples=[
         'share https://example.org/rubric "Rubric template" #assessment template',
-        "share https://example.org/tool in python",
+        'share https://example.org/episode "Feedback that lands" podcast',
+        "share https://example.org/tool kind:tool in python",
     ],
     role="member",
 )
@@ -181,8 +182,8 @@ async def share(
     kind: Annotated[
         str,
         Arg(
-            "tool, template, idea, strategy, update or other",
-            "outil, gabarit, idée, stratégie, nouvelle ou autre (ou en anglais)",
+            "the kind of resource",
+            "le type de ressource",
             kind="choice",
             choices=RESOURCE_KINDS,
         ),
