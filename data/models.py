@@ -104,6 +104,8 @@ class Community(Model):
     scheduled_events_enabled = fields.BooleanField(default=True)
     # the language of its channel posts (en, fr or both); None = what most members read
     language = fields.CharField(max_length=4, null=True)
+    # when the weekly digest was last turned on: no digest due before it is posted
+    digest_since = fields.DatetimeField(null=True)
 
     class Meta:
         table = "community"

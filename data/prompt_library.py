@@ -24,6 +24,8 @@ class LibraryPrompt:
         return self.key.split(".", 1)[0]
 
     def text(self, language: str) -> str:
+        if language == "both":  # a bilingual channel: English, then French
+            return f"{self.en}\n{self.fr}"
         return self.fr if language == "fr" else self.en
 
 

@@ -13,7 +13,8 @@ import asyncio
 import logging
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TextIO
 
 from aiohttp import web
@@ -23,7 +24,7 @@ from bot.kernel.core import Core
 from bot.kernel.errors import DirectMessagesBlocked
 from bot.kernel.forms import pick_choice
 from bot.kernel.i18n import Translator
-from bot.kernel.messages import Button, Form, FormField, FormRequest, Message
+from bot.kernel.messages import Attachment, Button, Form, FormField, FormRequest, Message
 from bot.kernel.who import Who
 
 log = logging.getLogger(__name__)
@@ -184,7 +185,17 @@ class ConsoleAdapter:
         self.stdout.write(text + "\n")
         self.stdout.flush()
 
+    def save_files(self, message: Message) -> None:
+        """The console's files (a calendar) are saved in the current folder, under the name
+        the message gives (made safe), where the person at the keyboard can open them."""
+        for index, part in enumerate(message.parts):
+            if isinstance(part, Attachment):
+                name = re.sub(r"[^\w.\-]+", "-", part.filename).strip(".-") or "file"
+                Path(name).write_bytes(part.content)
+                message.parts[index] = replace(part, filename=str(Path(name).resolve()))
+
     def show(self, label: str, message: Message) -> str:
+        self.save_files(message)
         lines = render(message, self._number, self.core.clock.now())
         self.write(f"[{label}] " + ("\n  ".join(lines) if lines else ""))
         self._posted += 1
@@ -201,6 +212,7 @@ class ConsoleAdapter:
         return " : " if self.language == "fr" else ": "
 
     def _reply(self, message: Message) -> None:
+        self.save_files(message)
         lines = render(message, self._number, self.core.clock.now(), self.colon)
         prefix = self.tr("console.only_you") if message.ephemeral and not self.interactive else ""
         if lines:

@@ -9,6 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.kernel.messages import (
+    Attachment,
     BulletList,
     Button,
     Buttons,
@@ -46,9 +47,10 @@ def render_relative(span: Time, now: datetime) -> str:
     """ "in 2 h 5 min", "il y a 3 days"-style wording, as Slack and Discord show it."""
     seconds = int((span.instant - now).total_seconds())
     french = span.language == "fr"
-    if abs(seconds) < 60:
+    if -60 < seconds <= 0:
         return "maintenant" if french else "now"
-    minutes = (abs(seconds) + 30) // 60  # to the nearest minute
+    # ahead by seconds is still ahead: "in 1 min", never "now" before it has started
+    minutes = max(1, (abs(seconds) + 30) // 60)  # to the nearest minute
     days, hours, minutes = minutes // 1440, minutes % 1440 // 60, minutes % 60
     if days:
         amount = (
@@ -139,4 +141,6 @@ def render(
             lines.append(f"   {safe(part.placeholder)}: {choices}   (/press <n>)")
         elif isinstance(part, FormRequest):
             lines.append(f"   [{safe(part.label)}]")
+        elif isinstance(part, Attachment):  # the adapter saved it under this name
+            lines.append(f"   [{safe(part.label)}: {safe(part.filename)}]")
     return lines

@@ -12,6 +12,7 @@ content above it, because mentions inside an embed never notify anyone.
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
 from collections import OrderedDict
@@ -22,6 +23,7 @@ import discord
 
 from adapters.discord.ids import Overflow, encode
 from bot.kernel.messages import (
+    Attachment,
     BulletList,
     Button,
     Buttons,
@@ -180,6 +182,7 @@ class Rendered:
     allowed_mentions: discord.AllowedMentions
     # the form to open at once, when the message is nothing but a form request
     form: Form | None = None
+    attachments: tuple[Attachment, ...] = ()
 
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments for discord.py's send methods."""
@@ -187,6 +190,10 @@ class Rendered:
             "embeds": self.embeds,
             "allowed_mentions": self.allowed_mentions,
         }
+        if self.attachments:  # a calendar file, attached as Discord allows
+            args["files"] = [
+                discord.File(io.BytesIO(a.content), filename=a.filename) for a in self.attachments
+            ]
         if self.content:
             args["content"] = self.content
         if self.view is not None:
@@ -243,6 +250,7 @@ def render(
         view,
         allowed_mentions(message),
         request.form if only_form and request else None,
+        tuple(p for p in message.parts if isinstance(p, Attachment)),
     )
 
 

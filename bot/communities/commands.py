@@ -8,6 +8,7 @@ from typing import Annotated
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
+from bot.communities import lifecycle
 from bot.kernel.context import Ctx
 from bot.kernel.convert import is_number
 from bot.kernel.errors import UserError
@@ -394,6 +395,7 @@ async def coordinator(
             raise UserError("coordinator.last", name=found.name)
         membership.role = "member"
         await membership.save(update_fields=["role"])
+        await lifecycle.tell_removed_coordinator(ctx, found, target)
         key = "coordinator.removed"
     return Message(ephemeral=True).add(
         Paragraph(ctx.tr.spans(key, member=_mention(target), name=found.name))
@@ -452,14 +454,12 @@ async def leave(ctx: Ctx, community: CommunityArg) -> Message:
     membership = await membership_of(ctx.member, found)
     if membership is None:
         raise UserError("leave.not_member", name=found.name)
-    if membership.role == "coordinator" and len(await coordinators_of(found)) <= 1:
-        others = await Membership.filter(community=found, left_at__isnull=True).count()
-        if others > 1:
-            raise UserError("leave.last_coordinator", name=found.name)
     now = ctx.clock.now()
     membership.left_at = now
     await membership.save(update_fields=["left_at"])
     await MembershipEvent.create(member=ctx.member, community=found, kind="leave", at=now)
+    if membership.role == "coordinator":  # the last one: someone is offered the role
+        await lifecycle.hand_over(ctx, found, ctx.member)
     return Message(ephemeral=True).add(Paragraph(ctx.tr.spans("leave.done", name=found.name)))
 
 

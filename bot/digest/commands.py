@@ -157,7 +157,7 @@ async def digest_message(community: Community, tr: Translator, now: datetime, zo
                 (
                     Text(busiest.text),
                     Text(" — "),
-                    *tr.spans("digest.replies", count=busiest.answers),
+                    Text(tr.ngettext("{n} reply", "{n} replies", busiest.answers)),
                 )
             ),
         )
@@ -185,8 +185,11 @@ async def digest(
     """Turn a community's weekly digest on or off"""
     found = await find_community(ctx, community)
     await require_coordinator(ctx, found)
+    turning_on = mode == "weekly" and not found.digest_enabled
     found.digest_enabled = mode == "weekly"
-    await found.save(update_fields=["digest_enabled"])
+    if turning_on:  # the first digest is the next one announced, never one already past
+        found.digest_since = ctx.clock.now()
+    await found.save(update_fields=["digest_enabled", "digest_since"])
     if not found.digest_enabled:
         return Message(ephemeral=True).add(
             Paragraph(ctx.tr.spans("digest.off", community=found.name))

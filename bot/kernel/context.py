@@ -38,6 +38,8 @@ class Ctx:
     command_name: str | None = None
     # channel posts waiting for the transaction to commit: (channel, message, thread)
     pending_posts: list[tuple[str, Message, str | None]] = field(default_factory=list)
+    # what the member has confirmed for this run (a button saying "yes, do it anyway")
+    confirmed: set[str] = field(default_factory=set)
     # channels the bot should become a member of once the transaction has committed
     pending_joins: list[str] = field(default_factory=list)
 

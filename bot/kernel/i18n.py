@@ -64,13 +64,41 @@ def _format(template: str, values: Mapping[str, object]) -> str:
     return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
 
 
+# a community channel may read both languages together (the Canadian bilingual convention)
+BOTH = "both"
+# texts up to this long are joined on one line ("Upvote / Voter"), longer ones a line each
+_SHORT = 40
+
+
+def _both(english: str, french: str) -> str:
+    if english == french:
+        return english
+    joiner = " / " if max(len(english), len(french)) <= _SHORT else "\n"
+    return f"{english}{joiner}{french}"
+
+
 class Translator:
+    """Texts in one language; ``Translator(catalog, "both")`` gives each text in English
+    then French (its ``language`` is then "en", for dates and numbers, and ``bilingual``
+    is True)."""
+
     def __init__(self, catalog: Catalog, language: str) -> None:
         self.catalog = catalog
+        self.bilingual = language == BOTH
         self.language = language if language in LANGUAGES else "en"
         self._gettext = translations(self.language)
+        self._french = translations("fr") if self.bilingual else None
+
+    def _one(self, msgid: str, language: str) -> str:
+        legacy = self.catalog.get(msgid)
+        if legacy is not None:
+            english, french = legacy
+            return french if language == "fr" else english
+        return translations(language).gettext(msgid) if language != "en" else msgid
 
     def template(self, msgid: str) -> str:
+        if self.bilingual:
+            return _both(self._one(msgid, "en"), self._one(msgid, "fr"))
         legacy = self.catalog.get(msgid)
         if legacy is not None:
             english, french = legacy
@@ -84,11 +112,17 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
         """The form of the text for ``n`` (CLDR plural rules of the language); ``{n}`` is
         available in the text."""
-        return _format(self._gettext.ngettext(singular, plural, n), {"n": n, **values})
+        text = self._gettext.ngettext(singular, plural, n)
+        if self._french is not None:
+            text = _both(text, self._french.ngettext(singular, plural, n))
+        return _format(text, {"n": n, **values})
 
     def pgettext(self, context: str, msgid: str, /, **values: object) -> str:
         """A text whose English is shared by two meanings that other languages tell apart."""
-        return _format(self._gettext.pgettext(context, msgid), values)
+        text = self._gettext.pgettext(context, msgid)
+        if self._french is not None:
+            text = _both(text, self._french.pgettext(context, msgid))
+        return _format(text, values)
 
     def spans(self, msgid: str, /, **values: Span | str | int) -> tuple[Span, ...]:
         """The translated text as spans: literal parts are ``Text``; each value stays typed."""

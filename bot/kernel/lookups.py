@@ -203,7 +203,11 @@ async def find_community(ctx: Ctx, name: str, *, allow_archived: bool = False) -
             raise NotFound("error.unknown_community_suggest", name=name, options=", ".join(close))
         raise NotFound("error.unknown_community", name=name)
     if community.archived and not allow_archived:
-        raise UserError("error.archived", name=community.name)
+        raise UserError(
+            "“{name}” is archived: its resources stay searchable (`resources in {name}`), and "
+            "a coordinator can bring it back with `community unarchive {name}`.",
+            name=community.name,
+        )
     return community
 
 
@@ -250,11 +254,14 @@ async def is_coordinator(ctx: Ctx, community: Community, member: Member | None =
 async def require_coordinator(ctx: Ctx, community: Community) -> None:
     if not await is_coordinator(ctx, community):
         names = ", ".join(m.display_name for m in await coordinators_of(community))
-        raise PermissionDenied(
-            "error.not_coordinator",
-            name=community.name,
-            coordinators=names or ctx.tr("word.none"),
-        )
+        if not names:  # never "Ask one of them: none"
+            raise PermissionDenied(
+                "Only coordinators of “{name}” can do that, and it has none right now: a "
+                "workspace administrator can name one with `community coordinator add @member "
+                "in {name}`.",
+                name=community.name,
+            )
+        raise PermissionDenied("error.not_coordinator", name=community.name, coordinators=names)
 
 
 async def require_member(ctx: Ctx, community: Community) -> Membership:
@@ -279,7 +286,11 @@ async def find_member(ctx: Ctx, reference: str) -> Member:
 
 
 async def community_language(community: Community, default: str) -> str:
-    """The language most of the community's current members read (ties: the default)."""
+    """The language of the community's channel: the one its coordinators chose (en, fr or
+    both, which never changes as members come and go); until they choose, the language most
+    of its current members read (ties: the default)."""
+    if community.language:
+        return community.language
     languages = await Member.filter(
         memberships__community=community, memberships__left_at__isnull=True, is_bot=False
     ).values_list("language", flat=True)

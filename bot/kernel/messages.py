@@ -185,7 +185,20 @@ class FormRequest:
     label: str
 
 
-Part = Heading | Paragraph | Note | Fields | BulletList | Buttons | Select | FormRequest
+@dataclass(frozen=True)
+class Attachment:
+    """A file for the member (a calendar .ics). Platforms that take files attach it; the
+    others show ``label`` and what they can."""
+
+    filename: str
+    content: bytes
+    mime: str
+    label: str
+
+
+Part = (
+    Heading | Paragraph | Note | Fields | BulletList | Buttons | Select | FormRequest | Attachment
+)
 
 
 @dataclass
@@ -247,4 +260,6 @@ def message_text(message: Message) -> str:
             lines.append(f"[{part.placeholder}]")
         elif isinstance(part, FormRequest):
             lines.append(f"[{part.label}]")
+        elif isinstance(part, Attachment):
+            lines.append(f"[{part.filename}]")
     return "\n".join(lines)

@@ -9,8 +9,8 @@ which reads the same tables: nothing here has to tell the scheduler anything.
 from __future__ import annotations
 
 import difflib
+import re
 import secrets
-import shlex
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
@@ -27,6 +27,7 @@ from bot.kernel.lookups import (
     require_member,
 )
 from bot.kernel.messages import (
+    Attachment,
     BulletList,
     Choice,
     Heading,
@@ -51,7 +52,8 @@ from bot.kernel.recurrence import (
 )
 from bot.kernel.registry import Arg, command
 from bot.kernel.settings import Settings
-from bot.meetings.calendar_ics import revise
+from bot.meetings import duplicates
+from bot.meetings.calendar_ics import community_calendar, revise
 from bot.meetings.details import parse_details
 from bot.meetings.native_events import MeetingEvent, sync_native_event
 from bot.meetings.posts import (
@@ -61,6 +63,7 @@ from bot.meetings.posts import (
     moved_message,
     occurrence_block,
     recurrence_words,
+    told_spans,
 )
 from bot.meetings.query import (
     Upcoming,
@@ -72,6 +75,7 @@ from bot.meetings.query import (
     upcoming_of,
 )
 from data.models import AgendaItem, Community, Meeting, Member, Occurrence, Rsvp, Workspace
+from data.search import fold_accents
 
 TEXTS = {
     "help.meeting schedule": (
@@ -620,6 +624,9 @@ async def schedule_meeting(
             raise UserError("recurrence.never", phrase=parsed.rrule)
         first = following
     start_local = local.strftime(LOCAL_FORMAT)
+    same = await duplicates.identical_meeting(found, title, start_local, ctx.timezone)
+    if same is not None and duplicates.CONFIRMED not in ctx.confirmed:
+        return await duplicates.warn_identical(ctx, same, found.name, details)
     meeting = await Meeting.create(
         community=found,
         title=title,
@@ -695,6 +702,20 @@ async def ensure_calendar_token(workspace: Workspace) -> str:
     return str(fresh.calendar_token)
 
 
+def calendar_file(ctx: Ctx, community: Community, content: bytes) -> Attachment:
+    # a plain ASCII file name: every system and mail client keeps it as it is
+    slug = re.sub(r"[^a-z0-9]+", "-", fold_accents(community.name.casefold())).strip("-")
+    slug = slug or "community"
+    return Attachment(
+        filename=f"{slug}.ics",
+        content=content,
+        mime="text/calendar",
+        label=ctx.tr(
+            "Calendar of {community}, to import into your calendar app", community=community.name
+        ),
+    )
+
+
 def calendar_url(settings: Settings, token: str, community: Community) -> str:
     return f"{settings.public_base_url}/calendar/{token}/{community.id}.ics"
 
@@ -750,15 +771,11 @@ async def list_meetings(
         for row in shown:
             link = Link(calendar_url(ctx.settings, token, row), ctx.tr("meetings.calendar_link"))
             message.add(Note(ctx.tr.spans("meetings.calendar", community=row.name, link=link)))
-    elif shown:
+    else:
+        # no web address to subscribe to: the calendar itself, as a file (never an
+        # operator's command for a member to pass on)
         for row in shown:
-            message.add(
-                Note(
-                    ctx.tr.spans(
-                        "meetings.calendar_cli", community=row.name, argument=shlex.quote(row.name)
-                    )
-                )
-            )
+            message.add(calendar_file(ctx, row, await community_calendar(row)))
     return message
 
 
@@ -876,7 +893,12 @@ async def cancel_meeting(
                 lambda tr, zone: cancelled_message(tr, first, zone, series=True),
             )
         return Message(ephemeral=True).add(
-            Paragraph(ctx.tr.spans("meeting.cancelled_all", title=found.title, count=len(members)))
+            Paragraph(
+                (
+                    *ctx.tr.spans("Cancelled the whole series “{title}”.", title=found.title),
+                    *told_spans(ctx.tr, len(members)),
+                )
+            )
         )
     if original is not None:
         item = await occurrence_at(found, original)
@@ -901,11 +923,13 @@ async def cancel_meeting(
     )
     return Message(ephemeral=True).add(
         Paragraph(
-            ctx.tr.spans(
-                "meeting.cancelled_one",
-                title=found.title,
-                when=_when(ctx, item.starts_at),
-                count=len(members),
+            (
+                *ctx.tr.spans(
+                    "Cancelled “{title}” on {when}.",
+                    title=found.title,
+                    when=_when(ctx, item.starts_at),
+                ),
+                *told_spans(ctx.tr, len(members)),
             )
         )
     )
@@ -975,12 +999,14 @@ async def move_meeting(
     )
     return Message(ephemeral=True).add(
         Paragraph(
-            ctx.tr.spans(
-                "meeting.moved",
-                title=found.title,
-                old=_when(ctx, old_start),
-                new=Strong(_when(ctx, new_start)),
-                count=len(members),
+            (
+                *ctx.tr.spans(
+                    "Moved “{title}” from {old} to {new}.",
+                    title=found.title,
+                    old=_when(ctx, old_start),
+                    new=Strong(_when(ctx, new_start)),
+                ),
+                *told_spans(ctx.tr, len(members)),
             )
         )
     )

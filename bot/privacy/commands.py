@@ -16,6 +16,7 @@ from typing import Any
 
 from tortoise.expressions import F, Q
 
+from bot.communities import lifecycle
 from bot.kernel.context import Ctx
 from bot.kernel.errors import UserError
 from bot.kernel.lookups import coordinators_of, my_communities
@@ -237,7 +238,15 @@ async def forget_me(ctx: Ctx) -> Message:
     )
     alone = await _communities_only_i_coordinate(ctx)
     if alone:
-        message.add(Paragraph(ctx.tr.spans("forget.last_coordinator", names=", ".join(alone))))
+        message.add(
+            Paragraph(
+                ctx.tr.spans(
+                    "You are the only coordinator of {names}: its longest-standing member will "
+                    "be offered the role, and the workspace administrators told.",
+                    names=", ".join(alone),
+                )
+            )
+        )
     return message.add(
         Note(ctx.tr.spans("forget.expires", minutes=CONFIRM_MINUTES)),
         Buttons(
@@ -276,8 +285,15 @@ async def erase_member(ctx: Ctx, member: Member) -> None:
         await Resource.filter(id__in=list(voted)).update(votes=F("votes") - 1)
     await ResourceVote.filter(member=member).delete()
     await Rsvp.filter(member=member).delete()
+    coordinated = await Community.filter(
+        memberships__member=member,
+        memberships__role="coordinator",
+        memberships__left_at__isnull=True,
+    )
     await MembershipEvent.filter(member=member).delete()
     await Membership.filter(member=member).delete()
+    for community in coordinated:  # never left without anyone able to run it
+        await lifecycle.hand_over(ctx, community, member)
     await NetworkingPair.filter(Q(member_a=member) | Q(member_b=member)).delete()
     await NetworkingPair.filter(member_c=member).update(member_c_id=None)
     await Resource.filter(shared_by=member).update(shared_by_id=None)

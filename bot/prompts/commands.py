@@ -146,6 +146,7 @@ TEXTS = {
     "prompt.next_line": ("Next up: {text}", "Prochaine : {text}"),
     "prompt.language.en": ("English", "anglais"),
     "prompt.language.fr": ("French", "français"),
+    "prompt.language.both": ("English and French", "anglais et français"),
     "prompt.approve_button": ("Approve #{number}", "Approuver n° {number}"),
     "prompt.reject_button": ("Decline #{number}", "Refuser n° {number}"),
     "prompt.removed": ("Prompt #{number} removed.", "Question n° {number} retirée."),
@@ -296,7 +297,7 @@ async def post_next_prompt(
     it (thread reference, time posted, answers reset). ``post`` raises when it fails, and
     then nothing is recorded, so a retry posts the same prompt."""
     assert community.home_channel_id is not None
-    chosen = await next_prompt(community, tr.language)
+    chosen = await next_prompt(community, "both" if tr.bilingual else tr.language)
     suggester = None
     if chosen.row is not None and chosen.row.source == "suggested":
         await chosen.row.fetch_related("suggested_by")

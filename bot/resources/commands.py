@@ -10,7 +10,7 @@ from tortoise.expressions import F
 from bot.kernel.context import Ctx
 from bot.kernel.convert import is_number
 from bot.kernel.errors import NotFound, PermissionDenied, UserError
-from bot.kernel.i18n import Translator
+from bot.kernel.i18n import N_, Translator
 from bot.kernel.lookups import (
     community_for,
     community_language,
@@ -117,6 +117,7 @@ TEXTS = {
 }
 
 MAX_TITLE = 200
+ARCHIVED_NOTE = N_("“{name}” is archived: its resources are still here to find, marked [archived].")
 RESULTS = 10
 
 CommunityOption = Annotated[
@@ -145,6 +146,8 @@ def resource_parts(ctx: Ctx, resource: Resource, community: Community) -> list: 
         line.append(Text(f" ({ctx.tr.pgettext('kind', resource.kind)})"))
     if resource.tags:
         line.append(Text(" " + " ".join("#" + t for t in resource.tags)))
+    if community.archived:
+        line.append(Text(f" [{ctx.tr.pgettext('community state', 'archived')}]"))
     parts: list = [Paragraph(tuple(line))]  # type: ignore[type-arg]
     if resource.description:
         parts.append(Paragraph((Text(resource.description),)))
@@ -257,8 +260,13 @@ async def resources(
 ) -> Message:
     """Search the shared repertoire (best first, newest breaking ties)"""
     scope: list[int] | None = None
+    notes: list[Note] = []
     if community:
-        scope = [(await community_for(ctx, community)).id]
+        # an archived community's repertoire stays searchable, said so
+        named = await community_for(ctx, community, allow_archived=True)
+        scope = [named.id]
+        if named.archived:
+            notes.append(Note(ctx.tr.spans(ARCHIVED_NOTE, name=named.name)))
     elif ctx.channel_id:
         home = await Community.get_or_none(
             workspace=ctx.workspace, home_channel_id=ctx.channel_id, archived=False
@@ -266,7 +274,7 @@ async def resources(
         scope = [home.id] if home else None
     # shown as the workspace first wrote them; a search records no new tag
     tags = await canonical_tags(ctx.workspace, tags, record=False)
-    where = SearchFilter(ctx.workspace.id, scope, tuple(tags))
+    where = SearchFilter(ctx.workspace.id, scope, tuple(tags), include_archived=True)
     if query_words(query):
         ids = await search_resource_ids(query, where, RESULTS)
         title = ctx.tr("resources.title", query=query)
@@ -280,7 +288,7 @@ async def resources(
         for r in await Resource.filter(id__in=ids).prefetch_related("community", "shared_by")
     }
     found = [by_id[i] for i in ids if i in by_id]
-    message = Message(ephemeral=True).add(Heading(title))
+    message = Message(ephemeral=True).add(Heading(title), *notes)
     if not found:
         empty = await Resource.filter(workspace=ctx.workspace).exists()
         return message.add(

@@ -78,6 +78,11 @@ class Migration(migrations.Migration):
             field=fields.CharField(null=True, max_length=4),
         ),
         ops.AddField(
+            model_name='Community',
+            name='digest_since',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
             model_name='Meeting',
             name='ical_uid',
             field=fields.CharField(null=True, default=new_ical_uid, max_length=64),

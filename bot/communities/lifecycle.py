@@ -1,0 +1,211 @@
+"""No one-way doors: a community's channel language, unarchiving, and a community never left
+without anyone able to run it.
+
+When its last coordinator leaves (or erases their data with ``forget-me``), the member who
+has been in it longest is offered the role by direct message, with a button, and the
+workspace admins are told. A coordinator removed by another is told who did it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from bot.kernel.context import Ctx
+from bot.kernel.convert import is_number
+from bot.kernel.errors import UserError
+from bot.kernel.lookups import coordinators_of, find_community, membership_of, require_coordinator
+from bot.kernel.messages import Button, Buttons, Mention, Message, Paragraph
+from bot.kernel.registry import Arg, command
+from data.models import CHANNEL_LANGUAGES, Community, Member, Membership
+
+TEXTS = {
+    "help.community language": (
+        "Choose the language of a community's channel: en, fr or both (English and French "
+        "together)",
+        "Choisir la langue du canal d'une communauté : en, fr ou both (anglais et français "
+        "ensemble)",
+    ),
+    "help.community unarchive": (
+        "Bring an archived community back",
+        "Réactiver une communauté archivée",
+    ),
+}
+
+TAKE_ACTION = "take_coordinator"
+
+CommunityName = Annotated[
+    str, Arg("the community", "la communauté", kind="community", max_length=80)
+]
+
+
+def _mention(member: Member) -> Mention:
+    return Mention(member.external_id, member.display_name)
+
+
+@command(
+    "community language",
+    usage="community language <community> en|fr|both",
+    examples=["community language python both", "community language pédagogie fr"],
+    role="coordinator",
+)
+async def community_language_command(
+    ctx: Ctx,
+    community: CommunityName,
+    language: Annotated[
+        str,
+        Arg(
+            "en, fr or both",
+            "en, fr ou both (les deux)",
+            kind="choice",
+            choices=CHANNEL_LANGUAGES,
+        ),
+    ],
+) -> Message:
+    """Choose the language of a community's channel: en, fr or both (English and French together)"""
+    found = await find_community(ctx, community, allow_archived=True)
+    await require_coordinator(ctx, found)
+    found.language = language
+    await found.save(update_fields=["language"])
+    said = {
+        "en": ctx.tr("Posts in the channel of “{name}” are now in English.", name=found.name),
+        "fr": ctx.tr("Posts in the channel of “{name}” are now in French.", name=found.name),
+        "both": ctx.tr(
+            "Posts in the channel of “{name}” are now in English and French together. "
+            "Direct messages stay in each member's own language.",
+            name=found.name,
+        ),
+    }[language]
+    return Message(ephemeral=True).add(Paragraph(ctx.tr.spans(said)))
+
+
+@command(
+    "community unarchive",
+    usage="community unarchive <community>",
+    examples=["community unarchive python"],
+    role="coordinator",
+)
+async def unarchive_community(ctx: Ctx, community: CommunityName) -> Message:
+    """Bring an archived community back"""
+    found = await find_community(ctx, community, allow_archived=True)
+    await require_coordinator(ctx, found)
+    if not found.archived:
+        raise UserError("“{name}” is not archived.", name=found.name)
+    found.archived = False
+    await found.save(update_fields=["archived"])
+    return Message(ephemeral=True).add(
+        Paragraph(
+            ctx.tr.spans(
+                "“{name}” is active again. Run `community bind {name}` in a channel to give it "
+                "a home channel.",
+                name=found.name,
+            )
+        )
+    )
+
+
+# ---- a community is never left without a coordinator --------------------------------
+
+
+async def longest_standing(community: Community, *, leaving: Member) -> Member | None:
+    """The active member who has been in the community longest (not the one leaving)."""
+    row = await (
+        Membership.filter(community=community, left_at__isnull=True, member__is_bot=False)
+        .exclude(member_id=leaving.id)
+        .order_by("joined_at", "id")
+        .prefetch_related("member")
+        .first()
+    )
+    return row.member if row is not None else None
+
+
+async def hand_over(ctx: Ctx, community: Community, leaving: Member) -> None:
+    """``leaving`` was the community's last coordinator: offer the role to the member who
+    has been in it longest (a direct message with a button) and tell the workspace admins.
+    Call it after the coordinator's membership has changed."""
+    if await coordinators_of(community):
+        return
+    candidate = await longest_standing(community, leaving=leaving)
+    if candidate is not None:
+        tr = ctx.translator_for(candidate)
+        offer = Message().add(
+            Paragraph(
+                tr.spans(
+                    "“{community}” has no coordinator since {member} left. You have been in it "
+                    "longest: would you run it? Coordinators schedule meetings, welcome "
+                    "newcomers and keep the repertoire tidy.",
+                    community=community.name,
+                    member=leaving.display_name,
+                )
+            ),
+            Buttons(
+                (Button(tr("Become coordinator"), TAKE_ACTION, str(community.id), style="primary"),)
+            ),
+        )
+        await ctx.direct(candidate, offer)
+    admins = await Member.filter(workspace=ctx.workspace, is_admin=True, is_bot=False).exclude(
+        id=leaving.id
+    )
+    for admin in admins:
+        tr = ctx.translator_for(admin)
+        if candidate is not None:
+            text = tr.spans(
+                "“{community}” has no coordinator since {member} left. I offered the role to "
+                "{candidate}, its longest-standing member.",
+                community=community.name,
+                member=leaving.display_name,
+                candidate=_mention(candidate),
+            )
+        else:
+            text = tr.spans(
+                "“{community}” has no coordinator and no members since {member} left. You can "
+                "archive it, or join it and become its coordinator.",
+                community=community.name,
+                member=leaving.display_name,
+            )
+        await ctx.direct(admin, Message().add(Paragraph(text)))
+
+
+async def press_take_coordinator(ctx: Ctx, value: str) -> Message:
+    community = await Community.get_or_none(
+        id=int(value) if is_number(value) else -1, workspace=ctx.workspace
+    )
+    if community is None:
+        raise UserError("error.stale_button")
+    if await coordinators_of(community):
+        raise UserError("“{name}” has a coordinator again: nothing to do.", name=community.name)
+    membership = await membership_of(ctx.member, community)
+    if membership is None:
+        raise UserError("error.stale_button")
+    membership.role = "coordinator"
+    await membership.save(update_fields=["role"])
+    return Message(ephemeral=True).add(
+        Paragraph(
+            ctx.tr.spans(
+                "You are now a coordinator of “{name}”. Thank you! `help community` lists what "
+                "coordinators can do.",
+                name=community.name,
+            )
+        )
+    )
+
+
+async def tell_removed_coordinator(ctx: Ctx, community: Community, removed: Member) -> None:
+    """A coordinator removed by another learns it, and from whom."""
+    if removed.id == ctx.member.id:
+        return
+    tr = ctx.translator_for(removed)
+    await ctx.direct(
+        removed,
+        Message().add(
+            Paragraph(
+                tr.spans(
+                    "{by} removed you as a coordinator of “{community}”. You are still a member.",
+                    by=_mention(ctx.member),
+                    community=community.name,
+                )
+            )
+        ),
+    )
+
+
+PRESS_HANDLERS = {TAKE_ACTION: press_take_coordinator}

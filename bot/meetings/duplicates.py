@@ -1,0 +1,68 @@
+"""A meeting identical to one already scheduled (same community, title and start) is
+probably a repeat of the same command: the coordinator is warned and may keep both."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from bot.kernel.context import Ctx
+from bot.kernel.errors import UserError
+from bot.kernel.messages import Button, Buttons, Message, Paragraph
+from data.models import Community, Confirmation, Meeting
+
+KEEP_BOTH = "meeting_keep_both"
+CONFIRMED = "duplicate-meeting"  # in Ctx.confirmed: the coordinator chose to keep both
+OFFER_LIFETIME = timedelta(hours=1)
+
+
+async def identical_meeting(
+    community: Community, title: str, start_local: str, zone: str
+) -> Meeting | None:
+    """A live meeting of the community with this title and start, if there is one."""
+    wanted = " ".join(title.casefold().split())
+    for meeting in await Meeting.filter(
+        community=community, start_local=start_local, timezone=zone, cancelled=False
+    ):
+        if " ".join(meeting.title.casefold().split()) == wanted:
+            return meeting
+    return None
+
+
+async def warn_identical(ctx: Ctx, existing: Meeting, community: str, details: str) -> Message:
+    """The warning, with a button that schedules it anyway (its words are kept for an hour)."""
+    token = secrets.token_urlsafe(16)
+    await Confirmation.create(
+        member=ctx.member,
+        token=token,
+        action=KEEP_BOTH,
+        payload={"community": community, "details": details},
+        expires_at=ctx.clock.now() + OFFER_LIFETIME,
+    )
+    return Message(ephemeral=True).add(
+        Paragraph(
+            ctx.tr.spans(
+                "“{title}” is already scheduled at that time in this community (#{number}). "
+                "Nothing new was scheduled. Is this a second one?",
+                title=existing.title,
+                number=existing.id,
+            )
+        ),
+        Buttons((Button(ctx.tr("Keep both"), KEEP_BOTH, token, style="primary"),)),
+    )
+
+
+async def press_keep_both(ctx: Ctx, token: str) -> Message:
+    from bot.meetings.commands import schedule_meeting  # the command this button finishes
+
+    offer = await Confirmation.get_or_none(token=token, action=KEEP_BOTH, member_id=ctx.member.id)
+    if offer is None or offer.expires_at <= ctx.clock.now():
+        raise UserError("error.stale_button")
+    await offer.delete()
+    ctx.confirmed.add(CONFIRMED)
+    return await schedule_meeting(
+        ctx, community=str(offer.payload["community"]), details=str(offer.payload["details"])
+    )
+
+
+PRESS_HANDLERS = {KEEP_BOTH: press_keep_both}
