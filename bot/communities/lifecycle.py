@@ -10,32 +10,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from bot.kernel.args import AnyCommunityArg
 from bot.kernel.context import Ctx
-from bot.kernel.convert import is_number
 from bot.kernel.errors import UserError
-from bot.kernel.lookups import coordinators_of, find_community, membership_of, require_coordinator
+from bot.kernel.i18n import N_
+from bot.kernel.lookups import coordinators_of, membership_of
 from bot.kernel.messages import Button, Buttons, Mention, Message, Paragraph
-from bot.kernel.registry import Arg, command
+from bot.kernel.registry import Arg, button, command, listens
 from data.models import CHANNEL_LANGUAGES, Community, Member, Membership
 
-TEXTS = {
-    "help.community language": (
-        "Choose the language of a community's channel: en, fr or both (English and French "
-        "together)",
-        "Choisir la langue du canal d'une communauté : en, fr ou both (anglais et français "
-        "ensemble)",
-    ),
-    "help.community unarchive": (
-        "Bring an archived community back",
-        "Réactiver une communauté archivée",
-    ),
-}
-
 TAKE_ACTION = "take_coordinator"
-
-CommunityName = Annotated[
-    str, Arg("the community", "la communauté", kind="community", max_length=80)
-]
 
 
 def _mention(member: Member) -> Mention:
@@ -50,32 +34,21 @@ def _mention(member: Member) -> Mention:
 )
 async def community_language_command(
     ctx: Ctx,
-    community: CommunityName,
-    language: Annotated[
-        str,
-        Arg(
-            "en, fr or both",
-            "en, fr ou both (les deux)",
-            kind="choice",
-            choices=CHANNEL_LANGUAGES,
-        ),
-    ],
+    community: AnyCommunityArg,
+    language: Annotated[str, Arg(N_("en, fr or both"), kind="choice", choices=CHANNEL_LANGUAGES)],
 ) -> Message:
     """Choose the language of a community's channel: en, fr or both (English and French together)"""
-    found = await find_community(ctx, community, allow_archived=True)
-    await require_coordinator(ctx, found)
-    found.language = language
-    await found.save(update_fields=["language"])
+    community.language = language
+    await community.save(update_fields=["language"])
     said = {
-        "en": ctx.tr("Posts in the channel of “{name}” are now in English.", name=found.name),
-        "fr": ctx.tr("Posts in the channel of “{name}” are now in French.", name=found.name),
-        "both": ctx.tr(
+        "en": N_("Posts in the channel of “{name}” are now in English."),
+        "fr": N_("Posts in the channel of “{name}” are now in French."),
+        "both": N_(
             "Posts in the channel of “{name}” are now in English and French together. "
-            "Direct messages stay in each member's own language.",
-            name=found.name,
+            "Direct messages stay in each member's own language."
         ),
     }[language]
-    return Message(ephemeral=True).add(Paragraph(ctx.tr.spans(said)))
+    return Message(ephemeral=True).add(Paragraph(ctx.tr.spans(said, name=community.name)))
 
 
 @command(
@@ -84,20 +57,18 @@ async def community_language_command(
     examples=["community unarchive python"],
     role="coordinator",
 )
-async def unarchive_community(ctx: Ctx, community: CommunityName) -> Message:
+async def unarchive_community(ctx: Ctx, community: AnyCommunityArg) -> Message:
     """Bring an archived community back"""
-    found = await find_community(ctx, community, allow_archived=True)
-    await require_coordinator(ctx, found)
-    if not found.archived:
-        raise UserError("“{name}” is not archived.", name=found.name)
-    found.archived = False
-    await found.save(update_fields=["archived"])
+    if not community.archived:
+        raise UserError("“{name}” is not archived.", name=community.name)
+    community.archived = False
+    await community.save(update_fields=["archived"])
     return Message(ephemeral=True).add(
         Paragraph(
             ctx.tr.spans(
                 "“{name}” is active again. Run `community bind {name}` in a channel to give it "
                 "a home channel.",
-                name=found.name,
+                name=community.name,
             )
         )
     )
@@ -165,17 +136,25 @@ async def hand_over(ctx: Ctx, community: Community, leaving: Member) -> None:
         await ctx.direct(admin, Message().add(Paragraph(text)))
 
 
-async def press_take_coordinator(ctx: Ctx, value: str) -> Message:
-    community = await Community.get_or_none(
-        id=int(value) if is_number(value) else -1, workspace=ctx.workspace
-    )
+@listens("coordinator.gone")
+async def on_coordinator_gone(ctx: Ctx, community: Community, member: Member) -> None:
+    """Another area (privacy's forget-me) removed a coordinator."""
+    await hand_over(ctx, community, member)
+
+
+@button(TAKE_ACTION)
+async def press_take_coordinator(
+    ctx: Ctx,
+    community_id: Annotated[int, Arg(N_("the community"), kind="int")],
+) -> Message:
+    community = await Community.get_or_none(id=community_id, workspace=ctx.workspace)
     if community is None:
-        raise UserError("error.stale_button")
+        raise UserError("That button no longer works. Try the command again.")
     if await coordinators_of(community):
         raise UserError("“{name}” has a coordinator again: nothing to do.", name=community.name)
     membership = await membership_of(ctx.member, community)
     if membership is None:
-        raise UserError("error.stale_button")
+        raise UserError("That button no longer works. Try the command again.")
     membership.role = "coordinator"
     await membership.save(update_fields=["role"])
     return Message(ephemeral=True).add(
@@ -206,6 +185,3 @@ async def tell_removed_coordinator(ctx: Ctx, community: Community, removed: Memb
             )
         ),
     )
-
-
-PRESS_HANDLERS = {TAKE_ACTION: press_take_coordinator}

@@ -32,17 +32,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class FormSpec:
-    """One form of an area.
+    """One form of an area, beside the ``@form`` handler that saves it.
 
     ``build`` makes the form filled with what the member already has (``context`` is the
     form's own, carried through the platform unchanged); ``check`` raises ``UserError`` for
-    a bad answer to one field (the engine has already checked length and choices);
-    ``submit`` saves the answers. ``command`` is what a member types to open it again."""
+    a bad answer to one field (the engine has already checked length and choices).
+    ``command`` is what a member types to open it again."""
 
     form_id: str
     command: str
     build: Callable[[Ctx, str], Awaitable[Form]]
-    submit: Callable[[Ctx, dict[str, str], str], Awaitable[Message]]
     check: Callable[[Ctx, str, str], Awaitable[None]] | None = None
 
 

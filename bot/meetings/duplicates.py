@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import Annotated
 
 from bot.kernel.context import Ctx
 from bot.kernel.errors import UserError
+from bot.kernel.i18n import N_
+from bot.kernel.lookups import require_coordinator
 from bot.kernel.messages import Button, Buttons, Message, Paragraph
+from bot.kernel.registry import Arg, button
 from data.models import Community, Confirmation, Meeting
 
 KEEP_BOTH = "meeting_keep_both"
@@ -29,14 +33,16 @@ async def identical_meeting(
     return None
 
 
-async def warn_identical(ctx: Ctx, existing: Meeting, community: str, details: str) -> Message:
+async def warn_identical(
+    ctx: Ctx, existing: Meeting, community: Community, details: str
+) -> Message:
     """The warning, with a button that schedules it anyway (its words are kept for an hour)."""
     token = secrets.token_urlsafe(16)
     await Confirmation.create(
         member=ctx.member,
         token=token,
         action=KEEP_BOTH,
-        payload={"community": community, "details": details},
+        payload={"community": community.id, "details": details},
         expires_at=ctx.clock.now() + OFFER_LIFETIME,
     )
     return Message(ephemeral=True).add(
@@ -52,17 +58,21 @@ async def warn_identical(ctx: Ctx, existing: Meeting, community: str, details: s
     )
 
 
-async def press_keep_both(ctx: Ctx, token: str) -> Message:
+@button(KEEP_BOTH)
+async def press_keep_both(
+    ctx: Ctx, token: Annotated[str, Arg(N_("the offer"), kind="word", max_length=64)]
+) -> Message:
     from bot.meetings.commands import schedule_meeting  # the command this button finishes
 
     offer = await Confirmation.get_or_none(token=token, action=KEEP_BOTH, member_id=ctx.member.id)
     if offer is None or offer.expires_at <= ctx.clock.now():
-        raise UserError("error.stale_button")
+        raise UserError("That button no longer works. Try the command again.")
+    community = await Community.get_or_none(
+        id=int(str(offer.payload["community"])), workspace=ctx.workspace, archived=False
+    )
+    if community is None:
+        raise UserError("That button no longer works. Try the command again.")
+    await require_coordinator(ctx, community)  # still one, as when it was offered
     await offer.delete()
     ctx.confirmed.add(CONFIRMED)
-    return await schedule_meeting(
-        ctx, community=str(offer.payload["community"]), details=str(offer.payload["details"])
-    )
-
-
-PRESS_HANDLERS = {KEEP_BOTH: press_keep_both}
+    return await schedule_meeting(ctx, community=community, details=str(offer.payload["details"]))
