@@ -199,7 +199,9 @@ def assign_arguments(
                 value = choice_value(given, param.arg.choices)
                 if value is None:
                     raise UserError(
-                        "error.bad_choice", value=given[:40], choices=", ".join(param.arg.choices)
+                        "“{value}” is not one of: {choices}.",
+                        value=given[:40],
+                        choices=", ".join(param.arg.choices),
                     )
                 raw[param.name] = value
                 rest.remove(named)

@@ -349,6 +349,15 @@ async def schedule_meeting(
     return reply
 
 
+@button(duplicates.KEEP_BOTH)
+async def press_keep_both(
+    ctx: Ctx, token: Annotated[str, Arg(N_("the offer"), kind="word", max_length=64)]
+) -> Message:
+    """The coordinator keeps a second meeting identical to an existing one."""
+    community, details = await duplicates.take_offer(ctx, token)
+    return await schedule_meeting(ctx, community=community, details=details)
+
+
 async def mirror_native_event(ctx: Ctx, meeting: Meeting, community: Community) -> None:
     """Show the meeting's next occurrence in the platform's own calendar (Discord's Events
     tab) where the platform can and the community wants it; the id is kept for updates."""

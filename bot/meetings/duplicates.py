@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Annotated
 
 from bot.kernel.context import Ctx
 from bot.kernel.errors import UserError
-from bot.kernel.i18n import N_
 from bot.kernel.lookups import require_coordinator
 from bot.kernel.messages import Button, Buttons, Message, Paragraph
-from bot.kernel.registry import Arg, button
 from data.models import Community, Confirmation, Meeting
 
 KEEP_BOTH = "meeting_keep_both"
@@ -31,6 +28,22 @@ async def identical_meeting(
         if " ".join(meeting.title.casefold().split()) == wanted:
             return meeting
     return None
+
+
+async def take_offer(ctx: Ctx, token: str) -> tuple[Community, str]:
+    """The community and words of a "keep both" offer this member was made, used up."""
+    offer = await Confirmation.get_or_none(token=token, action=KEEP_BOTH, member_id=ctx.member.id)
+    if offer is None or offer.expires_at <= ctx.clock.now():
+        raise UserError("That button no longer works. Try the command again.")
+    community = await Community.get_or_none(
+        id=int(str(offer.payload["community"])), workspace=ctx.workspace, archived=False
+    )
+    if community is None:
+        raise UserError("That button no longer works. Try the command again.")
+    await require_coordinator(ctx, community)  # still one, as when it was offered
+    await offer.delete()
+    ctx.confirmed.add(CONFIRMED)
+    return community, str(offer.payload["details"])
 
 
 async def warn_identical(
@@ -56,23 +69,3 @@ async def warn_identical(
         ),
         Buttons((Button(ctx.tr("Keep both"), KEEP_BOTH, token, style="primary"),)),
     )
-
-
-@button(KEEP_BOTH)
-async def press_keep_both(
-    ctx: Ctx, token: Annotated[str, Arg(N_("the offer"), kind="word", max_length=64)]
-) -> Message:
-    from bot.meetings.commands import schedule_meeting  # the command this button finishes
-
-    offer = await Confirmation.get_or_none(token=token, action=KEEP_BOTH, member_id=ctx.member.id)
-    if offer is None or offer.expires_at <= ctx.clock.now():
-        raise UserError("That button no longer works. Try the command again.")
-    community = await Community.get_or_none(
-        id=int(str(offer.payload["community"])), workspace=ctx.workspace, archived=False
-    )
-    if community is None:
-        raise UserError("That button no longer works. Try the command again.")
-    await require_coordinator(ctx, community)  # still one, as when it was offered
-    await offer.delete()
-    ctx.confirmed.add(CONFIRMED)
-    return await schedule_meeting(ctx, community=community, details=str(offer.payload["details"]))

@@ -115,11 +115,11 @@ def test_intro_in_french_takes_oui_and_keeps_the_draft(tmp_path: Path) -> None:
         ["/as Zoé", "/intro", "", "", "Saguenay", "", "", "", "oui"],
         tmp_path / "copbot.sqlite3",
     )
-    assert "Titre ou rôle [Enseignante] :" in again
-    assert "Organisation [Cégep de Jonquière] :" in again
+    assert "Titre ou rôle [Enseignante]\u202f:" in again
+    assert "Organisation [Cégep de Jonquière]\u202f:" in again
     assert "(compris : Oui)" in again
     saved = again[again.index("Merci, votre présentation est enregistrée.") :]
-    assert "Lieu : Saguenay" in saved and "Organisation : Cégep de Jonquière" in saved
+    assert "Lieu\u202f: Saguenay" in saved and "Organisation\u202f: Cégep de Jonquière" in saved
 
 
 def test_ending_the_input_mid_form_says_what_was_kept(tmp_path: Path) -> None:
