@@ -59,8 +59,10 @@ async def community_language_command(
 )
 async def unarchive_community(ctx: Ctx, community: AnyCommunityArg) -> Message:
     """Bring an archived community back"""
-    if not community.archived:
-        raise UserError("“{name}” is not archived.", name=community.name)
+    if not community.archived:  # already open: nothing to undo
+        return Message(ephemeral=True).add(
+            Paragraph(ctx.tr.spans("“{name}” is not archived.", name=community.name))
+        )
     community.archived = False
     await community.save(update_fields=["archived"])
     return Message(ephemeral=True).add(

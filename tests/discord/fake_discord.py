@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 API_PREFIX = "/api/v10"
 MANAGE_GUILD = 1 << 5
@@ -95,6 +95,7 @@ class Recorded:
     query: dict[str, str]
     body: Any
     status: int = 0
+    files: dict[str, bytes] = field(default_factory=dict)  # attachments, by file name
 
 
 @dataclass
@@ -715,10 +716,21 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
         body: Any = None
-        if request.can_read_body:
+        files: dict[str, bytes] = {}
+        if request.content_type.startswith("multipart/"):
+            # messages with attachments: the JSON is the payload_json part, files beside it
+            reader = await request.multipart()
+            async for part in reader:
+                if not isinstance(part, BodyPartReader):
+                    continue
+                if part.name == "payload_json":
+                    body = json.loads(await part.read())
+                else:
+                    files[part.filename or str(part.name)] = bytes(await part.read())
+        elif request.can_read_body:
             raw = await request.read()
             body = json.loads(raw) if raw else None
-        record = Recorded(request.method, path, dict(request.query), body)
+        record = Recorded(request.method, path, dict(request.query), body, files=files)
         self.requests.append(record)
         response = await self._answer(request, record)
         record.status = response.status
