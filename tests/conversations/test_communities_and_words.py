@@ -98,7 +98,7 @@ async def test_last_coordinator_leaving_offers_the_role_and_tells_admins(db: str
     assert "You left “python”" in left
     [offer] = h.outbox.to("bob")  # the longest-standing member
     assert "has no coordinator since Ada left" in offer.text
-    buttons = [p for p in offer.message.parts if isinstance(p, Buttons)][0].buttons
+    buttons = next(p for p in offer.message.parts if isinstance(p, Buttons)).buttons
     assert not h.outbox.to("cy")
     [told] = h.outbox.to("root")
     assert "I offered the role to @Bob" in told.text
@@ -113,7 +113,7 @@ async def test_forget_me_of_the_last_coordinator_offers_the_role(db: str) -> Non
     await h.say("Ada", "community create python", channel="C1")
     await h.say("Bob", "join python")
     reply = await h.say("Ada", "forget-me")
-    confirm = [p for p in reply.parts if isinstance(p, Buttons)][0].buttons[0]
+    confirm = next(p for p in reply.parts if isinstance(p, Buttons)).buttons[0]
     h.outbox.clear()
     await h.core.press(h.who("Ada"), confirm.action, confirm.value)
     [offer] = h.outbox.to("bob")
@@ -156,7 +156,7 @@ async def test_identical_meeting_warns_and_can_keep_both(db: str) -> None:
     warned = await h.say("Ada", "meeting schedule python tomorrow 9am kick-off")
     assert "is already scheduled at that time" in message_of(warned)
     assert await Meeting.all().count() == 1
-    keep = [p for p in warned.parts if isinstance(p, Buttons)][0].buttons[0]
+    keep = next(p for p in warned.parts if isinstance(p, Buttons)).buttons[0]
     assert keep.label == "Keep both"
     both = await h.core.press(h.who("Ada"), keep.action, keep.value)
     assert "Scheduled “kick-off”" in message_of(both)
