@@ -28,6 +28,6 @@ async def test_help_meeting_shows_the_forms_in_the_readers_language(db: str) -> 
     assert "every other Thursday at 3pm" in english and "un jeudi sur deux" not in english
     await h.say("Zoé", "language fr")
     french = message_text(await h.say("Zoé", "help meeting"))
-    assert "Moments que vous pouvez écrire (en français ou en anglais) :" in french
+    assert "Moments que vous pouvez écrire (en français ou en anglais)\u202f:" in french
     assert "un jeudi sur deux à 15 h" in french and "every other Thursday at 3pm" not in french
     assert french.count("Moments que vous pouvez écrire") == 1  # once for the whole group
