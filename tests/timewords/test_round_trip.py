@@ -15,6 +15,8 @@ from bot.kernel.i18n import Translator
 from bot.kernel.timewords import Reading, Rule, describe, read
 from bot.kernel.timewords.model import WEEKDAYS
 
+EN, FR = Translator("en"), Translator("fr")
+
 NOW = datetime(2027, 5, 3, 14, 0, tzinfo=UTC)
 ZONE = "America/Toronto"
 
@@ -68,9 +70,9 @@ def test_what_copbot_says_reads_back_the_same(rule: Rule, at: time, language: st
 
 def test_the_issue_examples_are_said_this_way() -> None:
     thursday = Rule("WEEKLY", 2, ((0, "TH"),))
-    assert describe(thursday, time(15, 0), Translator("en")) == "every other Thursday at 3:00\u202fPM"
+    assert describe(thursday, time(15, 0), EN) == "every other Thursday at 3:00\u202fPM"
     friday = Rule("MONTHLY", 1, ((-1, "FR"),))
-    assert describe(friday, time(16, 0), Translator("fr")) == "le dernier vendredi du mois à 16 h 00"
+    assert describe(friday, time(16, 0), FR) == "le dernier vendredi du mois à 16 h 00"
 
 
 VOCABULARY = (

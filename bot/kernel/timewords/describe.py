@@ -109,9 +109,7 @@ def _monthly(rule: Rule, tr: Translator) -> str:
     if day == -1:
         if n == 1:
             return tr.pgettext("time", "every month on the last day")
-        return tr.ngettext(
-            "every {n} month on the last day", "every {n} months on the last day", n
-        )
+        return tr.ngettext("every {n} month on the last day", "every {n} months on the last day", n)
     number = _month_day(day, tr)
     if n == 1:
         text = tr.pgettext("time", "every month on the {day}", day=number)
