@@ -89,7 +89,7 @@ async def help_command(
             # the forms of time in the reader's language (either language is always read)
             message.add(
                 Paragraph(spans(ctx.tr(N_("Times you can type (in English or in French):")))),
-                BulletList(tuple(spans(Code(form)) for form in forms(ctx.language))),
+                BulletList(tuple(spans(Code(form)) for form in forms(ctx.tr))),
             )
         return message
     message = Message(ephemeral=True).add(Heading(ctx.tr("What I can do")))

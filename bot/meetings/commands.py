@@ -101,7 +101,7 @@ async def _next_of(ctx: Ctx, meeting: Meeting) -> Upcoming:
 
 
 def _when(ctx: Ctx, instant: datetime) -> str:
-    return local_text(instant, ctx.timezone, ctx.language)
+    return local_text(instant, ctx.timezone, ctx.tr)
 
 
 async def _next_dates(ctx: Ctx, meeting: Meeting) -> str:
@@ -285,7 +285,7 @@ async def schedule_meeting(
     )
     # what was read, said back with its length so that a misreading shows at once
     echo = understood(
-        reading.start, replace(reading, duration=meeting.duration_minutes), ctx.language
+        reading.start, replace(reading, duration=meeting.duration_minutes), ctx.tr
     )
     reply = Message(ephemeral=True).add(
         Paragraph(
@@ -301,7 +301,7 @@ async def schedule_meeting(
     if rrule:
         upcoming = await upcoming_of([meeting], now, limit=3)
         dates = ", ".join(
-            short_local(item.starts_at, ctx.timezone, ctx.language) for item in upcoming
+            short_local(item.starts_at, ctx.timezone, ctx.tr) for item in upcoming
         )
         reply.add(Note(ctx.tr.spans(N_("Next: {dates}"), dates=dates)))
     await mirror_native_event(ctx, meeting, found)

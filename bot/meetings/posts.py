@@ -43,7 +43,7 @@ def recurrence_words(tr: Translator, rule: str | None) -> str:
     mois"), by the describer every other place uses (``bot.kernel.timewords``)."""
     if not rule:
         return tr("once")
-    return describe_repeat(Rule.from_rrule(rule), tr.language)
+    return describe_repeat(Rule.from_rrule(rule), tr)
 
 
 def location_span(location: str) -> Span:

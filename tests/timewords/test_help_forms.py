@@ -7,15 +7,16 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.kernel.i18n import Translator
 from bot.kernel.messages import message_text
 from bot.kernel.timewords import Reading, read
-from bot.kernel.timewords.forms import FORMS
+from bot.kernel.timewords.forms import forms
 from tests.support.harness import Harness
 
 NOW = datetime(2027, 3, 1, 18, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("form", [*FORMS["en"], *FORMS["fr"]])
+@pytest.mark.parametrize("form", [*forms(Translator("en")), *forms(Translator("fr"))])
 def test_every_form_help_shows_is_read(form: str) -> None:
     reading = read(form, NOW, "America/Toronto")
     assert isinstance(reading, Reading) and reading.rest == (), reading
