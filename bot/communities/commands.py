@@ -40,7 +40,7 @@ from bot.kernel.messages import (
     spans,
 )
 from bot.kernel.registry import Arg, command
-from bot.meetings.query import next_occurrence_start
+from bot.meetings.query import next_occurrence_starts
 from bot.members import newcomers
 from data.models import Community, Member, Membership, MembershipEvent
 
@@ -195,6 +195,7 @@ async def list_communities(ctx: Ctx) -> Message:
             member=ctx.member, community_id__in=ids, left_at__isnull=True
         ).values_list("community_id", flat=True)
     )
+    next_starts = await next_occurrence_starts(ids, now)
     for community in communities:
         line: list[Span] = [Strong(community.name)]
         if community.description:
@@ -204,7 +205,7 @@ async def list_communities(ctx: Ctx) -> Message:
         details = list(ctx.tr.spans(counted(ctx.tr, "communities.line", count), members=str(count)))
         if community.tags:
             details.append(Text(" · " + " ".join("#" + t for t in community.tags)))
-        start = await next_occurrence_start(community, now)
+        start = next_starts.get(community.id)
         if start is not None:
             details.append(Text(" · "))
             details.extend(

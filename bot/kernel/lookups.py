@@ -198,6 +198,16 @@ async def membership_of(member: Member, community: Community) -> Membership | No
     return await Membership.get_or_none(member=member, community=community, left_at__isnull=True)
 
 
+async def coordinated_community_ids(member: Member, community_ids: list[int]) -> set[int]:
+    """Which of these communities ``member`` coordinates: one query for the whole list."""
+    if not community_ids:
+        return set()
+    rows = await Membership.filter(
+        member=member, community_id__in=community_ids, role="coordinator", left_at__isnull=True
+    ).values_list("community_id", flat=True)
+    return {int(i) for i in rows}  # type: ignore[call-overload]
+
+
 async def coordinators_of(community: Community) -> list[Member]:
     return await Member.filter(
         memberships__community=community,

@@ -59,6 +59,7 @@ from bot.meetings.posts import (
     local_text,
     moved_message,
     occurrence_block,
+    occurrence_details,
     recurrence_words,
 )
 from bot.meetings.query import (
@@ -738,10 +739,13 @@ async def list_meetings(
     message = Message(ephemeral=True).add(Heading(ctx.tr("meetings.title")))
     if not upcoming:
         message.add(Paragraph(ctx.tr.spans("meetings.none")))
+    details = await occurrence_details(upcoming)
     for item in upcoming:
         community_row = by_id[community_id_of(item.meeting)]
         message.add(
-            *await occurrence_block(ctx.tr, item, community_row, ctx.timezone, buttons=True)
+            *await occurrence_block(
+                ctx.tr, item, community_row, ctx.timezone, buttons=True, details=details
+            )
         )
     shown = [by_id[cid] for cid in dict.fromkeys(community_id_of(m) for m in meetings)]
     if shown and ctx.settings.http_enabled:

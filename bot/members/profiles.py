@@ -14,7 +14,7 @@ from bot.kernel.context import Ctx
 from bot.kernel.convert import clean_text
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import Translator
-from bot.kernel.lookups import find_member, membership_of, my_communities
+from bot.kernel.lookups import coordinated_community_ids, find_member, my_communities
 from bot.kernel.messages import (
     Choice,
     Code,
@@ -31,7 +31,6 @@ from bot.kernel.messages import (
 from bot.kernel.registry import Arg, command
 from bot.members import newcomers
 from bot.members.newcomers import FIELD_LIMITS, TEXT_FIELDS, mention
-from data.models import Community, Member
 
 TEXTS = {
     "help.intro": (
@@ -353,12 +352,13 @@ async def whois(
     if not newcomers.has_profile(target):
         message.add(Note(tr.spans("whois.no_intro", member=target.display_name)))
     communities = await my_communities(ctx, target)
+    coordinating = await coordinated_community_ids(target, [c.id for c in communities])
     names: list[Span] = []
     for community in communities:
         if names:
             names.append(Text(", "))
         names.append(Strong(community.name))
-        if await _is_coordinator(target, community):
+        if community.id in coordinating:
             names.append(Text(f" ({tr('whois.coordinator')})"))
     details.append(Field(tr("whois.communities"), tuple(names) or spans(tr("whois.none"))))
     details.append(Field(tr("whois.timezone"), spans(ctx.zone_for(target))))
@@ -367,11 +367,6 @@ async def whois(
     if target.networking_opt_in:
         details.append(Field(tr("whois.networking"), spans(tr("whois.networking_on"))))
     return message.add(Fields(tuple(details)))
-
-
-async def _is_coordinator(member: Member, community: Community) -> bool:
-    membership = await membership_of(member, community)
-    return membership is not None and membership.role == "coordinator"
 
 
 # ---- time zone -----------------------------------------------------------------------
