@@ -7,9 +7,12 @@ import difflib
 import unicodedata
 from collections import Counter
 
+from tortoise.functions import Count
+
 from bot.kernel.context import Ctx
 from bot.kernel.errors import NotFound, PermissionDenied, UserError
 from bot.kernel.i18n import Translator
+from data.hotpath import community_by_key, current_membership
 from data.models import Community, Member, Membership
 
 TEXTS = {
@@ -152,7 +155,7 @@ async def my_communities(ctx: Ctx, member: Member | None = None) -> list[Communi
 
 async def find_community(ctx: Ctx, name: str, *, allow_archived: bool = False) -> Community:
     """The community called ``name`` in this workspace, or an error suggesting close names."""
-    community = await Community.get_or_none(workspace=ctx.workspace, name_key=name_key(name))
+    community = await community_by_key(ctx.workspace.id, name_key(name))
     if community is None:
         # "pedagogie numerique" is "Pédagogie numérique" when no other name folds the same
         active = await active_communities(ctx)
@@ -195,7 +198,7 @@ async def community_for(ctx: Ctx, name: str | None, *, allow_archived: bool = Fa
 
 async def membership_of(member: Member, community: Community) -> Membership | None:
     """The member's current (not left) membership, if any."""
-    return await Membership.get_or_none(member=member, community=community, left_at__isnull=True)
+    return await current_membership(member.id, community.id)
 
 
 async def coordinated_community_ids(member: Member, community_ids: list[int]) -> set[int]:
@@ -257,10 +260,18 @@ async def find_member(ctx: Ctx, reference: str) -> Member:
 
 async def community_language(community: Community, default: str) -> str:
     """The language most of the community's current members read (ties: the default)."""
-    languages = await Member.filter(
-        memberships__community=community, memberships__left_at__isnull=True, is_bot=False
-    ).values_list("language", flat=True)
-    counts = Counter(language or default for language in languages)
+    # counted by the database: a few rows, not one per member
+    rows = (
+        await Member.filter(
+            memberships__community=community, memberships__left_at__isnull=True, is_bot=False
+        )
+        .annotate(members=Count("id"))
+        .group_by("language")
+        .values_list("language", "members")
+    )
+    counts: Counter[str] = Counter()
+    for language, members in rows:
+        counts[language or default] += int(members)
     english, french = counts.get("en", 0), counts.get("fr", 0)
     if english == french:
         return default

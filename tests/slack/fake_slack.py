@@ -348,6 +348,10 @@ class FakeSlack:
         self._expected[url.rsplit("/", 1)[1]] = future
         return future
 
+    def forget_response(self, url: str) -> None:
+        """Stop waiting for a post to ``url`` (its reply came another way)."""
+        self._expected.pop(url.rsplit("/", 1)[1], None)
+
     async def _respond(self, request: web.Request) -> web.StreamResponse:
         payload = await request.json()
         if not await self.show_response(request.match_info["token"], payload):
