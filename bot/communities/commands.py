@@ -173,7 +173,7 @@ def _valid_name(name: str) -> str:
     return name
 
 
-@command("communities", usage="communities", examples=["communities"])
+@command("communities", usage="communities", examples=["communities"], read_only=True)
 async def list_communities(ctx: Ctx) -> Message:
     """The communities of this workspace, with a Join button on each"""
     communities = await active_communities(ctx)
@@ -461,7 +461,7 @@ async def leave(ctx: Ctx, community: CommunityArg) -> Message:
     return Message(ephemeral=True).add(Paragraph(ctx.tr.spans("leave.done", name=found.name)))
 
 
-@command("members", usage="members <community>", examples=["members python"])
+@command("members", usage="members <community>", examples=["members python"], read_only=True)
 async def members(ctx: Ctx, community: OptionalCommunity = None) -> Message:
     """Who is in a community, with their one-line introductions"""
     found = await community_for(ctx, community)

@@ -38,7 +38,7 @@ def command_help(ctx: Ctx, cmd: Command) -> str:
     return ctx.tr(f"help.{cmd.name}")
 
 
-@command("help", usage="help [command]", examples=["help", "help share"])
+@command("help", usage="help [command]", examples=["help", "help share"], read_only=True)
 async def help_command(
     ctx: Ctx,
     topic: Annotated[

@@ -703,6 +703,7 @@ def calendar_url(settings: Settings, token: str, community: Community) -> str:
     "meetings",
     usage="meetings [community]",
     examples=["meetings", "meetings python"],
+    read_only=True,
 )
 async def list_meetings(
     ctx: Ctx,

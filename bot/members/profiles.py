@@ -336,7 +336,7 @@ async def submit_intro(ctx: Ctx, values: dict[str, str], context: str = "") -> M
 # ---- whois ---------------------------------------------------------------------------
 
 
-@command("whois", usage="whois @member", examples=["whois @alex"])
+@command("whois", usage="whois @member", examples=["whois @alex"], read_only=True)
 async def whois(
     ctx: Ctx, member: Annotated[str, Arg("the member", "le membre", kind="member")]
 ) -> Message:

@@ -728,7 +728,7 @@ async def workspace_summary(ctx: Ctx) -> Message:
     return message.add(Note(ctx.tr.spans("stats.summary_more")))
 
 
-@command("stats", usage="stats [community]", examples=["stats", "stats python"])
+@command("stats", usage="stats [community]", examples=["stats", "stats python"], read_only=True)
 async def stats(
     ctx: Ctx,
     community: Annotated[
