@@ -17,7 +17,7 @@ exactly the first one that holds at most ``CANDIDATES`` matches:
 
 1. every match (all words anywhere): when a query is specific, this is the exact ranking;
 2. the *head*: all words in the title or the tags, the two heaviest fields;
-3. (SQLite) all words in the title; then all words in the title and in the tags.
+3. (SQLite) all words in the title; then (one word) in the title and in the tags.
 
 Whether a tier is small enough is asked with a *bounded* count (``LIMIT CANDIDATES + 1``
 inside the count), which stops reading after ``CANDIDATES + 1`` rows, so each question
@@ -25,10 +25,23 @@ costs at most that many index entries. Ranking within the chosen tier uses the s
 as before (bm25 with the same column weights; ``ts_rank_cd`` of the same tsquery), so the
 order is the old one restricted to the documents that score highest anyway: a title or
 tag hit weighs 8-10 times a description hit, and a body-only match of a common word
-cannot climb above hundreds of title hits. When even the narrowest tier is too big (a
-one- or two-letter prefix), its newest ``CANDIDATES`` matches are ranked: the index
-already orders them by id, so this stops early too. ``make bench`` prints, for a fixed set
-of queries, how many of these top 10 are in the exact (score-every-match) top 10.
+cannot climb above thousands of title hits. On SQLite the ranking runs inside the
+full-text index alone, keeping the best ``OVERFETCH``, and only those are joined to
+``resource`` for the workspace filter (a join per match costs as much as the scoring).
+When even the narrowest tier is too big (a one- or two-letter prefix), its newest
+``CANDIDATES`` matches are ranked: FTS5 reads doclists in rowid order, so this stops
+early too.
+
+PostgreSQL cannot afford even to *find* every match of a common word: building the GIN
+bitmap of 32,000 entries costs 16-40 ms, and each heap visit more. So it first probes the
+newest ``PG_PROBE`` resources through the (workspace, shared_at) index without the GIN
+index: if at least ``PG_NEWEST`` of them have the words in their title or tags, the word
+is common and those are ranked (newest-first candidates: the ranking is approximate for
+the commonest words, and the bench prints by how much). Otherwise the GIN tiers above
+are sized and ranked as on SQLite.
+
+``make bench`` (benchmarks/search_scale.py) prints, for a fixed set of 48 queries, how
+many of these top 10 are in the exact top 10 (every match scored), beside p50/p95.
 
 PostgreSQL's generic-plan trap: tortoise prepares statements, and after five runs
 PostgreSQL may switch to a generic plan in which ``websearch_to_tsquery(...)`` calls are
@@ -48,8 +61,9 @@ from data.db import connection
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12
-# the most matches a tier may have to be ranked exactly: ranking 2,000 rows costs ~2 ms in
-# FTS5 and ~10 ms in PostgreSQL, well inside the 20 ms budget of a search
+# the most matches a tier may have to be ranked exactly. FTS5 scores ~1 µs a row (12,000:
+# ~10 ms on an idle core, and the commonest words have ~11,000 title hits at 100,000
+# resources); PostgreSQL's ts_rank_cd ~10 µs, hence its smaller bound
 CANDIDATES = 12_000
 # how many of the best matches of a tier are kept before the workspace filter is applied
 OVERFETCH = 400
@@ -62,7 +76,7 @@ PG_NEWEST = 300
 _FTS_TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS resource_fts USING fts5(
         title, description, tags_text, url,
         content='resource', content_rowid='id',
-        tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')"""
+        tokenize='porter unicode61 remove_diacritics 2', prefix='2 3 4')"""
 
 SQLITE_TRIGGERS = [
     """CREATE TRIGGER IF NOT EXISTS resource_fts_insert AFTER INSERT ON resource BEGIN
@@ -82,7 +96,7 @@ SQLITE_TRIGGERS = [
 ]
 
 SQLITE_SCHEMA = [
-    _FTS_TABLE.replace(", prefix='2 3'", ""),  # the first version, before migration 0003
+    _FTS_TABLE.replace(", prefix='2 3 4'", ""),  # the first version, before migration 0003
     *SQLITE_TRIGGERS,
     "INSERT INTO resource_fts(resource_fts) VALUES ('rebuild')",
 ]
