@@ -98,3 +98,32 @@ async def current_membership(member_id: int, community_id: int) -> Membership | 
 async def community_by_key(workspace_id: int, name_key: str) -> Community | None:
     """The community of the workspace whose folded name is ``name_key``."""
     return await _one(Community, workspace_id=workspace_id, name_key=name_key)
+
+
+@cache
+def _listing_sql(dialect: str) -> str:
+    columns = ", ".join(f'c."{c}"' for c in _columns(Community))
+    return (
+        f"SELECT {columns},"
+        " (SELECT count(*) FROM membership s"
+        "  WHERE s.community_id = c.id AND s.left_at IS NULL) AS listing_members,"
+        " EXISTS (SELECT 1 FROM membership s WHERE s.community_id = c.id"
+        f"  AND s.member_id = {_mark(dialect, 1)} AND s.left_at IS NULL) AS listing_joined"
+        f" FROM community c WHERE c.workspace_id = {_mark(dialect, 2)} AND NOT c.archived"
+        " ORDER BY c.name"
+    )
+
+
+async def community_listing(workspace_id: int, member_id: int) -> list[tuple[Community, int, bool]]:
+    """The workspace's active communities by name, each with its member count and whether
+    ``member`` belongs to it: one statement for the whole list."""
+    client = connection()
+    rows = await client.execute_query_dict(
+        # in the order the marks appear: SQLite's "?" are positional
+        _listing_sql(client.capabilities.dialect),
+        [member_id, workspace_id],
+    )
+    return [
+        (_load(Community, row), int(row["listing_members"]), bool(row["listing_joined"]))
+        for row in rows
+    ]

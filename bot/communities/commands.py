@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Annotated
 
 from tortoise.exceptions import IntegrityError
-from tortoise.functions import Count
 
 from bot.kernel.context import Ctx
 from bot.kernel.convert import is_number
@@ -42,6 +41,7 @@ from bot.kernel.messages import (
 from bot.kernel.registry import Arg, command
 from bot.meetings.query import next_occurrence_starts
 from bot.members import newcomers
+from data.hotpath import community_listing
 from data.models import Community, Member, Membership, MembershipEvent
 
 TEXTS = {
@@ -176,25 +176,15 @@ def _valid_name(name: str) -> str:
 @command("communities", usage="communities", examples=["communities"], read_only=True)
 async def list_communities(ctx: Ctx) -> Message:
     """The communities of this workspace, with a Join button on each"""
-    communities = await active_communities(ctx)
+    listing = await community_listing(ctx.workspace.id, ctx.member.id)
     message = Message(ephemeral=True).add(Heading(ctx.tr("communities.title")))
-    if not communities:
+    if not listing:
         return message.add(Paragraph(ctx.tr.spans("communities.none")))
     now = ctx.clock.now()
+    communities = [community for community, _, _ in listing]
     ids = [c.id for c in communities]
-    # two queries for the whole list, not two per community
-    counts = {
-        int(row["community_id"]): int(row["members"])
-        for row in await Membership.filter(community_id__in=ids, left_at__isnull=True)
-        .annotate(members=Count("id"))
-        .group_by("community_id")
-        .values("community_id", "members")
-    }
-    joined = set(
-        await Membership.filter(
-            member=ctx.member, community_id__in=ids, left_at__isnull=True
-        ).values_list("community_id", flat=True)
-    )
+    counts = {community.id: members for community, members, _ in listing}
+    joined = {community.id for community, _, member_of in listing if member_of}
     next_starts = await next_occurrence_starts(ids, now)
     for community in communities:
         line: list[Span] = [Strong(community.name)]
