@@ -59,21 +59,26 @@ class World:
 async def build(workspace: str, size: int) -> World:
     """``size`` communities, members (besides Ada), meetings, resources and prompts."""
     h = Harness.build(workspace=workspace)
-    await h.say("Ada", 'community create python "Python in teaching" #python', channel="C1")
+
+    async def said(h: Harness, who: str, line: str, channel: str | None = None) -> None:
+        reply = await h.say(who, line, channel=channel)
+        assert not reply.is_error, f"set-up {line!r} failed: {reply}"
+
+    await said(h, "Ada", 'community create python "Python in teaching" #python', channel="C1")
     for n in range(2, size + 1):
-        await h.say("Ada", f"community create c{n}", channel=f"C{n}")
+        await said(h, "Ada", f"community create c{n}", channel=f"C{n}")
     for n in range(size):
-        await h.say(f"Member{n}", "join python")
-        await h.say(f"Member{n}", "join c2")
-        await h.say(
-            "Ada", f"share https://x.example/{n} Handout{n} #assessment in python", channel="C1"
+        await said(h, f"Member{n}", "join python")
+        await said(h, f"Member{n}", "join c2")
+        await said(
+            h, "Ada", f"share https://x.example/{n} Handout{n} #assessment in python", channel="C1"
         )
-        await h.say("Ada", f"meeting schedule python 2027-05-{10 + n} 16:30 Meet{n}")
-        await h.say("Ada", f'prompt add "Question {n}?" in python')
-        await h.say(f"Member{n}", f"upvote Handout{n}")
-        await h.say(f"Member{n}", f"rsvp Meet{n} going")
-    await h.say("Bob", "join python")
-    await h.say("Bob", "join c2")
+        await said(h, "Ada", f"meeting schedule python 2027-05-{10 + n} 16:30 Meet{n}")
+        await said(h, "Ada", f'prompt add "Question {n}?" in python')
+        await said(h, f"Member{n}", f"upvote Handout{n}")
+        await said(h, f"Member{n}", f"rsvp Meet{n} going")
+    await said(h, "Bob", "join python")
+    await said(h, "Bob", "join c2")
     return World(h, size)
 
 
@@ -105,8 +110,8 @@ SCRIPT: list[Step] = [
     ("Bob", "rsvp Meet0 maybe", None),
     ("Ada", 'agenda Meet0 "Share your grading scripts"', None),
     ("Ada", "meeting move Meet0 2027-05-10 to 2027-05-11 16:30", None),
-    ("Ada", "meeting schedule python 2027-06-01 16:30 every week Weekly", None),
-    ("Ada", "meeting cancel Weekly all", None),
+    ("Ada", "meeting schedule python 2027-06-01 16:30 every week Python hour", None),
+    ("Ada", 'meeting cancel "Python hour" all', None),
     ("Bob", 'share https://y.example/page "Grading sheet" #assessment', "C1"),
     ("Bob", "resources grading", None),
     ("Bob", "resources", "C1"),
