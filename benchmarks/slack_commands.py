@@ -31,7 +31,9 @@ from tests.support.harness import test_settings
 
 SECRET = "0123456789abcdef0123456789abcdef"
 USERS = 20  # within users.info's burst, so the one-time profile look-ups don't throttle
-COMMANDS = {1: 250, 20: 600}  # commands sent at each concurrency
+COMMANDS = {1: 200, 20: 400}  # commands sent at each concurrency, each round
+ROUNDS = 3
+GOALS = {1: 0.5, 20: 0.3}  # copbot / bare bolt (issue 14)
 
 Send = Callable[[int], Awaitable[float]]
 
@@ -74,12 +76,17 @@ def command_sender(
         )
         started = time.perf_counter()
         async with http.post(url, data=request.body, headers=request.headers(SECRET)) as answer:
-            await answer.read()
+            body = await answer.read()
             if answer.status != 200:
                 raise RuntimeError(f"HTTP {answer.status}")
         acked = time.perf_counter() - started
         if reply is not None:
-            await asyncio.wait_for(reply, 10)
+            if body.strip():  # the reply came in the acknowledgement: one exchange
+                fake.forget_response(response_url)
+                if b'"blocks"' not in body:
+                    raise RuntimeError(f"unexpected ack: {body[:200]!r}")
+            else:
+                await asyncio.wait_for(reply, 10)
         return acked
 
     return send
@@ -156,21 +163,28 @@ async def measure() -> None:
             await run(copbot, USERS, 5)
             await run(bare, 50, 5)
             columns = ("concurrency", "copbot cmd/s", "bare bolt cmd/s", "ratio", "core only/s")
-            print(" ".join(columns), " ack p50 ms  ack p99 ms")
+            print(" ".join(columns), " ack p50 ms  ack p99 ms   (median of 3 rounds)")
             for concurrency, total in COMMANDS.items():
-                copbot_rate, acks = await run(copbot, total, concurrency)
-                bare_rate, _ = await run(bare, total, concurrency)
+                rounds = []
+                for _ in range(ROUNDS):
+                    copbot_rate, acks = await run(copbot, total, concurrency)
+                    bare_rate, _ = await run(bare, total, concurrency)
+                    rounds.append((copbot_rate / bare_rate, copbot_rate, bare_rate, acks))
+                ratio, copbot_rate, bare_rate, acks = sorted(rounds, key=lambda r: r[0])[1]
                 alone = await core_only(core, adapter, total, concurrency)
+                goal = GOALS[concurrency]
+                gap = "" if ratio >= goal else f"  ({goal / ratio:.1f}x short of {goal})"
                 print(
                     f"{concurrency:>11} {copbot_rate:>12.0f} {bare_rate:>15.0f} "
-                    f"{copbot_rate / bare_rate:>5.2f} {alone:>11.0f} "
+                    f"{ratio:>5.2f} {alone:>11.0f} "
                     f"{statistics.median(acks) * 1000:>11.1f} "
-                    f"{percentile(acks, 0.99) * 1000:>11.1f}"
+                    f"{percentile(acks, 0.99) * 1000:>11.1f}{gap}"
                 )
             print(
-                "copbot: `/cop communities` counted when its Block Kit reply reached the "
-                "response_url (SQLite work included);\nbare bolt: verify and acknowledge only; "
-                "core only: the same command called directly, no Slack at all."
+                "copbot: `/cop communities` counted when its Block Kit reply reached Slack (in the "
+                "ack when ready within\n0.5 s, else at the response_url; SQLite work included); "
+                "bare bolt: verify and acknowledge with a fixed text;\ncore only: the same "
+                "command called directly, no Slack at all."
             )
     finally:
         await adapter.stop()

@@ -2,8 +2,51 @@
 
 SQLite uses an FTS5 external-content table kept in sync by triggers and ranked with
 bm25; PostgreSQL a weighted tsvector (English, French and unstemmed) with a GIN index,
-queried with ``websearch_to_tsquery``. Both take any text a member types: the input is
-reduced to words before it reaches the query syntax, so ``c++ & "foo`` cannot break it.
+ranked with ``ts_rank_cd``. Both take any text a member types: the input is reduced to
+words before it reaches the query syntax, so ``c++ & "foo`` cannot break it.
+
+Why ranking is bounded (issue 14)
+---------------------------------
+Ranking every match exactly costs time in proportion to the number of matches: at 100,000
+resources a common word matches 15,000-30,000 of them, and scoring those takes 25-60 ms
+in FTS5 and 40-400 ms in PostgreSQL (where merely *counting* 30,000 GIN matches costs
+40 ms, because each needs a heap visit). So no design that touches every match is fast.
+
+Instead a search walks a few **tiers**, from the broadest to the narrowest, and ranks
+exactly the first one that holds at most ``CANDIDATES`` matches:
+
+1. every match (all words anywhere): when a query is specific, this is the exact ranking;
+2. the *head*: all words in the title or the tags, the two heaviest fields;
+3. (SQLite) all words in the title; then (one word) in the title and in the tags.
+
+Whether a tier is small enough is asked with a *bounded* count (``LIMIT CANDIDATES + 1``
+inside the count), which stops reading after ``CANDIDATES + 1`` rows, so each question
+costs at most that many index entries. Ranking within the chosen tier uses the same score
+as before (bm25 with the same column weights; ``ts_rank_cd`` of the same tsquery), so the
+order is the old one restricted to the documents that score highest anyway: a title or
+tag hit weighs 8-10 times a description hit, and a body-only match of a common word
+cannot climb above thousands of title hits. On SQLite the ranking runs inside the
+full-text index alone, keeping the best ``OVERFETCH``, and only those are joined to
+``resource`` for the workspace filter (a join per match costs as much as the scoring).
+When even the narrowest tier is too big (a one- or two-letter prefix), its newest
+``CANDIDATES`` matches are ranked: FTS5 reads doclists in rowid order, so this stops
+early too.
+
+PostgreSQL cannot afford even to *find* every match of a common word: building the GIN
+bitmap of 32,000 entries costs 16-40 ms, and each heap visit more. So it first probes the
+newest ``PG_PROBE`` resources through the (workspace, shared_at) index without the GIN
+index: if at least ``PG_NEWEST`` of them have the words in their title or tags, the word
+is common and those are ranked (newest-first candidates: the ranking is approximate for
+the commonest words, and the bench prints by how much). Otherwise the GIN tiers above
+are sized and ranked as on SQLite.
+
+``make bench`` (benchmarks/search_scale.py) prints, for a fixed set of 48 queries, how
+many of these top 10 are in the exact top 10 (every match scored), beside p50/p95.
+
+PostgreSQL's generic-plan trap: tortoise prepares statements, and after five runs
+PostgreSQL may switch to a generic plan in which ``websearch_to_tsquery(...)`` calls are
+re-evaluated for every row in both the filter and the ORDER BY. The query is therefore
+built once per statement in a ``MATERIALIZED`` CTE and referenced as a value.
 """
 
 from __future__ import annotations
@@ -18,12 +61,24 @@ from data.db import connection
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12
+# the most matches a tier may have to be ranked exactly. FTS5 scores ~1 µs a row (12,000:
+# ~10 ms on an idle core, and the commonest words have ~11,000 title hits at 100,000
+# resources); PostgreSQL's ts_rank_cd ~10 µs, hence its smaller bound
+CANDIDATES = 12_000
+# how many of the best matches of a tier are kept before the workspace filter is applied
+OVERFETCH = 400
+PG_CANDIDATES = 800
+# a common word is ranked among the newest PG_PROBE resources when at least PG_NEWEST
+# of them have it in their title or tags (a tenth: a word that common has thousands)
+PG_PROBE = 3000
+PG_NEWEST = 300
 
-SQLITE_SCHEMA = [
-    """CREATE VIRTUAL TABLE IF NOT EXISTS resource_fts USING fts5(
+_FTS_TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS resource_fts USING fts5(
         title, description, tags_text, url,
         content='resource', content_rowid='id',
-        tokenize='porter unicode61 remove_diacritics 2')""",
+        tokenize='porter unicode61 remove_diacritics 2', prefix='2 3 4')"""
+
+SQLITE_TRIGGERS = [
     """CREATE TRIGGER IF NOT EXISTS resource_fts_insert AFTER INSERT ON resource BEGIN
         INSERT INTO resource_fts(rowid, title, description, tags_text, url)
         VALUES (new.id, new.title, new.description, new.tags_text, new.url);
@@ -38,7 +93,25 @@ SQLITE_SCHEMA = [
         INSERT INTO resource_fts(rowid, title, description, tags_text, url)
         VALUES (new.id, new.title, new.description, new.tags_text, new.url);
     END""",
+]
+
+SQLITE_SCHEMA = [
+    _FTS_TABLE.replace(", prefix='2 3 4'", ""),  # the first version, before migration 0003
+    *SQLITE_TRIGGERS,
     "INSERT INTO resource_fts(resource_fts) VALUES ('rebuild')",
+]
+
+# 0003: prefix indexes for two- and three-letter prefixes (a short prefix otherwise merges
+# hundreds of terms), and the (workspace, newest) order that tag-only listings walk.
+SQLITE_SCHEMA_V3 = [
+    "DROP TRIGGER IF EXISTS resource_fts_insert",
+    "DROP TRIGGER IF EXISTS resource_fts_delete",
+    "DROP TRIGGER IF EXISTS resource_fts_update",
+    "DROP TABLE IF EXISTS resource_fts",
+    _FTS_TABLE,
+    *SQLITE_TRIGGERS,
+    "INSERT INTO resource_fts(resource_fts) VALUES ('rebuild')",
+    "CREATE INDEX IF NOT EXISTS resource_recent_idx ON resource (workspace_id, shared_at, id)",
 ]
 
 # PostgreSQL has no built-in accent folding that may be used in a generated column
@@ -52,11 +125,13 @@ def _folded(column: str) -> str:
     return f"translate(lower(coalesce({column}, '')), '{_ACCENTED}', '{_PLAIN}')"
 
 
-_PG_VECTOR = f"""
+_PG_HEAD = f"""
     setweight(to_tsvector('simple', {_folded("title")}), 'A') ||
     setweight(to_tsvector('english', coalesce(title, '')), 'A') ||
     setweight(to_tsvector('french', coalesce(title, '')), 'A') ||
-    setweight(to_tsvector('simple', {_folded("tags_text")}), 'A') ||
+    setweight(to_tsvector('simple', {_folded("tags_text")}), 'A')"""
+
+_PG_VECTOR = f"""{_PG_HEAD} ||
     setweight(to_tsvector('english', coalesce(description, '')), 'B') ||
     setweight(to_tsvector('french', coalesce(description, '')), 'B') ||
     setweight(to_tsvector('simple', coalesce(url, '')), 'C')
@@ -68,11 +143,26 @@ POSTGRES_SCHEMA = [
     "CREATE INDEX IF NOT EXISTS resource_search_idx ON resource USING GIN (search_vector)",
 ]
 
+# 0003: the head tier (title and tags only) gets its own small vector and index
+POSTGRES_SCHEMA_V3 = [
+    f"""ALTER TABLE resource ADD COLUMN IF NOT EXISTS search_head tsvector
+        GENERATED ALWAYS AS ({_PG_HEAD}) STORED""",
+    "CREATE INDEX IF NOT EXISTS resource_search_head_idx ON resource USING GIN (search_head)",
+    "CREATE INDEX IF NOT EXISTS resource_recent_idx ON resource (workspace_id, shared_at, id)",
+]
+
 
 async def install_search_schema(client: BaseDBAsyncClient) -> None:
-    """Create the dialect's search structures (idempotent); called from a migration."""
+    """Create the dialect's first search structures (idempotent); migration 0002."""
     statements = SQLITE_SCHEMA if client.capabilities.dialect == "sqlite" else POSTGRES_SCHEMA
     for statement in statements:
+        await client.execute_script(statement)
+
+
+async def install_search_tiers(client: BaseDBAsyncClient) -> None:
+    """Prefix indexes, the head tier and the newest-first index (idempotent); 0003."""
+    sqlite = client.capabilities.dialect == "sqlite"
+    for statement in SQLITE_SCHEMA_V3 if sqlite else POSTGRES_SCHEMA_V3:
         await client.execute_script(statement)
 
 
@@ -102,7 +192,9 @@ class SearchFilter:
 
 
 async def search_resource_ids(text: str, where: SearchFilter, limit: int = 10) -> list[int]:
-    """Ids of matching resources, best first, newest breaking ties. Empty when no words."""
+    """Ids of matching resources, best first, newest breaking ties. Empty when no words.
+
+    Ranks the broadest tier small enough to rank exactly (see the module docstring)."""
     words = query_words(text)
     if not words:
         return []
@@ -110,6 +202,19 @@ async def search_resource_ids(text: str, where: SearchFilter, limit: int = 10) -
     if client.capabilities.dialect == "sqlite":
         return await _search_sqlite(client, words, where, limit)
     return await _search_postgres(client, words, where, limit)
+
+
+async def exact_resource_ids(text: str, where: SearchFilter, limit: int = 10) -> list[int]:
+    """The reference ranking: every match scored. Used by the bench to measure how often
+    the bounded ranking agrees with it; too slow at scale for the command path."""
+    words = query_words(text)
+    if not words:
+        return []
+    client = connection()
+    if client.capabilities.dialect == "sqlite":
+        match = _fts_words(words)
+        return await _rank_sqlite(client, match, None, where, limit)
+    return await _rank_postgres(client, words, "search_vector", None, where, limit)
 
 
 def _filters(where: SearchFilter, placeholder: str, start: int) -> tuple[str, list[object]]:
@@ -141,48 +246,197 @@ def _filters(where: SearchFilter, placeholder: str, start: int) -> tuple[str, li
 
 
 async def latest_resource_ids(where: SearchFilter, limit: int = 10) -> list[int]:
-    """Ids of the newest resources that pass the filter (no words to rank by)."""
+    """Ids of the newest resources that pass the filter (no words to rank by).
+
+    Walks resource_recent_idx newest first and stops at ``limit``; a tag filter is first
+    narrowed by the full-text index (tags are indexed words), then checked literally."""
     client = connection()
-    dialect = client.capabilities.dialect
-    conditions, params = _filters(where, "?" if dialect == "sqlite" else "$", 1)
+    sqlite = client.capabilities.dialect == "sqlite"
+    conditions, params = _filters(where, "?" if sqlite else "$", 1)
+    hint = ""
+    tag_words = [word for tag in where.tags for word in query_words(tag)]
+    if tag_words and sqlite:
+        match = "{tags_text} : (" + " ".join(f'"{w}"' for w in tag_words) + ")"
+        params.append(match)
+        hint = " AND r.id IN (SELECT rowid FROM resource_fts WHERE resource_fts MATCH ?)"
+    elif tag_words:
+        params.append(" & ".join(fold_accents(w) for w in tag_words))
+        hint = f" AND r.search_head @@ to_tsquery('simple', ${len(params)})"
     sql = f"""
-        SELECT r.id AS id FROM resource r WHERE {conditions}
+        SELECT r.id AS id FROM resource r WHERE {conditions}{hint}
         ORDER BY r.shared_at DESC, r.id DESC
         LIMIT {int(limit)}"""
     rows = await client.execute_query_dict(sql, params)
     return [int(row["id"]) for row in rows]
 
 
+# ---- SQLite -------------------------------------------------------------------------
+
+
+def _fts_words(words: list[str]) -> str:
+    # every word must match; each as a quoted prefix so partial words find results too
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def _sqlite_tiers(words: list[str]) -> list[str | None]:
+    """FTS5 expressions narrowing the match, broadest first (None: no narrowing)."""
+    match = _fts_words(words)
+    tiers: list[str | None] = [
+        None,
+        f"{{title tags_text}} : ({match})",
+        f"{{title}} : ({match})",
+    ]
+    if len(words) == 1:
+        tiers.append(f"{{title}} : ({match}) AND {{tags_text}} : ({match})")
+    return tiers
+
+
 async def _search_sqlite(
     client: BaseDBAsyncClient, words: list[str], where: SearchFilter, limit: int
 ) -> list[int]:
-    # every word must match; each as a quoted prefix so partial words find results too
-    match = " ".join(f'"{word}"*' for word in words)
-    conditions, params = _filters(where, "?", 2)
-    sql = f"""
-        SELECT r.id AS id FROM resource_fts f JOIN resource r ON r.id = f.rowid
-        WHERE resource_fts MATCH ? AND {conditions}
-        ORDER BY bm25(resource_fts, 10.0, 3.0, 8.0, 1.0), r.shared_at DESC
-        LIMIT {int(limit)}"""
-    rows = await client.execute_query_dict(sql, [match, *params])
+    match = _fts_words(words)
+    tiers = _sqlite_tiers(words)
+    for tier in tiers:
+        # the size of a tier is asked of the full-text index alone: the workspace filter
+        # rarely removes much, and a join would cost a row lookup per match
+        count_sql = f"""
+            SELECT count(*) AS n FROM (
+                SELECT 1 FROM resource_fts WHERE resource_fts MATCH ? LIMIT {CANDIDATES + 1})"""
+        rows = await client.execute_query_dict(count_sql, [_expression(match, tier)])
+        if int(rows[0]["n"]) <= CANDIDATES:
+            return await _rank_sqlite(client, match, tier, where, limit)
+    return await _rank_sqlite(client, match, tiers[-1], where, limit, newest_only=True)
+
+
+def _expression(match: str, tier: str | None) -> str:
+    # the whole query stays in the expression, so bm25 scores every column as before;
+    # the tier only removes documents
+    return match if tier is None else f"({match}) AND {tier}"
+
+
+async def _rank_sqlite(
+    client: BaseDBAsyncClient,
+    match: str,
+    tier: str | None,
+    where: SearchFilter,
+    limit: int,
+    *,
+    newest_only: bool = False,
+) -> list[int]:
+    """The best ``limit`` of a tier. Ranked inside the full-text index first (bm25 needs no
+    join), keeping the best OVERFETCH; those are then filtered by workspace, community and
+    tags. Only when the filter leaves fewer than ``limit`` is the tier ranked again with the
+    filter applied to every match (a search scoped to one small community, say)."""
+    expression = _expression(match, tier)
+    bound, bound_params = "", []
+    if newest_only:
+        # the newest CANDIDATES matches: FTS5 reads its doclists in rowid order, stopping early
+        bound = f"""AND rowid >= coalesce((
+            SELECT rowid FROM resource_fts WHERE resource_fts MATCH ?
+            ORDER BY rowid DESC LIMIT 1 OFFSET {CANDIDATES - 1}), 0)"""
+        bound_params = [expression]
+    conditions, params = _filters(where, "?", 2 + len(bound_params))
+    ranked = f"""
+        SELECT rowid AS id, bm25(resource_fts, 10.0, 3.0, 8.0, 1.0) AS score
+        FROM resource_fts WHERE resource_fts MATCH ? {bound}"""
+    best_first = f"""
+        SELECT r.id AS id FROM ({ranked} ORDER BY score, rowid DESC LIMIT {OVERFETCH}) f
+        CROSS JOIN resource r ON r.id = f.id WHERE {conditions}
+        ORDER BY f.score, r.shared_at DESC LIMIT {int(limit)}"""
+    rows = await client.execute_query_dict(best_first, [expression, *bound_params, *params])
+    if len(rows) < limit:
+        # CROSS JOIN keeps the full-text index as the outer loop: left to itself, SQLite may
+        # walk resource_recent_idx and run the MATCH once per resource of the workspace
+        filtered = f"""
+            SELECT r.id AS id FROM ({ranked}) f CROSS JOIN resource r ON r.id = f.id
+            WHERE {conditions} ORDER BY f.score, r.shared_at DESC LIMIT {int(limit)}"""
+        rows = await client.execute_query_dict(filtered, [expression, *bound_params, *params])
     return [int(row["id"]) for row in rows]
+
+
+# ---- PostgreSQL ---------------------------------------------------------------------
+
+# built once per statement (MATERIALIZED: never inlined, so never re-run per row, whatever
+# plan PostgreSQL keeps for the prepared statement): stemmed in both languages, or any
+# word of the unstemmed copy starting with the typed letters
+_PG_QUERY = """WITH q AS MATERIALIZED (SELECT
+    websearch_to_tsquery('english', $1) || websearch_to_tsquery('french', $1)
+    || to_tsquery('simple', $2) AS query)"""
+
+
+def _pg_params(words: list[str]) -> list[object]:
+    return [" ".join(words), " & ".join(f"{fold_accents(word)}:*" for word in words)]
 
 
 async def _search_postgres(
     client: BaseDBAsyncClient, words: list[str], where: SearchFilter, limit: int
 ) -> list[int]:
-    text = " ".join(words)
-    conditions, params = _filters(where, "$", 2)
-    # prefix matching on the unstemmed words, stemmed matching in both languages
-    prefix = " & ".join(f"{fold_accents(word)}:*" for word in words)
-    query = (
-        "(websearch_to_tsquery('english', $1) || websearch_to_tsquery('french', $1)"
-        f" || to_tsquery('simple', ${len(params) + 2}))"
-    )
-    sql = f"""
-        SELECT r.id AS id FROM resource r
-        WHERE r.search_vector @@ {query} AND {conditions}
-        ORDER BY ts_rank_cd(r.search_vector, {query}) DESC, r.shared_at DESC
+    """A common word's GIN bitmap alone costs more than the whole budget (16-40 ms for
+    32,000 entries), so the newest resources are probed first, without the GIN index:
+    when at least PG_NEWEST of the newest PG_PROBE have the words in their title or tags,
+    those are ranked and the search is over. Otherwise the words are rare enough for the
+    GIN tiers: the head is sized first, then every match."""
+    found = await _pg_probe_newest(client, words, where, limit)
+    if found is not None:
+        return found
+    if await _pg_tier_size(client, words, "search_head", where) > PG_CANDIDATES:
+        return await _rank_postgres(client, words, "search_head", PG_CANDIDATES, where, limit)
+    if await _pg_tier_size(client, words, "search_vector", where) <= PG_CANDIDATES:
+        return await _rank_postgres(client, words, "search_vector", None, where, limit)
+    return await _rank_postgres(client, words, "search_head", None, where, limit)
+
+
+async def _pg_probe_newest(
+    client: BaseDBAsyncClient, words: list[str], where: SearchFilter, limit: int
+) -> list[int] | None:
+    conditions, params = _filters(where, "$", 3)
+    sql = f"""{_PG_QUERY},
+        recent AS MATERIALIZED (
+            SELECT r.id, r.search_head, r.search_vector, r.shared_at FROM resource r
+            WHERE {conditions} ORDER BY r.shared_at DESC, r.id DESC LIMIT {PG_PROBE}),
+        candidates AS MATERIALIZED (
+            SELECT recent.id, recent.search_vector, recent.shared_at FROM recent, q
+            WHERE recent.search_head @@ q.query LIMIT {PG_NEWEST})
+        SELECT c.id AS id, (SELECT count(*) FROM candidates) AS n FROM candidates c, q
+        ORDER BY ts_rank_cd(c.search_vector, q.query) DESC, c.shared_at DESC
         LIMIT {int(limit)}"""
-    rows = await client.execute_query_dict(sql, [text, *params, prefix])
+    rows = await client.execute_query_dict(sql, [*_pg_params(words), *params])
+    if not rows or int(rows[0]["n"]) < PG_NEWEST:
+        return None
+    return [int(row["id"]) for row in rows]
+
+
+async def _pg_tier_size(
+    client: BaseDBAsyncClient, words: list[str], column: str, where: SearchFilter
+) -> int:
+    """How many matches the tier has, counting no further than PG_CANDIDATES + 1."""
+    conditions, params = _filters(where, "$", 3)
+    sql = f"""{_PG_QUERY}
+        SELECT count(*) AS n FROM (
+            SELECT 1 FROM resource r, q WHERE r.{column} @@ q.query AND {conditions}
+            LIMIT {PG_CANDIDATES + 1}) AS bounded"""
+    rows = await client.execute_query_dict(sql, [*_pg_params(words), *params])
+    return int(rows[0]["n"])
+
+
+async def _rank_postgres(
+    client: BaseDBAsyncClient,
+    words: list[str],
+    column: str,
+    newest: int | None,
+    where: SearchFilter,
+    limit: int,
+) -> list[int]:
+    conditions, params = _filters(where, "$", 3)
+    candidates = f"""
+        SELECT r.id, r.search_vector, r.shared_at FROM resource r, q
+        WHERE r.{column} @@ q.query AND {conditions}"""
+    if newest is not None:
+        # a tier too big to rank: its newest matches (ids grow with time)
+        candidates += f" ORDER BY r.id DESC LIMIT {int(newest)}"
+    sql = f"""{_PG_QUERY}, candidates AS MATERIALIZED ({candidates})
+        SELECT c.id AS id FROM candidates c, q
+        ORDER BY ts_rank_cd(c.search_vector, q.query) DESC, c.shared_at DESC
+        LIMIT {int(limit)}"""
+    rows = await client.execute_query_dict(sql, [*_pg_params(words), *params])
     return [int(row["id"]) for row in rows]

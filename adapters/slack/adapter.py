@@ -4,9 +4,12 @@ and this turns each into one core call, then renders the core's reply as Block K
 
 Slack wants every request acknowledged within 3 seconds. Listeners acknowledge first and
 do the work in a background task (``process_before_response=True`` makes bolt answer as
-soon as the listener returns, instead of polling for the ack every 10 ms). The one
-exception is a modal submission: its acknowledgement *is* where validation errors go, so
-it waits for the core up to ``SlackLimits.view_deadline`` and falls back to a message.
+soon as the listener returns, instead of polling for the ack every 10 ms). Two kinds
+wait for the core a little: a slash command whose ephemeral reply is ready within
+``SlackLimits.reply_in_ack`` answers in the acknowledgement itself (one HTTP exchange
+instead of two; slower ones go to the response_url), and a modal submission, whose
+acknowledgement *is* where validation errors go, waits up to ``view_deadline`` and falls
+back to a message.
 """
 
 from __future__ import annotations
@@ -65,6 +68,15 @@ def _is_thread_reply(event: dict[str, Any]) -> bool:
         and not event.get("subtype")
         and not event.get("bot_id")
     )
+
+
+def _ack_page(reply: Message) -> dict[str, Any] | None:
+    """The reply as an acknowledgement body, if it can be one: ephemeral, one page, no
+    form (a modal needs views.open with the trigger, after the ack)."""
+    if not reply.parts or not reply.ephemeral or reply.form_request is not None:
+        return None
+    pages = message_payloads(reply)
+    return pages[0] if len(pages) == 1 else None
 
 
 def _without_form(message: Message) -> Message:
@@ -240,20 +252,46 @@ class SlackAdapter:
     # ---- slash commands ---------------------------------------------------------------
 
     async def _on_command(self, ack: Ack, body: dict[str, Any]) -> None:
+        """One exchange where one suffices: when the reply is ready within
+        ``limits.reply_in_ack`` and fits the acknowledgement (one ephemeral page, no form),
+        it *is* the acknowledgement; otherwise ack at once and deliver it afterwards."""
+        outcome: asyncio.Future[tuple[Who, Message]] = asyncio.get_running_loop().create_future()
+        self._spawn(self._run_command(body, outcome), f"command {body.get('command')}")
+        done, _ = await asyncio.wait({outcome}, timeout=self.limits.reply_in_ack)
+        if done and outcome.exception() is None:
+            page = _ack_page(outcome.result()[1])
+            if page is not None:
+                await ack(response_type="ephemeral", **page)
+                return
         await ack()
-        self._spawn(self._run_command(body), f"command {body.get('command')}")
+        if not done or outcome.exception() is None:
+            self._spawn(self._deliver_command(outcome, body), "command reply")
 
-    async def _run_command(self, body: dict[str, Any]) -> None:
-        who = await self.who(
-            str(body.get("team_id", "")),
-            str(body.get("user_id", "")),
-            channel_id=body.get("channel_id"),
-            fallback_name=str(body.get("user_name", "")),
-        )
-        line = command_line(
-            str(body.get("command", "")), str(body.get("text", "")), self.settings.slack_command
-        )
-        reply = await self.core.handle_text(who, line)
+    async def _run_command(
+        self, body: dict[str, Any], outcome: asyncio.Future[tuple[Who, Message]]
+    ) -> None:
+        try:
+            who = await self.who(
+                str(body.get("team_id", "")),
+                str(body.get("user_id", "")),
+                channel_id=body.get("channel_id"),
+                fallback_name=str(body.get("user_name", "")),
+            )
+            line = command_line(
+                str(body.get("command", "")),
+                str(body.get("text", "")),
+                self.settings.slack_command,
+            )
+            reply = await self.core.handle_text(who, line)
+        except Exception as error:
+            outcome.set_exception(error)
+            raise
+        outcome.set_result((who, reply))
+
+    async def _deliver_command(
+        self, outcome: asyncio.Future[tuple[Who, Message]], body: dict[str, Any]
+    ) -> None:
+        who, reply = await outcome
         await self.deliver(
             reply, who, response_url=body.get("response_url"), trigger_id=body.get("trigger_id")
         )

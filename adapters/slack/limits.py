@@ -44,6 +44,9 @@ class SlackLimits:
     channel_interval: float = 1.0  # between two posts to one channel
     burst_fraction: float = 1 / 3  # a bucket holds this share of a minute's calls
     view_deadline: float = 2.5  # a modal submission waits this long for the core's answer
+    # a slash command's reply ready this soon goes in the ack itself (one HTTP exchange);
+    # later ones go to the response_url. Slack allows 3 s for the ack: this keeps a margin
+    reply_in_ack: float = 0.5
     concurrency: int = 64  # requests worked on at once after their ack
     drain_timeout: float = 10.0  # on stop, how long unfinished work may take
 

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Annotated
 
 from tortoise.exceptions import IntegrityError
-from tortoise.functions import Count
 
 from bot.communities import lifecycle
 from bot.kernel.args import IMPLIED, AnyCommunityArg, CommunityArg, InCommunity, MemberArg
@@ -14,7 +13,6 @@ from bot.kernel.context import Ctx
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
 from bot.kernel.lookups import (
-    active_communities,
     coordinators_of,
     membership_of,
     name_key,
@@ -35,10 +33,11 @@ from bot.kernel.messages import (
     Time,
     spans,
 )
-from bot.kernel.occurrences import next_occurrence_start
+from bot.kernel.occurrences import next_occurrence_starts
 from bot.kernel.people import one_line_intro
 from bot.kernel.registry import Arg, button, command, on
 from bot.kernel.tags import canonical_tags
+from data.hotpath import community_listing
 from data.models import Community, Member, Membership, MembershipEvent
 
 CHOICE_ADD_REMOVE = ("add", "remove")
@@ -56,12 +55,12 @@ def _valid_name(name: str) -> str:
     return name
 
 
-@command("communities", usage="communities", examples=["communities"])
+@command("communities", usage="communities", examples=["communities"], read_only=True)
 async def list_communities(ctx: Ctx) -> Message:
     """The communities of this workspace, with a Join button on each"""
-    communities = await active_communities(ctx)
+    listing = await community_listing(ctx.workspace.id, ctx.member.id)
     message = Message(ephemeral=True).add(Heading(ctx.tr("Communities")))
-    if not communities:
+    if not listing:
         return message.add(
             Paragraph(
                 ctx.tr.spans(
@@ -70,20 +69,11 @@ async def list_communities(ctx: Ctx) -> Message:
             )
         )
     now = ctx.clock.now()
+    communities = [community for community, _, _ in listing]
     ids = [c.id for c in communities]
-    # two queries for the whole list, not two per community
-    counts = {
-        int(row["community_id"]): int(row["members"])
-        for row in await Membership.filter(community_id__in=ids, left_at__isnull=True)
-        .annotate(members=Count("id"))
-        .group_by("community_id")
-        .values("community_id", "members")
-    }
-    joined = set(
-        await Membership.filter(
-            member=ctx.member, community_id__in=ids, left_at__isnull=True
-        ).values_list("community_id", flat=True)
-    )
+    counts = {community.id: members for community, members, _ in listing}
+    joined = {community.id for community, _, member_of in listing if member_of}
+    next_starts = await next_occurrence_starts(ids, now)
     for community in communities:
         line: list[Span] = [Strong(community.name)]
         if community.description:
@@ -95,7 +85,7 @@ async def list_communities(ctx: Ctx) -> Message:
         )
         if community.tags:
             details.append(Text(" · " + " ".join("#" + t for t in community.tags)))
-        start = await next_occurrence_start(community, now)
+        start = next_starts.get(community.id)
         if start is not None:
             details.append(Text(" · "))
             details.extend(
@@ -391,7 +381,7 @@ async def leave(ctx: Ctx, community: AnyCommunityArg) -> Message:
     )
 
 
-@command("members", usage="members <community>", examples=["members python"])
+@command("members", usage="members <community>", examples=["members python"], read_only=True)
 async def members(ctx: Ctx, community: InCommunity = IMPLIED) -> Message:
     """Who is in a community, with their one-line introductions"""
     found = community

@@ -37,7 +37,7 @@ def command_examples(ctx: Ctx, cmd: Command) -> list[str]:
     return [ctx.tr.pgettext(EXAMPLE_CONTEXT, example) for example in cmd.examples]
 
 
-@command("help", usage="help [command]", examples=["help", "help share"])
+@command("help", usage="help [command]", examples=["help", "help share"], read_only=True)
 async def help_command(
     ctx: Ctx,
     topic: Annotated[str | None, Arg(N_("a command"), kind="text", max_length=60)] = None,

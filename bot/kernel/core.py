@@ -13,6 +13,7 @@ import difflib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -84,14 +85,29 @@ class Core:
 
     async def handle_text(self, who: Who, line: str) -> Message:
         """A command typed as text: ``join python``, ``/share https://… #tag``."""
-        return await self._run(who, "text", lambda ctx: self._dispatch_text(ctx, line))
+        return await self._run(
+            who,
+            "text",
+            lambda ctx: self._dispatch_text(ctx, line),
+            read_only=self._reads_only(line),
+        )
 
     async def handle(self, who: Who, name: str, options: dict[str, str]) -> Message:
         """A command with its options already separated (Discord application commands)."""
         command = self.registry.commands.get(name)
         if command is None:
             return await self.handle_text(who, name)
-        return await self._run(who, name, lambda ctx: self._invoke(ctx, command, options))
+        return await self._run(
+            who, name, lambda ctx: self._invoke(ctx, command, options), read_only=command.read_only
+        )
+
+    def _reads_only(self, line: str) -> bool:
+        """Whether the typed line names a read-only command (a line that does not parse
+        gets the usual transaction, and its error)."""
+        try:
+            return parse_line(self.registry, line).command.read_only
+        except Exception:
+            return False
 
     async def press(self, who: Who, action: str, value: str) -> Message:
         """A button or select: ``action`` and ``value`` as the core put them on it."""
@@ -304,19 +320,27 @@ class Core:
             outbox=self.outboxes.get(who.platform),
         )
 
-    async def _run(self, who: Who, name: str, work: Callable[[Ctx], Awaitable[Any]]) -> Message:
+    async def _run(
+        self,
+        who: Who,
+        name: str,
+        work: Callable[[Ctx], Awaitable[Any]],
+        *,
+        read_only: bool = False,
+    ) -> Message:
         with log_context(workspace=who.workspace_id, platform=who.platform, command=name):
-            return await self._run_logged(who, name, work)
+            return await self._run_logged(who, name, work, read_only)
 
     async def _run_logged(
-        self, who: Who, name: str, work: Callable[[Ctx], Awaitable[Any]]
+        self, who: Who, name: str, work: Callable[[Ctx], Awaitable[Any]], read_only: bool = False
     ) -> Message:
         started = time.perf_counter()
         outcome = "ok"
         tr = self.translator(None)
         ctx: Ctx | None = None
         try:
-            async with in_transaction():
+            # a read-only command sends its few SELECTs without BEGIN and COMMIT
+            async with nullcontext() if read_only else in_transaction():
                 ctx = await self._context(who)
                 tr = ctx.tr
                 reply = await work(ctx)

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 from bot.kernel.i18n import offered_language
 from bot.kernel.settings import Settings
 from bot.kernel.who import Who
+from data.hotpath import member_and_workspace
 from data.models import Member, Workspace
 
 
@@ -37,17 +38,10 @@ async def ensure_member(who: Who, now: datetime, settings: Settings) -> tuple[Wo
     the platform profile when they have set none."""
     # the usual case, someone met before: member and workspace in one query (a fresh read
     # of both rows every request, so settings changed by another process are seen)
-    member = (
-        await Member.filter(
-            workspace__platform=who.platform,
-            workspace__external_id=who.workspace_id,
-            external_id=who.user_id,
-        )
-        .select_related("workspace")
-        .first()
-    )
-    if member is not None:
-        workspace = member.workspace
+    found = await member_and_workspace(who.platform, who.workspace_id, who.user_id)
+    member: Member | None
+    if found is not None:
+        workspace, member = found
     else:
         workspace = await ensure_workspace(who.platform, who.workspace_id, who.workspace_name, now)
         member = await Member.get_or_none(workspace=workspace, external_id=who.user_id)

@@ -9,9 +9,12 @@ import difflib
 import unicodedata
 from collections import Counter
 
+from tortoise.functions import Count
+
 from bot.kernel.context import Ctx
 from bot.kernel.convert import clean_text
 from bot.kernel.errors import NotFound, PermissionDenied, UserError
+from data.hotpath import community_by_key, current_membership
 from data.models import Community, Member, Membership
 
 
@@ -73,7 +76,7 @@ async def my_communities(ctx: Ctx, member: Member | None = None) -> list[Communi
 
 async def find_community(ctx: Ctx, name: str, *, allow_archived: bool = False) -> Community:
     """The community called ``name`` in this workspace, or an error suggesting close names."""
-    community = await Community.get_or_none(workspace=ctx.workspace, name_key=name_key(name))
+    community = await community_by_key(ctx.workspace.id, name_key(name))
     if community is None:
         # "pedagogie numerique" is "Pédagogie numérique" when no other name folds the same
         active = await active_communities(ctx)
@@ -105,7 +108,17 @@ async def find_community(ctx: Ctx, name: str, *, allow_archived: bool = False) -
 
 async def membership_of(member: Member, community: Community) -> Membership | None:
     """The member's current (not left) membership, if any."""
-    return await Membership.get_or_none(member=member, community=community, left_at__isnull=True)
+    return await current_membership(member.id, community.id)
+
+
+async def coordinated_community_ids(member: Member, community_ids: list[int]) -> set[int]:
+    """Which of these communities ``member`` coordinates: one query for the whole list."""
+    if not community_ids:
+        return set()
+    rows = await Membership.filter(
+        member=member, community_id__in=community_ids, role="coordinator", left_at__isnull=True
+    ).values_list("community_id", flat=True)
+    return {int(i) for i in rows}  # type: ignore[call-overload]
 
 
 async def coordinators_of(community: Community) -> list[Member]:
@@ -167,15 +180,24 @@ async def find_member(ctx: Ctx, reference: str) -> Member:
 
 
 async def community_language(community: Community, default: str) -> str:
-    """The language of the community's channel: the one its coordinators chose (en, fr or
-    both, which never changes as members come and go); until they choose, the language most
-    of its current members read (ties: the default)."""
+    """The language of the community's channel: the one its coordinators chose (a language,
+    or both, which never changes as members come and go); until they choose, the language
+    most of its current members read (ties: the default)."""
     if community.language:
         return community.language
-    languages = await Member.filter(
-        memberships__community=community, memberships__left_at__isnull=True, is_bot=False
-    ).values_list("language", flat=True)
-    ranked = Counter(language or default for language in languages).most_common(2)
+    # counted by the database: a few rows, not one per member
+    rows = (
+        await Member.filter(
+            memberships__community=community, memberships__left_at__isnull=True, is_bot=False
+        )
+        .annotate(members=Count("id"))
+        .group_by("language")
+        .values_list("language", "members")
+    )
+    counts: Counter[str] = Counter()
+    for language, members in rows:
+        counts[language or default] += int(members)
+    ranked = counts.most_common(2)
     if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return default
     return str(ranked[0][0])

@@ -186,3 +186,23 @@ async def next_occurrence_start(community: Community, now: datetime) -> datetime
     meetings = await Meeting.filter(community=community, cancelled=False)
     soonest = await upcoming_of(meetings, now, limit=1)
     return soonest[0].starts_at if soonest else None
+
+
+async def next_occurrence_starts(community_ids: list[int], now: datetime) -> dict[int, datetime]:
+    """When each of these communities next meets (those with no meeting ahead are left out):
+    one query for their meetings, then growing windows as in ``upcoming_of``, over them all
+    at once rather than once per community."""
+    meetings = await Meeting.filter(community_id__in=community_ids, cancelled=False)
+    waiting = {community_id_of(m) for m in meetings}
+    found: dict[int, datetime] = {}
+    span, start, horizon = timedelta(days=14), now, now + timedelta(days=400)
+    while start < horizon and waiting:
+        end = min(start + span, horizon)
+        pending = [m for m in meetings if community_id_of(m) in waiting]
+        for item in await occurrences_between(pending, start, end):
+            community_id = community_id_of(item.meeting)
+            if community_id in waiting:  # sorted by start: the first is the soonest
+                found[community_id] = item.starts_at
+                waiting.discard(community_id)
+        start, span = end, span * 2
+    return found

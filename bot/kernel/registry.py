@@ -105,6 +105,10 @@ class Command:
     usage: str  # "join <community>"
     examples: tuple[str, ...]
     hidden: bool = False  # not listed in help (console-only helpers and the like)
+    # writes nothing: runs without a transaction (no BEGIN/COMMIT round trips and, on
+    # SQLite, no hold on the connection while it works). Only a first-seen member's row
+    # may be written, on its own.
+    read_only: bool = False
 
     @property
     def entry(self) -> str:
@@ -130,6 +134,7 @@ class _CommandMeta:
     usage: str
     examples: tuple[str, ...]
     hidden: bool
+    read_only: bool
 
 
 def command(
@@ -139,11 +144,13 @@ def command(
     examples: Iterable[str] = (),
     role: Role = "anyone",
     hidden: bool = False,
+    read_only: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Mark a function as a command. Only attaches metadata; ``Registry`` collects it."""
 
     def mark(handler: Handler) -> Handler:
-        setattr(handler, _META, _CommandMeta(name, role, usage, tuple(examples), hidden))
+        meta = _CommandMeta(name, role, usage, tuple(examples), hidden, read_only)
+        setattr(handler, _META, meta)
         return handler
 
     return mark
@@ -361,6 +368,7 @@ class Registry:
             usage=meta.usage,
             examples=meta.examples,
             hidden=meta.hidden,
+            read_only=meta.read_only,
         )
 
     def find(self, words: list[str]) -> tuple[Command, int] | None:

@@ -58,6 +58,7 @@ from bot.meetings.posts import (
     cancelled_message,
     moved_message,
     occurrence_block,
+    occurrence_details,
     told_spans,
 )
 from bot.meetings.timing import (
@@ -284,9 +285,7 @@ async def schedule_meeting(
         created_at=now,
     )
     # what was read, said back with its length so that a misreading shows at once
-    echo = understood(
-        reading.start, replace(reading, duration=meeting.duration_minutes), ctx.tr
-    )
+    echo = understood(reading.start, replace(reading, duration=meeting.duration_minutes), ctx.tr)
     reply = Message(ephemeral=True).add(
         Paragraph(
             ctx.tr.spans(
@@ -300,9 +299,7 @@ async def schedule_meeting(
     )
     if rrule:
         upcoming = await upcoming_of([meeting], now, limit=3)
-        dates = ", ".join(
-            short_local(item.starts_at, ctx.timezone, ctx.tr) for item in upcoming
-        )
+        dates = ", ".join(short_local(item.starts_at, ctx.timezone, ctx.tr) for item in upcoming)
         reply.add(Note(ctx.tr.spans(N_("Next: {dates}"), dates=dates)))
     await mirror_native_event(ctx, meeting, found)
     if not found.home_channel_id:
@@ -396,6 +393,7 @@ def calendar_url(settings: Settings, token: str, community: Community) -> str:
     "meetings",
     usage="meetings [community]",
     examples=["meetings", "meetings python"],
+    read_only=True,
 )
 async def list_meetings(
     ctx: Ctx,
@@ -436,10 +434,13 @@ async def list_meetings(
                 )
             )
         )
+    details = await occurrence_details(upcoming)
     for item in upcoming:
         community_row = by_id[community_id_of(item.meeting)]
         message.add(
-            *await occurrence_block(ctx.tr, item, community_row, ctx.timezone, buttons=True)
+            *await occurrence_block(
+                ctx.tr, item, community_row, ctx.timezone, buttons=True, details=details
+            )
         )
     shown = [by_id[cid] for cid in dict.fromkeys(community_id_of(m) for m in meetings)]
     if shown and ctx.settings.http_enabled:

@@ -4,6 +4,7 @@ reminder looks the same whoever sends it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.kernel.i18n import N_, Translator
@@ -74,24 +75,51 @@ def rsvp_buttons(tr: Translator, item: Upcoming) -> Buttons:
     )
 
 
+@dataclass
+class Details:
+    """RSVP counts and agenda texts of some occurrences, read in two queries for all."""
+
+    counts: dict[int, dict[str, int]] = field(default_factory=dict)
+    agenda: dict[int, list[str]] = field(default_factory=dict)
+
+    def counts_of(self, item: Upcoming) -> dict[str, int]:
+        found = self.counts.get(item.occurrence.id) if item.occurrence else None
+        return found or dict.fromkeys(RSVP_STATUSES, 0)
+
+    def agenda_of(self, item: Upcoming) -> list[tuple[Span, ...]]:
+        lines: list[tuple[Span, ...]] = []
+        if item.meeting.agenda:
+            lines.append((Text(item.meeting.agenda),))
+        if item.occurrence is not None:
+            lines += [(Text(text),) for text in self.agenda.get(item.occurrence.id, [])]
+        return lines
+
+
+async def occurrence_details(items: list[Upcoming]) -> Details:
+    details = Details()
+    ids = [item.occurrence.id for item in items if item.occurrence is not None]
+    if not ids:
+        return details
+    for occurrence_id, status in await Rsvp.filter(occurrence_id__in=ids).values_list(
+        "occurrence_id", "status"
+    ):
+        counts = details.counts.setdefault(int(occurrence_id), dict.fromkeys(RSVP_STATUSES, 0))
+        counts[str(status)] = counts.get(str(status), 0) + 1
+    for occurrence_id, text in (
+        await AgendaItem.filter(occurrence_id__in=ids)
+        .order_by("at", "id")
+        .values_list("occurrence_id", "text")
+    ):
+        details.agenda.setdefault(int(occurrence_id), []).append(str(text))
+    return details
+
+
 async def agenda_lines(item: Upcoming) -> list[tuple[Span, ...]]:
-    lines: list[tuple[Span, ...]] = []
-    if item.meeting.agenda:
-        lines.append((Text(item.meeting.agenda),))
-    if item.occurrence is not None:
-        for row in await AgendaItem.filter(occurrence=item.occurrence).order_by("at", "id"):
-            lines.append((Text(row.text),))
-    return lines
+    return (await occurrence_details([item])).agenda_of(item)
 
 
 async def rsvp_counts(item: Upcoming) -> dict[str, int]:
-    counts = dict.fromkeys(RSVP_STATUSES, 0)
-    if item.occurrence is not None:
-        for status in await Rsvp.filter(occurrence=item.occurrence).values_list(
-            "status", flat=True
-        ):
-            counts[str(status)] = counts.get(str(status), 0) + 1
-    return counts
+    return (await occurrence_details([item])).counts_of(item)
 
 
 def _when_line(tr: Translator, item: Upcoming, zone: str) -> tuple[Span, ...]:
@@ -111,9 +139,18 @@ def _when_line(tr: Translator, item: Upcoming, zone: str) -> tuple[Span, ...]:
 
 
 async def occurrence_block(
-    tr: Translator, item: Upcoming, community: Community, zone: str, *, buttons: bool
+    tr: Translator,
+    item: Upcoming,
+    community: Community,
+    zone: str,
+    *,
+    buttons: bool,
+    details: Details | None = None,
 ) -> list[Heading | Paragraph | Note | BulletList | Buttons]:
-    """One occurrence as listed by ``meetings`` and announced in the channel."""
+    """One occurrence as listed by ``meetings`` and announced in the channel. A list
+    passes the ``details`` of all its occurrences, read at once."""
+    if details is None:
+        details = await occurrence_details([item])
     parts: list[Heading | Paragraph | Note | BulletList | Buttons] = [
         Paragraph(
             (
@@ -127,13 +164,13 @@ async def occurrence_block(
     if item.moved:
         moved_from = Time(item.original_start, "full", zone, tr.language)
         notes += [Text(" · "), *tr.spans("moved from {when}", when=moved_from)]
-    counts = await rsvp_counts(item)
+    counts = details.counts_of(item)
     notes += [
         Text(" · "),
         *tr.spans("{going} going, {maybe} maybe", going=counts["going"], maybe=counts["maybe"]),
     ]
     parts.append(Note(tuple(notes)))
-    agenda = await agenda_lines(item)
+    agenda = details.agenda_of(item)
     if agenda:
         parts.append(Paragraph((Text(tr("Agenda:")),)))
         parts.append(BulletList(tuple(agenda)))

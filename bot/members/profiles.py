@@ -14,7 +14,7 @@ from bot.kernel.convert import clean_text
 from bot.kernel.errors import UserError
 from bot.kernel.forms import FormSpec
 from bot.kernel.i18n import N_, Translator, language_name
-from bot.kernel.lookups import membership_of, my_communities
+from bot.kernel.lookups import coordinated_community_ids, my_communities
 from bot.kernel.messages import (
     Code,
     Field,
@@ -31,7 +31,6 @@ from bot.kernel.messages import (
 from bot.kernel.registry import Arg, command, form
 from bot.members import newcomers
 from bot.members.newcomers import FIELD_LIMITS, TEXT_FIELDS, mention
-from data.models import Community, Member
 
 MAX_TAGS = 10
 _TAG = re.compile(r"^[\w][\w\-.+]{0,39}$", re.UNICODE)
@@ -290,7 +289,7 @@ async def submit_intro(ctx: Ctx, values: dict[str, str]) -> Message:
 # ---- whois ---------------------------------------------------------------------------
 
 
-@command("whois", usage="whois @member", examples=["whois @alex"])
+@command("whois", usage="whois @member", examples=["whois @alex"], read_only=True)
 async def whois(ctx: Ctx, member: MemberArg) -> Message:
     """A member's profile and communities"""
     target = member
@@ -306,12 +305,13 @@ async def whois(ctx: Ctx, member: MemberArg) -> Message:
             Note(tr.spans("{member} has not introduced themself yet.", member=target.display_name))
         )
     communities = await my_communities(ctx, target)
+    coordinating = await coordinated_community_ids(target, [c.id for c in communities])
     names: list[Span] = []
     for community in communities:
         if names:
             names.append(Text(", "))
         names.append(Strong(community.name))
-        if await _is_coordinator(target, community):
+        if community.id in coordinating:
             names.append(Text(" (" + tr("coordinator") + ")"))
     details.append(Field(tr("Communities"), tuple(names) or spans(tr("none yet"))))
     details.append(Field(tr("Time zone"), spans(ctx.zone_for(target))))
@@ -320,11 +320,6 @@ async def whois(ctx: Ctx, member: MemberArg) -> Message:
     if target.networking_opt_in:
         details.append(Field(tr("One-to-one networking"), spans(tr("open to it"))))
     return message.add(Fields(tuple(details)))
-
-
-async def _is_coordinator(member: Member, community: Community) -> bool:
-    membership = await membership_of(member, community)
-    return membership is not None and membership.role == "coordinator"
 
 
 # ---- time zone -----------------------------------------------------------------------

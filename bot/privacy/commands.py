@@ -153,7 +153,7 @@ async def member_data(member: Member) -> dict[str, Any]:
     }
 
 
-@command("export-my-data", usage="export-my-data", examples=["export-my-data"])
+@command("export-my-data", usage="export-my-data", examples=["export-my-data"], read_only=True)
 async def export_my_data(ctx: Ctx) -> Message:
     """Everything copbot keeps about you, as JSON"""
     data = {

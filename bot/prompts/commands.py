@@ -261,6 +261,7 @@ def _suggester_name(row: Prompt) -> str:
     usage="prompt list [in <community>]",
     examples=["prompt list", "prompt list in python"],
     role="coordinator",
+    read_only=True,
 )
 async def prompt_list(ctx: Ctx, community: InCommunity = IMPLIED) -> Message:
     """The prompts waiting to be posted, suggestions to approve, and the schedule"""

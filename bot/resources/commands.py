@@ -196,6 +196,7 @@ async def share(
     "resources",
     usage="resources [words] [#tag] [in <community>]",
     examples=["resources rubric", "resources #assessment in python", "resources"],
+    read_only=True,
 )
 async def resources(
     ctx: Ctx,

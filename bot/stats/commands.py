@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -188,11 +189,11 @@ class _Window:
 async def community_stats(community: Community, now: datetime, zone: str) -> CommunityStats:
     """Every figure of ``stats <community>`` at ``now``; months follow ``zone``."""
     window = _Window(now)
-    current = await _current_member_ids(community)
+    current = (await _current_member_ids([community.id]))[community.id]
     meetings, next_meeting = await _attendance(community, now)
     return CommunityStats(
-        growth=await _growth(community, window, len(current)),
-        activity=await _activity(community, window, current),
+        growth=(await _growths([community.id], window, {community.id: len(current)}))[community.id],
+        activity=(await _activities([community.id], window, {community.id: current}))[community.id],
         newcomers=await _newcomer_path(community, window),
         repertoire=await _repertoire(community, now, zone),
         meetings=meetings,
@@ -201,35 +202,56 @@ async def community_stats(community: Community, now: datetime, zone: str) -> Com
     )
 
 
-async def community_summary(community: Community, now: datetime) -> CommunitySummary:
+async def community_summaries(
+    communities: list[Community], now: datetime
+) -> list[CommunitySummary]:
+    """The one-line figures of each community, with the same queries however many there
+    are (each reads every community's rows at once, grouped here by community)."""
     window = _Window(now)
-    current = await _current_member_ids(community)
-    shared = await Resource.filter(
-        community_id=community.id, shared_at__gt=window.active_since, shared_at__lte=now
-    ).count()
-    activity = await _activity(community, window, current)
-    return CommunitySummary(
-        name=community.name,
-        growth=await _growth(community, window, len(current)),
-        active=activity.active,
-        resources_30d=shared,
+    ids = [c.id for c in communities]
+    current = await _current_member_ids(ids)
+    shared: Counter[int] = Counter(
+        int(cid)  # type: ignore[call-overload]
+        for cid in await Resource.filter(
+            community_id__in=ids, shared_at__gt=window.active_since, shared_at__lte=now
+        ).values_list("community_id", flat=True)
     )
+    activities = await _activities(ids, window, current)
+    growths = await _growths(ids, window, {cid: len(members) for cid, members in current.items()})
+    return [
+        CommunitySummary(
+            name=c.name,
+            growth=growths[c.id],
+            active=activities[c.id].active,
+            resources_30d=shared[c.id],
+        )
+        for c in communities
+    ]
 
 
-async def _current_member_ids(community: Community) -> set[int]:
-    rows = await Membership.filter(community_id=community.id, left_at__isnull=True).values_list(
-        "member_id", flat=True
-    )
-    return {int(row) for row in rows}  # type: ignore[call-overload]
+async def _current_member_ids(community_ids: list[int]) -> dict[int, set[int]]:
+    found: dict[int, set[int]] = {cid: set() for cid in community_ids}
+    for cid, member_id in await Membership.filter(
+        community_id__in=community_ids, left_at__isnull=True
+    ).values_list("community_id", "member_id"):
+        found[int(cid)].add(int(member_id))
+    return found
 
 
-async def _growth(community: Community, window: _Window, members_now: int) -> Growth:
-    events = (
-        await MembershipEvent.filter(community_id=community.id)
+async def _growths(
+    community_ids: list[int], window: _Window, members_now: dict[int, int]
+) -> dict[int, Growth]:
+    events_of: dict[int, list[tuple[int, str, datetime]]] = {cid: [] for cid in community_ids}
+    for cid, member_id, kind, at in (
+        await MembershipEvent.filter(community_id__in=community_ids)
         .order_by("at", "id")
-        .values_list("member_id", "kind", "at")
-    )
+        .values_list("community_id", "member_id", "kind", "at")
+    ):
+        events_of[int(cid)].append((int(member_id), str(kind), at))
+    return {cid: _growth(events_of[cid], window, members_now.get(cid, 0)) for cid in community_ids}
 
+
+def _growth(events: list[tuple[int, str, datetime]], window: _Window, members_now: int) -> Growth:
     def members_at(instant: datetime) -> int:
         state: dict[int, bool] = {}
         for member_id, kind, at in events:
@@ -248,44 +270,57 @@ async def _growth(community: Community, window: _Window, members_now: int) -> Gr
     )
 
 
-async def _activity(community: Community, window: _Window, current: set[int]) -> Activity:
+async def _activities(
+    community_ids: list[int], window: _Window, current: dict[int, set[int]]
+) -> dict[int, Activity]:
     since, now = window.active_since, window.now
-    cid = community.id
+    ids = community_ids
+    # (community id, member id) pairs of each kind of contribution, every community at once
     sources: dict[str, Iterable[Any]] = {
         "shared": await Resource.filter(
-            community_id=cid, shared_at__gt=since, shared_at__lte=now
-        ).values_list("shared_by_id", flat=True),
+            community_id__in=ids, shared_at__gt=since, shared_at__lte=now
+        ).values_list("community_id", "shared_by_id"),
         "voted": await ResourceVote.filter(
-            resource__community_id=cid, at__gt=since, at__lte=now
-        ).values_list("member_id", flat=True),
+            resource__community_id__in=ids, at__gt=since, at__lte=now
+        ).values_list("resource__community_id", "member_id"),
         "rsvp": await Rsvp.filter(
-            occurrence__meeting__community_id=cid, at__gt=since, at__lte=now
-        ).values_list("member_id", flat=True),
+            occurrence__meeting__community_id__in=ids, at__gt=since, at__lte=now
+        ).values_list("occurrence__meeting__community_id", "member_id"),
         "agenda": await AgendaItem.filter(
-            occurrence__meeting__community_id=cid, at__gt=since, at__lte=now
-        ).values_list("member_id", flat=True),
+            occurrence__meeting__community_id__in=ids, at__gt=since, at__lte=now
+        ).values_list("occurrence__meeting__community_id", "member_id"),
         "suggested": await Prompt.filter(
-            community_id=cid, source="suggested", created_at__gt=since, created_at__lte=now
-        ).values_list("suggested_by_id", flat=True),
-        "other": await Member.filter(
-            memberships__community_id=cid,
-            memberships__left_at__isnull=True,
-            last_active_at__gt=since,
-            last_active_at__lte=now,
-        ).values_list("id", flat=True),
+            community_id__in=ids, source="suggested", created_at__gt=since, created_at__lte=now
+        ).values_list("community_id", "suggested_by_id"),
+        "other": await Membership.filter(
+            community_id__in=ids,
+            left_at__isnull=True,
+            member__last_active_at__gt=since,
+            member__last_active_at__lte=now,
+        ).values_list("community_id", "member_id"),
         "joined": await MembershipEvent.filter(
-            community_id=cid, kind="join", at__gt=since, at__lte=now
-        ).values_list("member_id", flat=True),
+            community_id__in=ids, kind="join", at__gt=since, at__lte=now
+        ).values_list("community_id", "member_id"),
     }
-    by_kind: dict[str, int] = {}
-    everyone: set[int] = set()
-    for kind in ACTIVITY_KINDS:  # "other" comes last: it counts only the rest
-        ids = {int(i) for i in sources[kind] if i is not None} & current
-        if kind == "other":
-            ids -= everyone
-        by_kind[kind] = len(ids)
-        everyone |= ids
-    return Activity(active=len(everyone), by_kind=by_kind)
+    by_community: dict[str, dict[int, set[int]]] = {}
+    for kind, pairs in sources.items():
+        grouped: dict[int, set[int]] = {}
+        for cid, member_id in pairs:
+            if member_id is not None:
+                grouped.setdefault(int(cid), set()).add(int(member_id))
+        by_community[kind] = grouped
+    result: dict[int, Activity] = {}
+    for cid in community_ids:
+        by_kind: dict[str, int] = {}
+        everyone: set[int] = set()
+        for kind in ACTIVITY_KINDS:  # "other" comes last: it counts only the rest
+            members = by_community[kind].get(cid, set()) & current.get(cid, set())
+            if kind == "other":
+                members -= everyone
+            by_kind[kind] = len(members)
+            everyone |= members
+        result[cid] = Activity(active=len(everyone), by_kind=by_kind)
+    return result
 
 
 async def _newcomer_path(community: Community, window: _Window) -> NewcomerPath:
@@ -618,8 +653,7 @@ async def workspace_summary(ctx: Ctx) -> Message:
         )
     now = ctx.clock.now()
     lines: list[tuple[Span, ...]] = []
-    for community in communities:
-        summary = await community_summary(community, now)
+    for summary in await community_summaries(communities, now):
         lines.append(
             (
                 Strong(summary.name),
@@ -640,7 +674,7 @@ async def workspace_summary(ctx: Ctx) -> Message:
     return message.add(Note(ctx.tr.spans("Type `stats <community>` for one community's details.")))
 
 
-@command("stats", usage="stats [community]", examples=["stats", "stats python"])
+@command("stats", usage="stats [community]", examples=["stats", "stats python"], read_only=True)
 async def stats(
     ctx: Ctx,
     community: MaybeAnyCommunity = None,

@@ -360,20 +360,36 @@ class FakeSlack:
         self._expected[url.rsplit("/", 1)[1]] = future
         return future
 
+    def forget_response(self, url: str) -> None:
+        """Stop waiting for a post to ``url`` (its reply came another way)."""
+        self._expected.pop(url.rsplit("/", 1)[1], None)
+
     async def _respond(self, request: web.Request) -> web.StreamResponse:
         payload = await request.json()
+        if not await self.show_response(request.match_info["token"], payload):
+            return web.json_response({"ok": False, "error": "invalid_blocks"}, status=400)
+        return web.Response(text="ok")
+
+    async def show_ack_reply(self, response_url: str, body: str | dict[str, Any]) -> None:
+        """What Slack does with a slash command's acknowledgement that carries a message:
+        shows it like a post to the command's response_url (an empty ack shows nothing)."""
+        payload = json.loads(body) if isinstance(body, str) and body.strip() else body
+        if isinstance(payload, dict) and ("blocks" in payload or "text" in payload):
+            await self.show_response(response_url.rsplit("/", 1)[1], payload)
+
+    async def show_response(self, token: str, payload: dict[str, Any]) -> bool:
         problems = self._layout_problems("chat.postMessage", payload)
         if problems:
             self.rejected.append(("response_url", problems))
             await self._notify()
-            return web.json_response({"ok": False, "error": "invalid_blocks"}, status=400)
-        response = Response(request.match_info["token"], payload)
+            return False
+        response = Response(token, payload)
         self.responses.append(response)
         waiter = self._expected.pop(response.token, None)
         if waiter is not None and not waiter.done():
             waiter.set_result(response)
         await self._notify()
-        return web.Response(text="ok")
+        return True
 
     # ---- Socket Mode ---------------------------------------------------------------
 
@@ -418,4 +434,7 @@ class FakeSlack:
                 "retry_reason": "",
             }
         )
-        return await asyncio.wait_for(waiter, within)
+        ack = await asyncio.wait_for(waiter, within)
+        if kind == "slash_commands" and payload.get("response_url"):
+            await self.show_ack_reply(str(payload["response_url"]), ack.get("payload") or {})
+        return ack

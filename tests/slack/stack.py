@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qsl
 
 import aiohttp
 from aiohttp import web
@@ -65,7 +66,12 @@ class SlackStack:
         async with self.http.post(
             self.url, data=body if body is not None else request.body, headers=sent_headers
         ) as answer:
-            return answer.status, await answer.text()
+            status, text = answer.status, await answer.text()
+        # as Slack would: a slash command's ack may carry the reply itself
+        fields = dict(parse_qsl(request.body.decode(errors="replace")))
+        if status == 200 and "command" in fields and fields.get("response_url"):
+            await self.fake.show_ack_reply(fields["response_url"], text)
+        return status, text
 
     async def command(
         self, user: str, text: str, *, command: str = "/cop", channel: str = "C1"

@@ -1,10 +1,12 @@
-"""Slack gets its acknowledgement at once, however long the work takes; the answer follows
+"""Slack gets its acknowledgement at once, however long the work takes; a reply ready within
+half a second rides on the acknowledgement itself, a slower one follows
 through the response_url (or, for a modal whose ack could not wait, as a message)."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import time
 
 from bot.kernel.discovery import area_modules
@@ -57,3 +59,18 @@ async def test_modal_submission_too_slow_for_its_ack(db: str, fake_slack: FakeSl
         slow_area.GATE["open"].set()
         answer = (await fake_slack.wait_for_calls("chat.postEphemeral"))[0]
         assert answer.args["user"] == "UADA" and "got 42" in block_text(answer.args["blocks"])
+
+
+async def test_a_quick_reply_is_the_acknowledgement_itself(db: str, fake_slack: FakeSlack) -> None:
+    async with slack_stack(fake_slack) as slack:
+        url = fake_slack.response_url()
+        request = slash_command("/cop", "help", user_id="UADA", user_name="ada", response_url=url)
+        status, body = await slack.send(request)
+        assert status == 200
+        answer = json.loads(body)  # one HTTP exchange: the reply rides on the ack
+        assert answer["response_type"] == "ephemeral"
+        assert "communities" in block_text(answer["blocks"])
+        await slack.adapter.idle()
+        # nothing else was sent: the response_url was not used, no message was posted
+        assert len(fake_slack.responses) == 1 and fake_slack.responses[0].payload == answer
+        assert not fake_slack.calls_to("chat.postEphemeral")

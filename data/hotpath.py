@@ -1,0 +1,129 @@
+"""The look-ups every command makes, as SQL written once (issue 14).
+
+Building a query through the ORM costs far more than running it: the member look-up
+took 776 µs through tortoise's query builder and 91 µs as the same SQL sent directly.
+These functions send fixed SQL (built once per model and dialect, then cached) and turn
+the rows into ordinary model instances with tortoise's own row loader, so callers get
+the same objects they would from ``Model.get_or_none``: saving them, following their
+relations and so on work as usual. Nothing is cached across requests here: every call
+reads the database, so a permission or setting changed by another process is seen at
+once.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, TypeVar
+
+from tortoise.models import Model
+
+from data.db import connection
+from data.models import Community, Member, Membership, Workspace
+
+M = TypeVar("M", bound=Model)
+
+
+def _columns(model: type[Model]) -> list[str]:
+    return list(model._meta.db_fields)
+
+
+def _load(model: type[M], row: dict[str, Any], prefix: str = "") -> M:
+    """A model instance from a row, as tortoise loads one (type conversions included)."""
+    values = {column: row[prefix + column] for column in _columns(model)}
+    return model._init_from_db(**values)
+
+
+def _mark(dialect: str, position: int) -> str:
+    return "?" if dialect == "sqlite" else f"${position}"
+
+
+@cache
+def _select_sql(model: type[Model], keys: tuple[str, ...], dialect: str) -> str:
+    columns = ", ".join(f'"{c}"' for c in _columns(model))
+    conditions, position = [], 0
+    for key in keys:
+        if key.endswith(":null"):
+            conditions.append(f'"{key.removesuffix(":null")}" IS NULL')
+        else:
+            position += 1
+            conditions.append(f'"{key}" = {_mark(dialect, position)}')
+    where = " AND ".join(conditions)
+    return f'SELECT {columns} FROM "{model._meta.db_table}" WHERE {where} LIMIT 1'
+
+
+async def _one(model: type[M], **where: Any) -> M | None:
+    """The first row of ``model`` matching ``where`` (``key=None``: the column IS NULL)."""
+    keys = tuple(key if value is not None else f"{key}:null" for key, value in where.items())
+    client = connection()
+    sql = _select_sql(model, keys, client.capabilities.dialect)
+    values = [value for value in where.values() if value is not None]
+    rows = await client.execute_query_dict(sql, values)
+    return _load(model, rows[0]) if rows else None
+
+
+@cache
+def _member_sql(dialect: str) -> str:
+    member = ", ".join(f'm."{c}" AS "m_{c}"' for c in _columns(Member))
+    workspace = ", ".join(f'w."{c}" AS "w_{c}"' for c in _columns(Workspace))
+    marks = [_mark(dialect, i) for i in (1, 2, 3)]
+    return (
+        f"SELECT {member}, {workspace} FROM member m JOIN workspace w ON w.id = m.workspace_id"
+        f" WHERE w.platform = {marks[0]} AND w.external_id = {marks[1]}"
+        f" AND m.external_id = {marks[2]} LIMIT 1"
+    )
+
+
+async def member_and_workspace(
+    platform: str, workspace_external_id: str, user_external_id: str
+) -> tuple[Workspace, Member] | None:
+    """Someone met before and their workspace, in one statement; None when not met yet."""
+    client = connection()
+    rows = await client.execute_query_dict(
+        _member_sql(client.capabilities.dialect),
+        [platform, workspace_external_id, user_external_id],
+    )
+    if not rows:
+        return None
+    workspace = _load(Workspace, rows[0], "w_")
+    member = _load(Member, rows[0], "m_")
+    member.workspace = workspace  # as select_related("workspace") would
+    return workspace, member
+
+
+async def current_membership(member_id: int, community_id: int) -> Membership | None:
+    """The member's membership of the community, unless they left it."""
+    return await _one(Membership, member_id=member_id, community_id=community_id, left_at=None)
+
+
+async def community_by_key(workspace_id: int, name_key: str) -> Community | None:
+    """The community of the workspace whose folded name is ``name_key``."""
+    return await _one(Community, workspace_id=workspace_id, name_key=name_key)
+
+
+@cache
+def _listing_sql(dialect: str) -> str:
+    columns = ", ".join(f'c."{c}"' for c in _columns(Community))
+    return (
+        f"SELECT {columns},"
+        " (SELECT count(*) FROM membership s"
+        "  WHERE s.community_id = c.id AND s.left_at IS NULL) AS listing_members,"
+        " EXISTS (SELECT 1 FROM membership s WHERE s.community_id = c.id"
+        f"  AND s.member_id = {_mark(dialect, 1)} AND s.left_at IS NULL) AS listing_joined"
+        f" FROM community c WHERE c.workspace_id = {_mark(dialect, 2)} AND NOT c.archived"
+        " ORDER BY c.name"
+    )
+
+
+async def community_listing(workspace_id: int, member_id: int) -> list[tuple[Community, int, bool]]:
+    """The workspace's active communities by name, each with its member count and whether
+    ``member`` belongs to it: one statement for the whole list."""
+    client = connection()
+    rows = await client.execute_query_dict(
+        # in the order the marks appear: SQLite's "?" are positional
+        _listing_sql(client.capabilities.dialect),
+        [member_id, workspace_id],
+    )
+    return [
+        (_load(Community, row), int(row["listing_members"]), bool(row["listing_joined"]))
+        for row in rows
+    ]
