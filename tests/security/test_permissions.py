@@ -21,6 +21,7 @@ TEXTS = {
     "prompt schedule": {"cadence": "weekly on Wednesday at 10:00"},
     "networking schedule": {"cadence": "weekly on Monday at 9:00"},
     "community edit": {"description": "new words"},
+    "community language": {"language": "both"},
 }
 
 
