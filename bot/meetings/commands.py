@@ -8,18 +8,16 @@ which reads the same tables: nothing here has to tell the scheduler anything.
 
 from __future__ import annotations
 
-import secrets
 import shlex
-from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from bot.kernel.args import CommunityArg, MaybeCommunity
 from bot.kernel.context import Ctx
 from bot.kernel.errors import NotFound, UserError
-from bot.kernel.i18n import N_, Translator
-from bot.kernel.lookups import community_language, my_communities
+from bot.kernel.i18n import N_
+from bot.kernel.lookups import my_communities
 from bot.kernel.messages import (
     BulletList,
     Heading,
@@ -28,7 +26,6 @@ from bot.kernel.messages import (
     Message,
     Note,
     Paragraph,
-    Span,
     Strong,
     Text,
 )
@@ -36,8 +33,6 @@ from bot.kernel.occurrences import (
     Upcoming,
     community_id_of,
     occurrence_at,
-    occurrences_between,
-    parse_occurrence_key,
     upcoming_of,
 )
 from bot.kernel.recurrence import (
@@ -46,15 +41,14 @@ from bot.kernel.recurrence import (
     first_local_instance,
     fold,
     next_instant,
-    parse_day,
     parse_when,
     validate_rrule,
 )
 from bot.kernel.registry import Arg, button, command
-from bot.kernel.settings import Settings
+from bot.meetings.calendars import calendar_url, ensure_calendar_token, mirror_native_event
 from bot.meetings.details import parse_details
-from bot.meetings.finding import MeetingRef
-from bot.meetings.native_events import MeetingEvent, sync_native_event
+from bot.meetings.finding import MeetingRef, next_dates, occurrence_on
+from bot.meetings.notices import answered, notify
 from bot.meetings.posts import (
     RSVP_ACTION,
     cancelled_message,
@@ -63,7 +57,7 @@ from bot.meetings.posts import (
     occurrence_block,
     recurrence_words,
 )
-from data.models import AgendaItem, Community, Meeting, Member, Occurrence, Rsvp, Workspace
+from data.models import AgendaItem, Community, Meeting, Occurrence, Rsvp
 
 TEXTS = {
     "help.meeting schedule": (
@@ -355,107 +349,6 @@ def _when(ctx: Ctx, instant: datetime) -> str:
     return local_text(instant, ctx.timezone, ctx.language)
 
 
-async def _next_dates(ctx: Ctx, meeting: Meeting) -> str:
-    upcoming = await upcoming_of([meeting], ctx.clock.now(), limit=3)
-    zone = ZoneInfo(ctx.timezone)
-    return (
-        ", ".join(item.starts_at.astimezone(zone).strftime("%Y-%m-%d") for item in upcoming) or "—"
-    )
-
-
-async def _occurrence_on(ctx: Ctx, meeting: Meeting, text: str) -> Upcoming:
-    """The occurrence a coordinator means by a date ("2027-05-29", "May 29", "next
-    Monday"), read in their zone; matched against each occurrence's local date in the
-    coordinator's zone or the meeting's."""
-    key = parse_occurrence_key(text)
-    if key is not None and key[0] == meeting.id:
-        found = await occurrence_at(meeting, key[1])
-        if found is None:
-            raise NotFound("meeting.unknown", name=text[:60])
-        return found
-    day = _read_day(ctx, text)
-    now = ctx.clock.now()
-    # search a window around that day, wide enough for any zone difference
-    start = datetime.combine(day, datetime.min.time(), tzinfo=UTC) - timedelta(days=1)
-    candidates = await occurrences_between(
-        [meeting], start, start + timedelta(days=3), include_cancelled=True
-    )
-    for item in candidates:
-        for zone in (ctx.timezone, meeting.timezone):
-            local = item.original_start.astimezone(ZoneInfo(zone)).date()
-            moved_local = item.starts_at.astimezone(ZoneInfo(zone)).date()
-            if day in (local, moved_local) and item.starts_at >= now - timedelta(hours=12):
-                return item
-    raise UserError(
-        "meeting.no_occurrence_on",
-        title=meeting.title,
-        day=day.isoformat(),
-        dates=await _next_dates(ctx, meeting),
-    )
-
-
-def _read_day(ctx: Ctx, text: str) -> date:
-    now_local = ctx.clock.now().astimezone(ZoneInfo(ctx.timezone)).replace(tzinfo=None)
-    day = parse_day(text, ctx.language, now_local)
-    if day is None:
-        raise UserError("meeting.bad_date", text=text[:60])
-    return day
-
-
-# ---- telling members -------------------------------------------------------------------
-
-
-async def _answered(items: list[Upcoming]) -> list[Member]:
-    """Members who said going or maybe to any of these occurrences."""
-    rows = [item.occurrence for item in items if item.occurrence is not None]
-    if not rows:
-        return []
-    return await Member.filter(
-        rsvps__occurrence_id__in=[row.id for row in rows], rsvps__status__in=("going", "maybe")
-    ).distinct()
-
-
-MessageBuilder = Callable[[Translator, str], Message]
-
-
-async def _channel_translator(ctx: Ctx, community: Community) -> Translator:
-    """The community's channel reads the language most of its members read, as the
-    scheduled announcements, prompts and digest do."""
-    language = await community_language(community, ctx.settings.default_language)
-    return Translator(ctx.registry.texts, language)
-
-
-async def _tell(
-    ctx: Ctx, members: list[Member], community: Community, build: MessageBuilder
-) -> None:
-    """DM each member a message built in their language and zone; members who refuse
-    direct messages are mentioned once, together, in the community's channel."""
-    blocked: list[Member] = []
-    for member in members:
-        if not await ctx.direct(member, build(ctx.translator_for(member), ctx.zone_for(member))):
-            blocked.append(member)
-    if blocked and community.home_channel_id:
-        mentions: list[Span] = []
-        for index, member in enumerate(blocked):
-            mentions += [Text(", ")] if index else []
-            mentions.append(Mention(member.external_id, member.display_name))
-        channel_tr = await _channel_translator(ctx, community)
-        notice = Message().add(
-            Paragraph((*mentions, Text(" — "), *channel_tr.spans("meeting.blocked_notice")))
-        )
-        await ctx.post(community.home_channel_id, notice)
-
-
-async def _notify(
-    ctx: Ctx, community: Community, members: list[Member], build: MessageBuilder
-) -> None:
-    """Tell the channel, then each member who answered going or maybe."""
-    if community.home_channel_id:
-        channel_tr = await _channel_translator(ctx, community)
-        await ctx.post(community.home_channel_id, build(channel_tr, ctx.settings.default_timezone))
-    await _tell(ctx, members, community, build)
-
-
 # ---- commands --------------------------------------------------------------------------
 
 
@@ -554,48 +447,6 @@ async def schedule_meeting(
         reply.add(Note(ctx.tr.spans("meeting.no_channel", community=found.name)))
     reply.add(Note(ctx.tr.spans("meeting.wrong_time", number=meeting.id)))
     return reply
-
-
-async def mirror_native_event(ctx: Ctx, meeting: Meeting, community: Community) -> None:
-    """Show the meeting's next occurrence in the platform's own calendar (Discord's Events
-    tab) where the platform can and the community wants it; the id is kept for updates."""
-    if not community.scheduled_events_enabled:
-        return
-    upcoming = [] if meeting.cancelled else await upcoming_of([meeting], ctx.clock.now(), limit=1)
-    if not upcoming and not meeting.external_event_id:
-        return
-    start = upcoming[0].starts_at if upcoming else ctx.clock.now()
-    event = MeetingEvent(
-        title=meeting.title,
-        starts_at=start,
-        ends_at=start + timedelta(minutes=meeting.duration_minutes),
-        description=meeting.agenda,
-        location=meeting.location,
-        channel_id=community.home_channel_id,
-        external_id=meeting.external_event_id,
-        cancelled=not upcoming,
-    )
-    external_id = await sync_native_event(ctx.outbox, ctx.workspace.external_id, event)
-    if external_id != meeting.external_event_id:
-        meeting.external_event_id = external_id
-        await meeting.save(update_fields=["external_event_id"])
-
-
-async def ensure_calendar_token(workspace: Workspace) -> str:
-    """The workspace's unguessable calendar-feed token, made once (a race between two
-    requests keeps the first one written)."""
-    if workspace.calendar_token:
-        return workspace.calendar_token
-    await Workspace.filter(id=workspace.id, calendar_token__isnull=True).update(
-        calendar_token=secrets.token_urlsafe(24)
-    )
-    fresh = await Workspace.get(id=workspace.id)
-    workspace.calendar_token = fresh.calendar_token
-    return str(fresh.calendar_token)
-
-
-def calendar_url(settings: Settings, token: str, community: Community) -> str:
-    return f"{settings.public_base_url}/calendar/{token}/{community.id}.ics"
 
 
 @command(
@@ -742,10 +593,10 @@ async def cancel_meeting(
         found.cancelled = True
         await found.save(update_fields=["cancelled"])
         await mirror_native_event(ctx, found, community)
-        members = await _answered(future)
+        members = await answered(future)
         if future:
             first = future[0]
-            await _notify(
+            await notify(
                 ctx,
                 community,
                 members,
@@ -759,10 +610,10 @@ async def cancel_meeting(
         if item is None:
             raise NotFound("meeting.unknown", name=f"#{found.id}")
     elif rest:
-        item = await _occurrence_on(ctx, found, rest)
+        item = await occurrence_on(ctx, found, rest)
     else:
         raise UserError(
-            "meeting.which_occurrence", title=found.title, dates=await _next_dates(ctx, found)
+            "meeting.which_occurrence", title=found.title, dates=await next_dates(ctx, found)
         )
     if item.cancelled:
         raise UserError("meeting.already_cancelled", title=found.title)
@@ -770,8 +621,8 @@ async def cancel_meeting(
     row.cancelled = True
     await row.save(update_fields=["cancelled"])
     await mirror_native_event(ctx, found, community)
-    members = await _answered([item])
-    await _notify(
+    members = await answered([item])
+    await notify(
         ctx, community, members, lambda tr, zone: cancelled_message(tr, item, zone, series=False)
     )
     return Message(ephemeral=True).add(
@@ -818,12 +669,12 @@ async def move_meeting(
         if item is None:
             raise NotFound("meeting.unknown", name=f"#{found.id}")
     elif which:
-        item = await _occurrence_on(ctx, found, which)
+        item = await occurrence_on(ctx, found, which)
     elif not found.rrule:
         item = await _next_of(ctx, found)
     else:
         raise UserError(
-            "meeting.which_occurrence", title=found.title, dates=await _next_dates(ctx, found)
+            "meeting.which_occurrence", title=found.title, dates=await next_dates(ctx, found)
         )
     if item.cancelled:
         raise UserError("meeting.move_cancelled", title=found.title)
@@ -834,8 +685,8 @@ async def move_meeting(
     await row.save(update_fields=["starts_at"])
     await mirror_native_event(ctx, found, community)
     moved = Upcoming(found, item.original_start, new_start, row)
-    members = await _answered([moved])
-    await _notify(
+    members = await answered([moved])
+    await notify(
         ctx, community, members, lambda tr, zone: moved_message(tr, moved, old_start, zone)
     )
     return Message(ephemeral=True).add(
