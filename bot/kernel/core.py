@@ -306,6 +306,9 @@ class Core:
     async def _resolve(
         self, ctx: Ctx, params: tuple[Param, ...], raw: dict[str, str], usage: str
     ) -> dict[str, Any]:
+        """Each parameter's object, from its raw text by the resolver of its kind; a left-out
+        ``IMPLIED`` one from its resolver's ``implied``; an unquoted name of several words
+        re-split with the text argument after it (see ``Resolver.resolve_split``)."""
         kwargs: dict[str, Any] = {}
         resplit: dict[str, str | None] = {}
         for index, param in enumerate(params):
@@ -314,7 +317,10 @@ class Core:
             resolver = self.registry.resolver(param.arg.kind)
             if param.name in resplit:  # what a name before it left of the text
                 rest = resplit[param.name]
-                kwargs[param.name] = rest or ("" if param.required else param.default)
+                if rest:  # checked like any text (its length, its characters)
+                    kwargs[param.name] = await resolver.resolve(ctx, rest, param, label)
+                else:
+                    kwargs[param.name] = "" if param.required else param.default
                 continue
             # control and format characters never reach a resolver (nor the database)
             text = None if param.name not in raw else clean_text(raw[param.name])
