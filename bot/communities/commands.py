@@ -15,7 +15,6 @@ from bot.kernel.i18n import N_
 from bot.kernel.lookups import (
     active_communities,
     coordinators_of,
-    counted,
     membership_of,
     name_key,
 )
@@ -40,117 +39,6 @@ from bot.kernel.people import one_line_intro
 from bot.kernel.registry import Arg, button, command, on
 from data.models import Community, Member, Membership, MembershipEvent
 
-TEXTS = {
-    "help.communities": (
-        "The communities of this workspace, with a Join button on each",
-        "Les communautés de cet espace, avec un bouton Rejoindre pour chacune",
-    ),
-    "help.community create": (
-        "Create a community; run in a channel, that channel becomes its home",
-        "Créer une communauté ; lancée dans un canal, ce canal devient son canal d'attache",
-    ),
-    "help.community edit": (
-        "Change a community's description or tags",
-        "Modifier la description ou les étiquettes d'une communauté",
-    ),
-    "help.community bind": (
-        "Make this channel the community's home channel",
-        "Faire de ce canal le canal d'attache de la communauté",
-    ),
-    "help.community archive": (
-        "Archive a community (its history is kept)",
-        "Archiver une communauté (son historique est conservé)",
-    ),
-    "help.community coordinator": (
-        "Add or remove a coordinator",
-        "Ajouter ou retirer un coordonnateur",
-    ),
-    "help.join": ("Join a community", "Rejoindre une communauté"),
-    "help.leave": ("Leave a community", "Quitter une communauté"),
-    "help.members": (
-        "Who is in a community, with their one-line introductions",
-        "Qui fait partie d'une communauté, avec leur présentation en une ligne",
-    ),
-    "communities.title": ("Communities", "Communautés"),
-    "communities.none": (
-        "No communities yet. Start one: `community create <name> <description> #tags`",
-        "Aucune communauté pour l'instant. Créez-en une : "
-        "`community create <nom> <description> #étiquettes`",
-    ),
-    "communities.line": ("{members} members", "{members} membres"),
-    "communities.line.one": ("{members} member", "{members} membre"),
-    "communities.next": ("next meeting {when}", "prochaine rencontre {when}"),
-    "communities.join_button": ("Join {name}", "Rejoindre {name}"),
-    "community.created": (
-        "Community “{name}” created. You are its coordinator.",
-        "Communauté « {name} » créée. Vous en êtes coordonnateur.",
-    ),
-    "community.bound": (
-        "Its home channel is {channel}: shared resources and meetings are posted there.",
-        "Son canal d'attache est {channel} : les ressources et rencontres y sont publiées.",
-    ),
-    "community.unbound": (
-        "Tip: run `community bind {name}` in a channel to make it the community's home.",
-        "Astuce : lancez `community bind {name}` dans un canal pour en faire son canal d'attache.",
-    ),
-    "community.exists": (
-        "A community called “{name}” already exists (names ignore letter case).",
-        "Une communauté nommée « {name} » existe déjà (la casse ne compte pas).",
-    ),
-    "community.bad_name": (
-        "A community name needs 2 to 80 characters with at least one letter or digit.",
-        "Un nom de communauté compte de 2 à 80 caractères, dont au moins une lettre ou un chiffre.",
-    ),
-    "community.edited": ("“{name}” updated.", "« {name} » mise à jour."),
-    "community.nothing_to_edit": (
-        "Give a new description or #tags: `community edit <community> <description> #tags`",
-        "Donnez une nouvelle description ou des #étiquettes : "
-        "`community edit <communauté> <description> #étiquettes`",
-    ),
-    "community.bind_needs_channel": (
-        "Run this in the channel that should become the home channel.",
-        "Lancez ceci dans le canal qui doit devenir le canal d'attache.",
-    ),
-    "community.channel_taken": (
-        "This channel is already the home of “{name}”.",
-        "Ce canal est déjà celui de « {name} ».",
-    ),
-    "community.archived": (
-        "“{name}” is archived. Its members and resources are kept.",
-        "« {name} » est archivée. Ses membres et ressources sont conservés.",
-    ),
-    "coordinator.added": (
-        "{member} is now a coordinator of “{name}”.",
-        "{member} est maintenant coordonnateur de « {name} ».",
-    ),
-    "coordinator.removed": (
-        "{member} is no longer a coordinator of “{name}”.",
-        "{member} n'est plus coordonnateur de « {name} ».",
-    ),
-    "coordinator.not_one": (
-        "{member} is not a coordinator of “{name}”.",
-        "{member} n'est pas coordonnateur de « {name} ».",
-    ),
-    "coordinator.last": (
-        "“{name}” needs at least one coordinator: add another before removing this one.",
-        "« {name} » doit garder au moins un coordonnateur : ajoutez-en un autre d'abord.",
-    ),
-    "join.done": ("Welcome to “{name}”!", "Bienvenue dans « {name} » !"),
-    "join.already": ("You are already in “{name}”.", "Vous faites déjà partie de « {name} »."),
-    "leave.done": (
-        "You left “{name}”. You can come back any time with `join {name}`.",
-        "Vous avez quitté « {name} ». Revenez quand vous voulez avec `join {name}`.",
-    ),
-    "leave.not_member": ("You are not in “{name}”.", "Vous ne faites pas partie de « {name} »."),
-    "leave.last_coordinator": (
-        "You are the last coordinator of “{name}”: make someone else coordinator first.",
-        "Vous êtes le dernier coordonnateur de « {name} » : nommez-en un autre d'abord.",
-    ),
-    "members.title": ("Members of {name} ({count})", "Membres de {name} ({count})"),
-    "members.coordinator": ("coordinator", "coordonnateur"),
-    "members.empty": ("Nobody yet.", "Personne pour l'instant."),
-}
-
 CHOICE_ADD_REMOVE = ("add", "remove")
 MIN_NAME, MAX_NAME = 2, 80
 
@@ -160,7 +48,9 @@ TAGS = Annotated[list[str], Arg(N_("#tags"), kind="tags")]
 def _valid_name(name: str) -> str:
     name = " ".join(name.split())
     if not (MIN_NAME <= len(name) <= MAX_NAME) or not any(ch.isalnum() for ch in name):
-        raise UserError("community.bad_name")
+        raise UserError(
+            "A community name needs 2 to 80 characters with at least one letter or digit."
+        )
     return name
 
 
@@ -168,9 +58,15 @@ def _valid_name(name: str) -> str:
 async def list_communities(ctx: Ctx) -> Message:
     """The communities of this workspace, with a Join button on each"""
     communities = await active_communities(ctx)
-    message = Message(ephemeral=True).add(Heading(ctx.tr("communities.title")))
+    message = Message(ephemeral=True).add(Heading(ctx.tr("Communities")))
     if not communities:
-        return message.add(Paragraph(ctx.tr.spans("communities.none")))
+        return message.add(
+            Paragraph(
+                ctx.tr.spans(
+                    "No communities yet. Start one: `community create <name> <description> #tags`"
+                )
+            )
+        )
     now = ctx.clock.now()
     ids = [c.id for c in communities]
     # two queries for the whole list, not two per community
@@ -192,7 +88,9 @@ async def list_communities(ctx: Ctx) -> Message:
             line += [Text(" — "), Text(community.description)]
         message.add(Paragraph(tuple(line)))
         count = counts.get(community.id, 0)
-        details = list(ctx.tr.spans(counted(ctx.tr, "communities.line", count), members=str(count)))
+        details = list(
+            ctx.tr.nspans("{members} member", "{members} members", count, members=str(count))
+        )
         if community.tags:
             details.append(Text(" · " + " ".join("#" + t for t in community.tags)))
         start = await next_occurrence_start(community, now)
@@ -200,12 +98,12 @@ async def list_communities(ctx: Ctx) -> Message:
             details.append(Text(" · "))
             details.extend(
                 ctx.tr.spans(
-                    "communities.next", when=Time(start, "full", ctx.timezone, ctx.language)
+                    "next meeting {when}", when=Time(start, "full", ctx.timezone, ctx.language)
                 )
             )
         message.add(Note(tuple(details)))
         if community.id not in joined:
-            label = ctx.tr("communities.join_button", name=community.name)
+            label = ctx.tr("Join {name}", name=community.name)
             message.add(Buttons((Button(label, "join", str(community.id), "primary"),)))
     return message
 
@@ -223,12 +121,15 @@ async def create_community(
 ) -> Message:
     """Create a community; run in a channel, that channel becomes its home"""
     if ctx.workspace.restrict_community_create and not ctx.member.is_admin:
-        raise UserError("error.admins_only")
+        raise UserError("Only workspace administrators can do that here.")
     name = _valid_name(name)
     key = name_key(name)
     existing = await Community.get_or_none(workspace=ctx.workspace, name_key=key)
     if existing is not None:
-        raise UserError("community.exists", name=existing.name)
+        raise UserError(
+            "A community called “{name}” already exists (names ignore letter case).",
+            name=existing.name,
+        )
     now = ctx.clock.now()
     channel = ctx.channel_id
     if (
@@ -248,16 +149,36 @@ async def create_community(
             created_at=now,
         )
     except IntegrityError as error:
-        raise UserError("community.exists", name=name) from error
+        raise UserError(
+            "A community called “{name}” already exists (names ignore letter case).", name=name
+        ) from error
     await Membership.create(
         member=ctx.member, community=community, role="coordinator", joined_at=now
     )
     await MembershipEvent.create(member=ctx.member, community=community, kind="join", at=now)
-    reply = Message(ephemeral=True).add(Paragraph(ctx.tr.spans("community.created", name=name)))
+    reply = Message(ephemeral=True).add(
+        Paragraph(ctx.tr.spans("Community “{name}” created. You are its coordinator.", name=name))
+    )
     if channel:
-        reply.add(Paragraph(ctx.tr.spans("community.bound", channel=ChannelRef(channel))))
+        reply.add(
+            Paragraph(
+                ctx.tr.spans(
+                    "Its home channel is {channel}: shared resources and "
+                    "meetings are posted there.",
+                    channel=ChannelRef(channel),
+                )
+            )
+        )
     else:
-        reply.add(Note(ctx.tr.spans("community.unbound", name=name)))
+        reply.add(
+            Note(
+                ctx.tr.spans(
+                    "Tip: run `community bind {name}` in a channel to make it "
+                    "the community's home.",
+                    name=name,
+                )
+            )
+        )
     return reply
 
 
@@ -283,13 +204,17 @@ async def edit_community(
     # the longest name that exists by the community resolver
     found = community
     if description is None and not tags:
-        raise UserError("community.nothing_to_edit")
+        raise UserError(
+            "Give a new description or #tags: `community edit <community> <description> #tags`"
+        )
     if description is not None:
         found.description = description
     if tags:
         found.tags = tags
     await found.save()
-    return Message(ephemeral=True).add(Paragraph(ctx.tr.spans("community.edited", name=found.name)))
+    return Message(ephemeral=True).add(
+        Paragraph(ctx.tr.spans("“{name}” updated.", name=found.name))
+    )
 
 
 @command(
@@ -302,14 +227,19 @@ async def bind_community(ctx: Ctx, community: CommunityArg) -> Message:
     """Make this channel the community's home channel"""
     found = community
     if not ctx.channel_id:
-        raise UserError("community.bind_needs_channel")
+        raise UserError("Run this in the channel that should become the home channel.")
     other = await Community.get_or_none(workspace=ctx.workspace, home_channel_id=ctx.channel_id)
     if other is not None and other.id != found.id:
-        raise UserError("community.channel_taken", name=other.name)
+        raise UserError("This channel is already the home of “{name}”.", name=other.name)
     found.home_channel_id = ctx.channel_id
     await found.save(update_fields=["home_channel_id"])
     return Message(ephemeral=True).add(
-        Paragraph(ctx.tr.spans("community.bound", channel=ChannelRef(ctx.channel_id)))
+        Paragraph(
+            ctx.tr.spans(
+                "Its home channel is {channel}: shared resources and meetings are posted there.",
+                channel=ChannelRef(ctx.channel_id),
+            )
+        )
     )
 
 
@@ -326,7 +256,11 @@ async def archive_community(ctx: Ctx, community: CommunityArg) -> Message:
     found.home_channel_id = None
     await found.save(update_fields=["archived", "home_channel_id"])
     return Message(ephemeral=True).add(
-        Paragraph(ctx.tr.spans("community.archived", name=found.name))
+        Paragraph(
+            ctx.tr.spans(
+                "“{name}” is archived. Its members and resources are kept.", name=found.name
+            )
+        )
     )
 
 
@@ -351,15 +285,22 @@ async def coordinator(
             membership = await _join(target, found, now)
         membership.role = "coordinator"
         await membership.save(update_fields=["role"])
-        key = "coordinator.added"
+        key = N_("{member} is now a coordinator of “{name}”.")
     else:
         if membership is None or membership.role != "coordinator":
-            raise UserError("coordinator.not_one", member=_mention(target), name=found.name)
+            raise UserError(
+                "{member} is not a coordinator of “{name}”.",
+                member=_mention(target),
+                name=found.name,
+            )
         if len(await coordinators_of(found)) <= 1:
-            raise UserError("coordinator.last", name=found.name)
+            raise UserError(
+                "“{name}” needs at least one coordinator: add another before removing this one.",
+                name=found.name,
+            )
         membership.role = "member"
         await membership.save(update_fields=["role"])
-        key = "coordinator.removed"
+        key = N_("{member} is no longer a coordinator of “{name}”.")
     return Message(ephemeral=True).add(
         Paragraph(ctx.tr.spans(key, member=_mention(target), name=found.name))
     )
@@ -387,10 +328,12 @@ async def join_community(ctx: Ctx, community: Community) -> Message:
     """Shared by the join command and the Join button."""
     if await membership_of(ctx.member, community) is not None:
         return Message(ephemeral=True).add(
-            Paragraph(ctx.tr.spans("join.already", name=community.name))
+            Paragraph(ctx.tr.spans("You are already in “{name}”.", name=community.name))
         )
     await _join(ctx.member, community, ctx.clock.now())
-    reply = Message(ephemeral=True).add(Paragraph(ctx.tr.spans("join.done", name=community.name)))
+    reply = Message(ephemeral=True).add(
+        Paragraph(ctx.tr.spans("Welcome to “{name}”!", name=community.name))
+    )
     # the other areas' part: the newcomer flow greets, asks for an introduction, suggests
     for parts in await ctx.emit("community.joined", community=community):
         reply.add(*parts)
@@ -427,16 +370,25 @@ async def leave(ctx: Ctx, community: AnyCommunityArg) -> Message:
     found = community
     membership = await membership_of(ctx.member, found)
     if membership is None:
-        raise UserError("leave.not_member", name=found.name)
+        raise UserError("You are not in “{name}”.", name=found.name)
     if membership.role == "coordinator" and len(await coordinators_of(found)) <= 1:
         others = await Membership.filter(community=found, left_at__isnull=True).count()
         if others > 1:
-            raise UserError("leave.last_coordinator", name=found.name)
+            raise UserError(
+                "You are the last coordinator of “{name}”: make someone else coordinator first.",
+                name=found.name,
+            )
     now = ctx.clock.now()
     membership.left_at = now
     await membership.save(update_fields=["left_at"])
     await MembershipEvent.create(member=ctx.member, community=found, kind="leave", at=now)
-    return Message(ephemeral=True).add(Paragraph(ctx.tr.spans("leave.done", name=found.name)))
+    return Message(ephemeral=True).add(
+        Paragraph(
+            ctx.tr.spans(
+                "You left “{name}”. You can come back any time with `join {name}`.", name=found.name
+            )
+        )
+    )
 
 
 @command("members", usage="members <community>", examples=["members python"])
@@ -449,15 +401,15 @@ async def members(ctx: Ctx, community: InCommunity = IMPLIED) -> Message:
         .order_by("joined_at")
     )
     message = Message(ephemeral=True).add(
-        Heading(ctx.tr("members.title", name=found.name, count=len(rows)))
+        Heading(ctx.tr("Members of {name} ({count})", name=found.name, count=len(rows)))
     )
     if not rows:
-        return message.add(Paragraph(ctx.tr.spans("members.empty")))
+        return message.add(Paragraph(ctx.tr.spans("Nobody yet.")))
     items = []
     for row in rows:
         line: list[Span] = [_mention(row.member)]
         if row.role == "coordinator":
-            line.append(Text(f" ({ctx.tr('members.coordinator')})"))
+            line.append(Text(f" ({ctx.tr('coordinator')})"))
         summary = one_line_intro(row.member)
         if summary:
             line.append(Text(" — " + summary))

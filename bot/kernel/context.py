@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.kernel.clock import Clock
 from bot.kernel.errors import DirectMessagesBlocked
-from bot.kernel.i18n import Translator
+from bot.kernel.i18n import Translator, translator_for
 from bot.kernel.messages import Message
 from bot.kernel.outbox import Outbox
 from bot.kernel.settings import Settings
@@ -58,7 +58,7 @@ class Ctx:
 
     def translator_for(self, member: Member) -> Translator:
         """Texts for another member, in their language (for DMs and mentions)."""
-        return Translator(self.registry.texts, member.language or self.settings.default_language)
+        return translator_for(self.settings, member.language)
 
     def zone_for(self, member: Member) -> str:
         return member.timezone or self.settings.default_timezone

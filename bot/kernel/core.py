@@ -25,7 +25,7 @@ from bot.kernel.clock import Clock
 from bot.kernel.context import Ctx
 from bot.kernel.convert import clean_text
 from bot.kernel.errors import UserError
-from bot.kernel.i18n import Translator
+from bot.kernel.i18n import Translator, translator_for
 from bot.kernel.logcontext import log_context
 from bot.kernel.messages import Choice, Message, Paragraph
 from bot.kernel.outbox import Outbox
@@ -74,7 +74,7 @@ class Core:
         self.outboxes[outbox.platform] = outbox
 
     def translator(self, language: str | None) -> Translator:
-        return Translator(self.registry.texts, language or self.settings.default_language)
+        return translator_for(self.settings, language)
 
     # ---- inbound ------------------------------------------------------------------
 
@@ -94,7 +94,10 @@ class Core:
         pressed = self.registry.press_handlers.get(action)
         if pressed is None:
             log.warning("unknown button action %r", action)
-            return self._error(self.translator(None), UserError("error.stale_button"))
+            return self._error(
+                self.translator(None),
+                UserError("That button no longer works. Try the command again."),
+            )
         return await self._run(who, pressed.entry, lambda ctx: self._act(ctx, pressed, value))
 
     async def submit_form(
@@ -103,7 +106,10 @@ class Core:
         submitted = self.registry.form_handlers.get(form_id)
         if submitted is None:
             log.warning("unknown form %r", form_id)
-            return self._error(self.translator(None), UserError("error.stale_button"))
+            return self._error(
+                self.translator(None),
+                UserError("That button no longer works. Try the command again."),
+            )
         return await self._run(
             who, submitted.entry, lambda ctx: self._act(ctx, submitted, context, values)
         )
@@ -161,7 +167,7 @@ class Core:
         language = member.language if member is not None else None
         return (
             language
-            or member_store.language_from_locale(who.locale)
+            or member_store.language_from_locale(who.locale, self.settings)
             or (self.settings.default_language)
         )
 
@@ -219,13 +225,21 @@ class Core:
             # two requests raced on a unique key; the loser is told to try again
             outcome = "conflict"
             log.info("unique key conflict in %s", name, exc_info=True)
-            return self._error(tr, UserError("error.conflict"))
+            return self._error(
+                tr,
+                UserError("Someone else just changed this at the same moment. Please try again."),
+            )
         except Exception:
             outcome = "error"
             log.exception(
                 "command %s failed", name, extra={"workspace": who.workspace_id, "command": name}
             )
-            return self._error(tr, UserError("error.unexpected"))
+            return self._error(
+                tr,
+                UserError(
+                    "Sorry, something went wrong on my side. It has been logged; please try again."
+                ),
+            )
         finally:
             elapsed = time.perf_counter() - started
             # typed text is reported under the command it named ("join"), not as "text"
@@ -242,8 +256,10 @@ class Core:
         if isinstance(error, UnknownCommand):
             close = difflib.get_close_matches(error.name.lower(), self._command_names(), n=3)
             if close:
-                message.add(Paragraph(tr.spans("error.did_you_mean", options=", ".join(close))))
-            message.add(Paragraph(tr.spans("error.see_help")))
+                message.add(
+                    Paragraph(tr.spans("Did you mean: {options}?", options=", ".join(close)))
+                )
+            message.add(Paragraph(tr.spans("Type `help` to see what I can do.")))
         return message
 
     def _command_names(self) -> list[str]:

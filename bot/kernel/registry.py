@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Literal
 
-from bot.kernel.i18n import Catalog
 from bot.kernel.resolvers import Resolver, kernel_resolvers
 
 ArgKind = Literal[
@@ -258,7 +257,6 @@ def _check_declared(entry: str, role: Role, params: tuple[Param, ...]) -> None:
 @dataclass
 class Registry:
     commands: dict[str, Command] = field(default_factory=dict)
-    texts: dict[str, tuple[str, str]] = field(default_factory=dict)
     press_handlers: dict[str, Action] = field(default_factory=dict)
     form_handlers: dict[str, Action] = field(default_factory=dict)
     event_handlers: dict[str, list[Handler]] = field(default_factory=dict)
@@ -289,11 +287,6 @@ class Registry:
                     f"{module.__name__}.{legacy}: declare handlers with @button, @form or @on, "
                     "and completion in a Resolver"
                 )
-        texts: Catalog = getattr(module, "TEXTS", {})
-        for key, value in texts.items():
-            if key in self.texts and self.texts[key] != value:
-                raise ValueError(f"text {key!r} defined twice differently ({module.__name__})")
-            self.texts[key] = value
         for _, handler in inspect.getmembers(module, inspect.iscoroutinefunction):
             # a handler imported from another module belongs to that module, not this one
             if handler.__module__ != module.__name__:

@@ -26,6 +26,7 @@ from bot.kernel.messages import (
     Message,
     Note,
     Paragraph,
+    Span,
     Strong,
     Text,
 )
@@ -59,265 +60,6 @@ from bot.meetings.posts import (
 )
 from data.models import AgendaItem, Community, Meeting, Occurrence, Rsvp
 
-TEXTS = {
-    "help.meeting schedule": (
-        "Schedule a meeting, once or recurring, in your time zone",
-        "Planifier une rencontre, unique ou récurrente, dans votre fuseau horaire",
-    ),
-    "help.meetings": (
-        "Upcoming meetings, in your own time zone, with RSVP buttons and a calendar link",
-        "Les prochaines rencontres, dans votre fuseau, avec boutons de réponse et lien d'agenda",
-    ),
-    "help.rsvp": (
-        "Say whether you're coming to a meeting's next occurrence",
-        "Dire si vous venez à la prochaine occurrence d'une rencontre",
-    ),
-    "help.meeting cancel": (
-        "Cancel one occurrence of a meeting, or the whole series",
-        "Annuler une occurrence d'une rencontre, ou toute la série",
-    ),
-    "help.meeting move": (
-        "Move one occurrence of a meeting to another time",
-        "Déplacer une occurrence d'une rencontre à un autre moment",
-    ),
-    "help.agenda": (
-        "Add an item to the agenda of a meeting's next occurrence",
-        "Ajouter un point à l'ordre du jour de la prochaine occurrence d'une rencontre",
-    ),
-    # ---- reading times and recurrences
-    "when.unreadable": (
-        "I couldn't read “{text}” as a time. Try “next Monday 4:30pm”, “tomorrow 9am” or "
-        "“2027-05-29 16:30”.",
-        "Je n'ai pas compris « {text} » comme une date. Essayez « lundi prochain 16h30 », "
-        "« demain 9h » ou « 2027-05-29 16:30 ».",
-    ),
-    "when.no_time": (
-        "“{text}” has a day but no time of day. Add one, e.g. “{text} 4:30pm”.",
-        "« {text} » donne un jour mais pas d'heure. Ajoutez-en une, p. ex. « {text} 16h30 ».",
-    ),
-    "when.past": (
-        "{when} ({zone}) has already passed. Give a time in the future.",
-        "{when} ({zone}) est déjà passé. Indiquez un moment à venir.",
-    ),
-    "recurrence.unknown": (
-        "I don't understand the repetition “{phrase}”. Try “every week”, “every 2 weeks”, "
-        "“every weekday” or “every month on the last Monday”.",
-        "Je ne comprends pas la répétition « {phrase} ». Essayez « chaque semaine », "
-        "« toutes les 2 semaines », « en semaine » ou « chaque mois le dernier lundi ».",
-    ),
-    "recurrence.never": (
-        "The repetition “{phrase}” never happens after the start.",
-        "La répétition « {phrase} » ne se produit jamais après le début.",
-    ),
-    "recurrence.ambiguous": (
-        "“{phrase}” can mean two things. Write “{monthly}” for that day of each month, "
-        "or “{biweekly}” to repeat every few weeks.",
-        "« {phrase} » peut vouloir dire deux choses. Écrivez « {monthly} » pour ce jour de "
-        "chaque mois, ou « {biweekly} » pour revenir toutes les quelques semaines.",
-    ),
-    "recurrence.once": ("once", "une seule fois"),
-    "recurrence.daily": ("every day", "chaque jour"),
-    "recurrence.daily_n": ("every {n} days", "tous les {n} jours"),
-    "recurrence.weekly": ("every week", "chaque semaine"),
-    "recurrence.weekly_n": ("every {n} weeks", "toutes les {n} semaines"),
-    "recurrence.monthly": ("every month", "chaque mois"),
-    "recurrence.monthly_n": ("every {n} months", "tous les {n} mois"),
-    "recurrence.yearly": ("every year", "chaque année"),
-    "recurrence.yearly_n": ("every {n} years", "tous les {n} ans"),
-    "recurrence.custom": ("repeating ({rule})", "répétée ({rule})"),
-    "recurrence.custom_n": ("repeating ({rule})", "répétée ({rule})"),
-    "recurrence.weekdays": ("every weekday", "chaque jour de semaine"),
-    "recurrence.on": ("on {days}", "le {days}"),
-    "recurrence.ordinal1": ("the first {day}", "premier {day}"),
-    "recurrence.ordinal2": ("the second {day}", "deuxième {day}"),
-    "recurrence.ordinal3": ("the third {day}", "troisième {day}"),
-    "recurrence.ordinal4": ("the fourth {day}", "quatrième {day}"),
-    "recurrence.ordinal5": ("the fifth {day}", "cinquième {day}"),
-    "recurrence.ordinal-1": ("the last {day}", "dernier {day}"),
-    # ---- scheduling
-    "meeting.default_title": ("{community} meeting", "Rencontre {community}"),
-    "meeting.bad_duration": (
-        "A meeting lasts between 1 minute and 24 hours, e.g. “for 90m” or “for 1h30”.",
-        "Une rencontre dure entre 1 minute et 24 heures, p. ex. « pendant 90m » ou "
-        "« pendant 1h30 ».",
-    ),
-    "meeting.too_long": (
-        "That {name} is too long (at most {limit} characters).",
-        "Ce champ {name} est trop long ({limit} caractères au plus).",
-    ),
-    "meeting.scheduled": (
-        "Scheduled “{title}” for {community} (#{number}).",
-        "Rencontre « {title} » planifiée pour {community} (n° {number}).",
-    ),
-    "meeting.understood": ("I understood: {when}", "J'ai compris : {when}"),
-    "meeting.repeats": (
-        "Repeats: {rule}. Next: {dates}",
-        "Répétition : {rule}. Prochaines : {dates}",
-    ),
-    "meeting.wrong_time": (
-        "Not what you meant? `meeting cancel {number} all`, then schedule it again.",
-        "Ce n'est pas ça ? `meeting cancel {number} all`, puis planifiez-la de nouveau.",
-    ),
-    "meeting.no_channel": (
-        "“{community}” has no home channel, so no announcement or channel reminder will be "
-        "posted. Run `community bind {community}` in its channel.",
-        "« {community} » n'a pas de canal d'attache : ni annonce ni rappel n'y seront publiés. "
-        "Lancez `community bind {community}` dans son canal.",
-    ),
-    # ---- listing
-    "meetings.title": ("Upcoming meetings", "Prochaines rencontres"),
-    "meetings.none": (
-        "No meetings coming up. Coordinators can add one: `meeting schedule <community> next "
-        "Monday 4:30pm every week`",
-        "Aucune rencontre à venir. Les coordonnateurs peuvent en ajouter : `meeting schedule "
-        "<communauté> lundi prochain 16h30 chaque semaine`",
-    ),
-    "meetings.calendar": ("Calendar of {community}: {link}", "Agenda de {community} : {link}"),
-    "meetings.calendar_link": ("subscribe (.ics)", "s'abonner (.ics)"),
-    "meetings.calendar_cli": (
-        "Calendar of {community}: the operator can export it with `copbot calendar {argument}`.",
-        "Agenda de {community} : l'exploitant peut l'exporter avec `copbot calendar {argument}`.",
-    ),
-    "meeting.counts": ("{going} going, {maybe} maybe", "présents : {going}, peut-être : {maybe}"),
-    "meeting.moved_from": ("moved from {when}", "déplacée depuis {when}"),
-    "meeting.agenda_heading": ("Agenda:", "Ordre du jour :"),
-    "meeting.announcement_heading": ("Upcoming meeting", "Rencontre à venir"),
-    "meeting.thread_hint": (
-        "Reply in this thread with agenda ideas before, and notes during the meeting.",
-        "Répondez dans ce fil : idées d'ordre du jour avant, notes pendant la rencontre.",
-    ),
-    "meeting.reminder": (
-        "Reminder: {title} ({community}) starts {soon}.",
-        "Rappel : {title} ({community}) commence {soon}.",
-    ),
-    "scheduled.fallback_dm": (
-        "I couldn't send you this privately, so here it is:",
-        "je n'ai pas pu vous l'envoyer en privé, alors le voici :",
-    ),
-    # ---- RSVP
-    "rsvp.button.going": ("Going", "J'y serai"),
-    "rsvp.button.maybe": ("Maybe", "Peut-être"),
-    "rsvp.button.no": ("Can't come", "Absent"),
-    "rsvp.done.going": (
-        "You're going to “{title}” on {when}. I'll remind you by direct message.",
-        "Vous serez à « {title} » le {when}. Je vous le rappellerai en message privé.",
-    ),
-    "rsvp.done.maybe": (
-        "Noted as maybe for “{title}” on {when}. I'll remind you by direct message.",
-        "Noté : vous viendrez peut-être à « {title} » le {when}. Je vous le rappellerai en "
-        "message privé.",
-    ),
-    "rsvp.done.no": (
-        "Noted: you can't come to “{title}” on {when}. No reminders for you.",
-        "Noté : vous ne viendrez pas à « {title} » le {when}. Pas de rappel pour vous.",
-    ),
-    "rsvp.cancelled": (
-        "That occurrence of “{title}” ({when}) is cancelled: there is nothing to answer.",
-        "Cette occurrence de « {title} » ({when}) est annulée : il n'y a rien à répondre.",
-    ),
-    "rsvp.started": (
-        "That occurrence of “{title}” has already started.",
-        "Cette occurrence de « {title} » a déjà commencé.",
-    ),
-    "rsvp.bad_status": (
-        "Answer with going, maybe or no: `rsvp <meeting> going`.",
-        "Répondez going, maybe ou no : `rsvp <rencontre> going`.",
-    ),
-    # ---- finding meetings
-    "meeting.unknown": (
-        "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
-        "Il n'y a pas de rencontre « {name} ». Tapez `meetings` pour les voir avec leur numéro.",
-    ),
-    "meeting.unknown_suggest": (
-        "There is no meeting “{name}”. Did you mean: {options}?",
-        "Il n'y a pas de rencontre « {name} ». Vouliez-vous dire : {options} ?",
-    ),
-    "meeting.which": (
-        "Several meetings are called “{name}”: {options}. Use its number, e.g. `#12`.",
-        "Plusieurs rencontres s'appellent « {name} » : {options}. Utilisez son numéro, "
-        "p. ex. `#12`.",
-    ),
-    "meeting.no_upcoming": (
-        "“{title}” has no upcoming occurrence.",
-        "« {title} » n'a pas d'occurrence à venir.",
-    ),
-    "meeting.series_cancelled": (
-        "“{title}” has been cancelled.",
-        "« {title} » a été annulée.",
-    ),
-    "meeting.no_occurrence_on": (
-        "“{title}” has no occurrence on {day}. Next ones: {dates}.",
-        "« {title} » n'a pas d'occurrence le {day}. Prochaines : {dates}.",
-    ),
-    "meeting.which_occurrence": (
-        "“{title}” repeats: say which date, or `all` for the series. Next ones: {dates}.",
-        "« {title} » se répète : indiquez la date, ou `all` pour toute la série. Prochaines : "
-        "{dates}.",
-    ),
-    "meeting.bad_date": (
-        "I couldn't read “{text}” as a date. Use e.g. “2027-05-29” or “May 29”.",
-        "Je n'ai pas compris « {text} » comme une date. Utilisez p. ex. « 2027-05-29 » ou "
-        "« 29 mai ».",
-    ),
-    # ---- cancel / move / agenda
-    "meeting.cancelled_one": (
-        "Cancelled “{title}” on {when}. I told {count} member(s) who had answered.",
-        "« {title} » du {when} est annulée. Membres prévenus (ceux qui avaient répondu) : {count}.",
-    ),
-    "meeting.cancelled_all": (
-        "Cancelled the whole series “{title}”. I told {count} member(s) who had answered.",
-        "Toute la série « {title} » est annulée. Membres prévenus (ceux qui "
-        "avaient répondu) : {count}.",
-    ),
-    "meeting.already_cancelled": (
-        "That occurrence of “{title}” is already cancelled.",
-        "Cette occurrence de « {title} » est déjà annulée.",
-    ),
-    "meeting.cancelled_notice": (
-        "{title} on {when} is cancelled.",
-        "{title} du {when} est annulée.",
-    ),
-    "meeting.cancelled_series_notice": (
-        "{title} is cancelled (the whole series; next would have been {when}).",
-        "{title} est annulée (toute la série ; la prochaine aurait eu lieu le {when}).",
-    ),
-    "meeting.move_usage": (
-        "Say what to move and where: `meeting move <meeting> <date> to <new time>`, e.g. "
-        "`meeting move 12 2027-05-31 to 2027-06-01 16:30`.",
-        "Indiquez quoi déplacer et où : `meeting move <rencontre> <date> to <nouvelle heure>`, "
-        "p. ex. `meeting move 12 2027-05-31 to 2027-06-01 16:30`.",
-    ),
-    "meeting.moved": (
-        "Moved “{title}” from {old} to {new}. I told {count} member(s) who had answered.",
-        "« {title} » est déplacée du {old} au {new}. Membres prévenus (ceux qui "
-        "avaient répondu) : {count}.",
-    ),
-    "meeting.moved_notice": (
-        "{title} has moved: it was {old}, it is now {new}.",
-        "{title} est déplacée : c'était le {old}, c'est maintenant le {new}.",
-    ),
-    "meeting.move_cancelled": (
-        "That occurrence of “{title}” is cancelled; schedule a new meeting instead.",
-        "Cette occurrence de « {title} » est annulée ; planifiez plutôt une nouvelle rencontre.",
-    ),
-    "meeting.blocked_notice": (
-        "I couldn't reach you privately: see the notice above.",
-        "je n'ai pas pu vous joindre en privé : voyez l'avis ci-dessus.",
-    ),
-    "agenda.added": (
-        "Added to the agenda of “{title}” on {when}:",
-        "Ajouté à l'ordre du jour de « {title} » du {when} :",
-    ),
-    "agenda.empty_item": (
-        "Say what to add: `agenda <meeting> <item>`.",
-        "Indiquez quoi ajouter : `agenda <rencontre> <point>`.",
-    ),
-    "agenda.posted": (
-        "Agenda item from {member}: {item}",
-        "Point à l'ordre du jour de {member} : {item}",
-    ),
-}
-
 ALL_WORDS = ("all", "series", "tout", "toutes", "tous", "série", "serie")
 MOVE_WORDS = (" to ", " -> ", " → ", " vers ")
 MAX_TITLE, MAX_LOCATION = 200, 500
@@ -338,15 +80,15 @@ async def _occurrence_row(item: Upcoming) -> Occurrence:
 
 async def _next_of(ctx: Ctx, meeting: Meeting) -> Upcoming:
     if meeting.cancelled:
-        raise UserError("meeting.series_cancelled", title=meeting.title)
+        raise UserError("“{title}” has been cancelled.", title=meeting.title)
     upcoming = await upcoming_of([meeting], ctx.clock.now(), limit=1)
     if not upcoming:
-        raise UserError("meeting.no_upcoming", title=meeting.title)
+        raise UserError("“{title}” has no upcoming occurrence.", title=meeting.title)
     return upcoming[0]
 
 
 def _when(ctx: Ctx, instant: datetime) -> str:
-    return local_text(instant, ctx.timezone, ctx.language)
+    return local_text(instant, ctx.timezone, ctx.tr)
 
 
 # ---- commands --------------------------------------------------------------------------
@@ -389,16 +131,24 @@ async def schedule_meeting(
     except AmbiguousRecurrence as question:
         # both phrasings, in the coordinator's own language
         raise UserError(
-            "recurrence.ambiguous",
+            "“{phrase}” can mean two things. Write “{monthly}” for that "
+            "day of each month, or “{biweekly}” to repeat every few "
+            "weeks.",
             phrase=question.values["phrase"],
             monthly=question.values[f"monthly_{ctx.language}"],
             biweekly=question.values[f"biweekly_{ctx.language}"],
         ) from question
-    title = parsed.title or ctx.tr("meeting.default_title", community=found.name)
+    title = parsed.title or ctx.tr("{community} meeting", community=found.name)
     if len(title) > MAX_TITLE:
-        raise UserError("meeting.too_long", name="title", limit=MAX_TITLE)
+        raise UserError(
+            "That {name} is too long (at most {limit} characters).", name="title", limit=MAX_TITLE
+        )
     if len(parsed.location) > MAX_LOCATION:
-        raise UserError("meeting.too_long", name="location", limit=MAX_LOCATION)
+        raise UserError(
+            "That {name} is too long (at most {limit} characters).",
+            name="location",
+            limit=MAX_LOCATION,
+        )
     local = parsed.when.replace(tzinfo=None)
     first = parsed.when.astimezone(UTC)
     if parsed.rrule:
@@ -409,7 +159,9 @@ async def schedule_meeting(
         local = first_local_instance(parsed.rrule, local)
         following = next_instant(local.strftime(LOCAL_FORMAT), ctx.timezone, parsed.rrule, now)
         if following is None:
-            raise UserError("recurrence.never", phrase=parsed.rrule)
+            raise UserError(
+                "The repetition “{phrase}” never happens after the start.", phrase=parsed.rrule
+            )
         first = following
     start_local = local.strftime(LOCAL_FORMAT)
     meeting = await Meeting.create(
@@ -425,9 +177,14 @@ async def schedule_meeting(
     )
     reply = Message(ephemeral=True).add(
         Paragraph(
-            ctx.tr.spans("meeting.scheduled", title=title, community=found.name, number=meeting.id)
+            ctx.tr.spans(
+                "Scheduled “{title}” for {community} (#{number}).",
+                title=title,
+                community=found.name,
+                number=meeting.id,
+            )
         ),
-        Paragraph(ctx.tr.spans("meeting.understood", when=Strong(_when(ctx, first)))),
+        Paragraph(ctx.tr.spans("I understood: {when}", when=Strong(_when(ctx, first)))),
     )
     if parsed.rrule:
         upcoming = await upcoming_of([meeting], now, limit=3)
@@ -438,14 +195,32 @@ async def schedule_meeting(
         reply.add(
             Note(
                 ctx.tr.spans(
-                    "meeting.repeats", rule=recurrence_words(ctx.tr, parsed.rrule), dates=dates
+                    "Repeats: {rule}. Next: {dates}",
+                    rule=recurrence_words(ctx.tr, parsed.rrule),
+                    dates=dates,
                 )
             )
         )
     await mirror_native_event(ctx, meeting, found)
     if not found.home_channel_id:
-        reply.add(Note(ctx.tr.spans("meeting.no_channel", community=found.name)))
-    reply.add(Note(ctx.tr.spans("meeting.wrong_time", number=meeting.id)))
+        reply.add(
+            Note(
+                ctx.tr.spans(
+                    "“{community}” has no home channel, so no announcement or "
+                    "channel reminder will be posted. Run `community bind "
+                    "{community}` in its channel.",
+                    community=found.name,
+                )
+            )
+        )
+    reply.add(
+        Note(
+            ctx.tr.spans(
+                "Not what you meant? `meeting cancel {number} all`, then schedule it again.",
+                number=meeting.id,
+            )
+        )
+    )
     return reply
 
 
@@ -483,9 +258,16 @@ async def list_meetings(
         per_meeting[item.meeting.id] = per_meeting.get(item.meeting.id, 0) + 1
         if per_meeting[item.meeting.id] <= PER_MEETING and len(upcoming) < LISTED:
             upcoming.append(item)
-    message = Message(ephemeral=True).add(Heading(ctx.tr("meetings.title")))
+    message = Message(ephemeral=True).add(Heading(ctx.tr("Upcoming meetings")))
     if not upcoming:
-        message.add(Paragraph(ctx.tr.spans("meetings.none")))
+        message.add(
+            Paragraph(
+                ctx.tr.spans(
+                    "No meetings coming up. Coordinators can add one: `meeting "
+                    "schedule <community> next Monday 4:30pm every week`"
+                )
+            )
+        )
     for item in upcoming:
         community_row = by_id[community_id_of(item.meeting)]
         message.add(
@@ -495,14 +277,19 @@ async def list_meetings(
     if shown and ctx.settings.http_enabled:
         token = await ensure_calendar_token(ctx.workspace)
         for row in shown:
-            link = Link(calendar_url(ctx.settings, token, row), ctx.tr("meetings.calendar_link"))
-            message.add(Note(ctx.tr.spans("meetings.calendar", community=row.name, link=link)))
+            link = Link(calendar_url(ctx.settings, token, row), ctx.tr("subscribe (.ics)"))
+            message.add(
+                Note(ctx.tr.spans("Calendar of {community}: {link}", community=row.name, link=link))
+            )
     elif shown:
         for row in shown:
             message.add(
                 Note(
                     ctx.tr.spans(
-                        "meetings.calendar_cli", community=row.name, argument=shlex.quote(row.name)
+                        "Calendar of {community}: the operator can export it with "
+                        "`copbot calendar {argument}`.",
+                        community=row.name,
+                        argument=shlex.quote(row.name),
                     )
                 )
             )
@@ -511,9 +298,15 @@ async def list_meetings(
 
 async def _rsvp(ctx: Ctx, item: Upcoming, status: str) -> Message:
     if item.cancelled:
-        raise UserError("rsvp.cancelled", title=item.meeting.title, when=_when(ctx, item.starts_at))
+        raise UserError(
+            "That occurrence of “{title}” ({when}) is cancelled: there is nothing to answer.",
+            title=item.meeting.title,
+            when=_when(ctx, item.starts_at),
+        )
     if item.starts_at <= ctx.clock.now():
-        raise UserError("rsvp.started", title=item.meeting.title)
+        raise UserError(
+            "That occurrence of “{title}” has already started.", title=item.meeting.title
+        )
     row = await _occurrence_row(item)
     now = ctx.clock.now()
     existing = await Rsvp.get_or_none(occurrence=row, member=ctx.member)
@@ -525,10 +318,22 @@ async def _rsvp(ctx: Ctx, item: Upcoming, status: str) -> Message:
         await existing.save(update_fields=["status", "at"])
     return Message(ephemeral=True).add(
         Paragraph(
-            ctx.tr.spans(
-                f"rsvp.done.{status}", title=item.meeting.title, when=_when(ctx, item.starts_at)
-            )
+            _rsvp_done(ctx, status, title=item.meeting.title, when=_when(ctx, item.starts_at))
         )
+    )
+
+
+def _rsvp_done(ctx: Ctx, status: str, **values: Span | str) -> tuple[Span, ...]:
+    if status == "going":
+        return ctx.tr.spans(
+            "You're going to “{title}” on {when}. I'll remind you by direct message.", **values
+        )
+    if status == "maybe":
+        return ctx.tr.spans(
+            "Noted as maybe for “{title}” on {when}. I'll remind you by direct message.", **values
+        )
+    return ctx.tr.spans(
+        "Noted: you can't come to “{title}” on {when}. No reminders for you.", **values
     )
 
 
@@ -548,7 +353,10 @@ async def rsvp(
     if original is not None:
         item = await occurrence_at(found, original)
         if item is None:
-            raise NotFound("meeting.unknown", name=f"#{found.id}")
+            raise NotFound(
+                "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
+                name=f"#{found.id}",
+            )
     else:
         item = await _next_of(ctx, found)
     return await _rsvp(ctx, item, status)
@@ -559,7 +367,7 @@ async def rsvp(
 async def press_rsvp(ctx: Ctx, meeting: MeetingRef, status: RsvpStatus) -> Message:
     item = await occurrence_at(meeting.meeting, meeting.original) if meeting.original else None
     if item is None:
-        raise UserError("error.stale_button")
+        raise UserError("That button no longer works. Try the command again.")
     return await _rsvp(ctx, item, status)
 
 
@@ -586,7 +394,7 @@ async def cancel_meeting(
     rest = (which or "").strip()
     now = ctx.clock.now()
     if found.cancelled:
-        raise UserError("meeting.series_cancelled", title=found.title)
+        raise UserError("“{title}” has been cancelled.", title=found.title)
     whole = fold(rest) in ALL_WORDS or (not rest and original is None and not found.rrule)
     if whole:
         future = await upcoming_of([found], now, limit=500, within=timedelta(days=400))
@@ -603,20 +411,32 @@ async def cancel_meeting(
                 lambda tr, zone: cancelled_message(tr, first, zone, series=True),
             )
         return Message(ephemeral=True).add(
-            Paragraph(ctx.tr.spans("meeting.cancelled_all", title=found.title, count=len(members)))
+            Paragraph(
+                ctx.tr.spans(
+                    "Cancelled the whole series “{title}”. I told {count} "
+                    "member(s) who had answered.",
+                    title=found.title,
+                    count=len(members),
+                )
+            )
         )
     if original is not None:
         item = await occurrence_at(found, original)
         if item is None:
-            raise NotFound("meeting.unknown", name=f"#{found.id}")
+            raise NotFound(
+                "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
+                name=f"#{found.id}",
+            )
     elif rest:
         item = await occurrence_on(ctx, found, rest)
     else:
         raise UserError(
-            "meeting.which_occurrence", title=found.title, dates=await next_dates(ctx, found)
+            "“{title}” repeats: say which date, or `all` for the series. Next ones: {dates}.",
+            title=found.title,
+            dates=await next_dates(ctx, found),
         )
     if item.cancelled:
-        raise UserError("meeting.already_cancelled", title=found.title)
+        raise UserError("That occurrence of “{title}” is already cancelled.", title=found.title)
     row = await _occurrence_row(item)
     row.cancelled = True
     await row.save(update_fields=["cancelled"])
@@ -628,7 +448,7 @@ async def cancel_meeting(
     return Message(ephemeral=True).add(
         Paragraph(
             ctx.tr.spans(
-                "meeting.cancelled_one",
+                "Cancelled “{title}” on {when}. I told {count} member(s) who had answered.",
                 title=found.title,
                 when=_when(ctx, item.starts_at),
                 count=len(members),
@@ -655,29 +475,45 @@ async def move_meeting(
     found, original, community = meeting.meeting, meeting.original, meeting.community
     rest = change.strip()
     if found.cancelled:
-        raise UserError("meeting.series_cancelled", title=found.title)
+        raise UserError("“{title}” has been cancelled.", title=found.title)
     padded = f" {rest} "
     split = max((padded.lower().rfind(word), word) for word in MOVE_WORDS)
     if split[0] < 0:
-        raise UserError("meeting.move_usage")
+        raise UserError(
+            "Say what to move and where: `meeting move <meeting> <date> "
+            "to <new time>`, e.g. `meeting move 12 2027-05-31 to "
+            "2027-06-01 16:30`."
+        )
     which = padded[: split[0]].strip()
     target = padded[split[0] + len(split[1]) :].strip()
     if not target:
-        raise UserError("meeting.move_usage")
+        raise UserError(
+            "Say what to move and where: `meeting move <meeting> <date> "
+            "to <new time>`, e.g. `meeting move 12 2027-05-31 to "
+            "2027-06-01 16:30`."
+        )
     if original is not None:
         item = await occurrence_at(found, original)
         if item is None:
-            raise NotFound("meeting.unknown", name=f"#{found.id}")
+            raise NotFound(
+                "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
+                name=f"#{found.id}",
+            )
     elif which:
         item = await occurrence_on(ctx, found, which)
     elif not found.rrule:
         item = await _next_of(ctx, found)
     else:
         raise UserError(
-            "meeting.which_occurrence", title=found.title, dates=await next_dates(ctx, found)
+            "“{title}” repeats: say which date, or `all` for the series. Next ones: {dates}.",
+            title=found.title,
+            dates=await next_dates(ctx, found),
         )
     if item.cancelled:
-        raise UserError("meeting.move_cancelled", title=found.title)
+        raise UserError(
+            "That occurrence of “{title}” is cancelled; schedule a new meeting instead.",
+            title=found.title,
+        )
     new_start = parse_when(target, ctx.timezone, ctx.language, ctx.clock.now()).astimezone(UTC)
     old_start = item.starts_at
     row = await _occurrence_row(item)
@@ -692,7 +528,7 @@ async def move_meeting(
     return Message(ephemeral=True).add(
         Paragraph(
             ctx.tr.spans(
-                "meeting.moved",
+                "Moved “{title}” from {old} to {new}. I told {count} member(s) who had answered.",
                 title=found.title,
                 old=_when(ctx, old_start),
                 new=Strong(_when(ctx, new_start)),
@@ -720,7 +556,7 @@ async def add_agenda(
     found, original, community = meeting.meeting, meeting.original, meeting.community
     text = (item or "").strip()
     if not text:
-        raise UserError("agenda.empty_item")
+        raise UserError("Say what to add: `agenda <meeting> <item>`.")
     if original is not None:
         upcoming = await occurrence_at(found, original)
         if upcoming is None or upcoming.cancelled or upcoming.starts_at <= ctx.clock.now():
@@ -733,7 +569,7 @@ async def add_agenda(
         note = Message().add(
             Paragraph(
                 ctx.tr.spans(
-                    "agenda.posted",
+                    "Agenda item from {member}: {item}",
                     member=Mention(ctx.member.external_id, ctx.member.display_name),
                     item=Text(text),
                 )
@@ -745,7 +581,11 @@ async def add_agenda(
     )
     return Message(ephemeral=True).add(
         Paragraph(
-            ctx.tr.spans("agenda.added", title=found.title, when=_when(ctx, upcoming.starts_at))
+            ctx.tr.spans(
+                "Added to the agenda of “{title}” on {when}:",
+                title=found.title,
+                when=_when(ctx, upcoming.starts_at),
+            )
         ),
         BulletList(tuple((Text(str(line)),) for line in items)),
     )

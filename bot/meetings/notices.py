@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.kernel.context import Ctx
-from bot.kernel.i18n import Translator
+from bot.kernel.i18n import Translator, translator_for
 from bot.kernel.lookups import community_language
 from bot.kernel.messages import Mention, Message, Paragraph, Span, Text
 from bot.kernel.occurrences import Upcoming
@@ -32,7 +32,7 @@ async def channel_translator(ctx: Ctx, community: Community) -> Translator:
     """The community's channel reads the language most of its members read, as the
     scheduled announcements, prompts and digest do."""
     language = await community_language(community, ctx.settings.default_language)
-    return Translator(ctx.registry.texts, language)
+    return translator_for(ctx.settings, language)
 
 
 async def tell(

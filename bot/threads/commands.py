@@ -13,15 +13,6 @@ from bot.kernel.registry import on
 from bot.kernel.urls import normalize_url
 from data.models import Community, Occurrence, Resource
 
-TEXTS = {
-    "thread.offer_link": (
-        "{member} posted {link} in the meeting thread. Add it to the repertoire of {community}?",
-        "{member} a publié {link} dans le fil de la rencontre. L'ajouter au répertoire de "
-        "{community} ?",
-    ),
-    "thread.offer_button": ("Add to the repertoire", "Ajouter au répertoire"),
-}
-
 _URL = re.compile(r"<?(https?://[^\s<>|]+)")
 MAX_OFFERS = 3
 
@@ -48,13 +39,14 @@ async def on_thread_reply(
         offer = Message().add(
             Paragraph(
                 tr.spans(
-                    "thread.offer_link",
+                    "{member} posted {link} in the meeting thread. Add it to the "
+                    "repertoire of {community}?",
                     member=Mention(ctx.member.external_id, ctx.member.display_name),
                     link=Link(url),
                     community=community.name,
                 )
             ),
-            Buttons((Button(tr("thread.offer_button"), "share_offer", f"{community.id} {url}"),)),
+            Buttons((Button(tr("Add to the repertoire"), "share_offer", f"{community.id} {url}"),)),
         )
         await ctx.post(where, offer, thread=thread)
 

@@ -17,7 +17,7 @@ import pytest
 from adapters.console.adapter import ConsoleAdapter
 from bot.kernel.clock import ManualClock
 from bot.kernel.core import Core
-from bot.kernel.discovery import area_modules, area_packages, kernel_text_modules
+from bot.kernel.discovery import area_modules, area_packages
 from bot.kernel.registry import Registry
 from tests.support.harness import test_settings
 
@@ -67,9 +67,7 @@ async def test_the_documented_area_is_discovered_and_works_in_the_console(
     db: str, contributed: str
 ) -> None:
     assert area_packages(contributed) == [f"{contributed}.bookclub"]
-    registry = Registry.from_modules(
-        [*kernel_text_modules(), *area_modules(), *area_modules(contributed)]
-    )
+    registry = Registry.from_modules([*area_modules(), *area_modules(contributed)])
     assert registry.commands["book suggest"].role == "member"
     assert "book_list" in registry.press_handlers
 

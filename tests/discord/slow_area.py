@@ -10,8 +10,6 @@ from bot.kernel.context import Ctx
 from bot.kernel.messages import Message, Paragraph, Text
 from bot.kernel.registry import Arg, command
 
-TEXTS = {"help.slow": ("Think for a while", "Réfléchir un moment")}
-
 
 @command("slow", usage="slow [public|private]")
 async def slow(

@@ -17,7 +17,7 @@ import pytest
 
 from bot.kernel.clock import ManualClock
 from bot.kernel.core import Core
-from bot.kernel.discovery import area_modules, kernel_text_modules
+from bot.kernel.discovery import area_modules
 from bot.kernel.messages import Message, message_text
 from bot.kernel.occurrences import upcoming_of
 from bot.kernel.registry import Action, Arg, Command, Param, Registry, button
@@ -50,7 +50,7 @@ TEXTS = {
 
 
 def registry() -> Registry:
-    return Registry.from_modules([*kernel_text_modules(), *area_modules(), checked_area])
+    return Registry.from_modules([*area_modules(), checked_area])
 
 
 def entries() -> list[tuple[str, str, str]]:

@@ -9,7 +9,6 @@ from bot.kernel.context import Ctx
 from bot.kernel.messages import Form, FormField, FormRequest, Message, Paragraph, Text
 from bot.kernel.registry import command, form
 
-TEXTS = {"help.slow": ("Takes its time", "Prend son temps")}
 GATE: dict[str, asyncio.Event] = {}
 
 SLOW_FORM = Form("slow", "Slow", (FormField("answer", "Answer"),))
