@@ -61,6 +61,8 @@ class Core:
         self.outboxes: dict[str, Outbox] = {}
         self.observers: list[CommandObserver] = []
         self._events_recorded = 0
+        for code in settings.language_codes:  # read the catalogs now, not at a first message
+            self.translator(code)
 
     def report_delivery(self, kind: str, outcome: str) -> None:
         """A scheduled post was handled (sent, late, skipped, failed, fallback): tell the
@@ -342,7 +344,11 @@ class Core:
             text = None if param.name not in raw else clean_text(raw[param.name])
             if text is None or (not text.strip() and param.arg.kind != "tags"):
                 if param.required:
-                    raise UserError("Please give {name}. Usage: `{usage}`", name=label, usage=usage)
+                    raise UserError(
+                        "Please give {name}. Usage: `{usage}`",
+                        name=label,
+                        usage=ctx.tr.pgettext("command usage", usage),
+                    )
                 if param.implied:
                     kwargs[param.name] = await resolver.implied(ctx, param, label)
                 else:

@@ -22,7 +22,7 @@ import dateparser
 from dateutil.rrule import rrule, rrulestr
 
 from bot.kernel.errors import UserError
-from bot.kernel.i18n import N_
+from bot.kernel.i18n import N_, SOURCE_LANGUAGE
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -399,15 +399,15 @@ def _day(text: str, language: str, today: date, at: time, now_local: datetime) -
         ):
             ahead = 7
         return today + timedelta(days=ahead)
-    parsed = dateparser.parse(
-        phrase,
-        languages=[language],
-        settings={
-            "PREFER_DATES_FROM": "future",
-            "RELATIVE_BASE": now_local.replace(tzinfo=None),
-            "REQUIRE_PARTS": ["day", "month"],
-        },
-    )
+    settings = {
+        "PREFER_DATES_FROM": "future",
+        "RELATIVE_BASE": now_local.replace(tzinfo=None),
+        "REQUIRE_PARTS": ["day", "month"],
+    }
+    try:
+        parsed = dateparser.parse(phrase, languages=[language], settings=settings)
+    except ValueError:  # a language dateparser does not know (one added by a catalog)
+        parsed = dateparser.parse(phrase, languages=[SOURCE_LANGUAGE], settings=settings)
     return parsed.date() if parsed else None
 
 

@@ -40,12 +40,8 @@ async def test_a_miss_is_explained_with_close_names_for_every_kind(db: str) -> N
 async def test_a_french_member_reads_the_miss_and_the_argument_in_french(db: str) -> None:
     h = await two_communities()
     await h.say("Bob", "language fr")
-
-    async def french(line: str) -> str:  # French typography's narrow spaces read as spaces
-        return (await h.text("Bob", line)).replace("\u202f", " ")
-
-    assert "Vouliez-vous dire : @Bob ?" in await french("whois @Bbo")
-    assert "Veuillez indiquer : le membre." in await french("whois")
+    assert "Vouliez-vous dire\u202f: @Bob\u202f?" in await h.text("Bob", "whois @Bbo")
+    assert "Veuillez indiquer\u202f: le membre." in await h.text("Bob", "whois")
 
 
 async def test_the_community_rule_is_the_same_for_every_command(db: str) -> None:
