@@ -8,16 +8,19 @@ which reads the same tables: nothing here has to tell the scheduler anything.
 
 from __future__ import annotations
 
+import secrets
 import shlex
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from bot.kernel.args import CommunityArg, MaybeCommunity
 from bot.kernel.context import Ctx
 from bot.kernel.errors import NotFound, UserError
-from bot.kernel.i18n import N_
-from bot.kernel.lookups import my_communities
+from bot.kernel.i18n import N_, Translator, translator_for
+from bot.kernel.lookups import community_language, my_communities
 from bot.kernel.messages import (
     BulletList,
     Heading,
@@ -34,35 +37,40 @@ from bot.kernel.occurrences import (
     Upcoming,
     community_id_of,
     occurrence_at,
+    occurrences_between,
+    parse_occurrence_key,
     upcoming_of,
 )
-from bot.kernel.recurrence import (
-    LOCAL_FORMAT,
-    AmbiguousRecurrence,
-    first_local_instance,
-    fold,
-    next_instant,
-    parse_when,
-    validate_rrule,
-)
+from bot.kernel.recurrence import next_instant, place
 from bot.kernel.registry import Arg, button, command
-from bot.meetings.calendars import calendar_url, ensure_calendar_token, mirror_native_event
+from bot.kernel.settings import Settings
+from bot.kernel.timewords import Question
+from bot.kernel.timewords.ask import ask
+from bot.kernel.timewords.lexicon import fold
 from bot.meetings.details import parse_details
-from bot.meetings.finding import MeetingRef, next_dates, occurrence_on
-from bot.meetings.notices import answered, notify
+from bot.meetings.finding import MeetingRef
+from bot.meetings.native_events import MeetingEvent, sync_native_event
 from bot.meetings.posts import (
     RSVP_ACTION,
     cancelled_message,
-    local_text,
     moved_message,
     occurrence_block,
-    recurrence_words,
 )
-from data.models import AgendaItem, Community, Meeting, Occurrence, Rsvp
+from bot.meetings.timing import (
+    Move,
+    TimeQuestion,
+    day_or_ask,
+    local_text,
+    moved_start,
+    short_local,
+    split_move,
+    understood,
+)
+from data.models import AgendaItem, Community, Meeting, Member, Occurrence, Rsvp, Workspace
 
 ALL_WORDS = ("all", "series", "tout", "toutes", "tous", "série", "serie")
-MOVE_WORDS = (" to ", " -> ", " → ", " vers ")
 MAX_TITLE, MAX_LOCATION = 200, 500
+DEFAULT_MINUTES = 60
 LISTED = 10
 PER_MEETING = 3
 
@@ -88,7 +96,113 @@ async def _next_of(ctx: Ctx, meeting: Meeting) -> Upcoming:
 
 
 def _when(ctx: Ctx, instant: datetime) -> str:
-    return local_text(instant, ctx.timezone, ctx.tr)
+    return local_text(instant, ctx.timezone, ctx.language)
+
+
+async def _next_dates(ctx: Ctx, meeting: Meeting) -> str:
+    upcoming = await upcoming_of([meeting], ctx.clock.now(), limit=3)
+    zone = ZoneInfo(ctx.timezone)
+    return ", ".join(item.starts_at.astimezone(zone).date().isoformat() for item in upcoming) or "—"
+
+
+async def _occurrence_on(ctx: Ctx, meeting: Meeting, text: str) -> Upcoming:
+    """The occurrence a coordinator means by a date ("2027-05-29", "May 29", "next
+    Monday"), read in their zone; matched against each occurrence's local date in the
+    coordinator's zone or the meeting's."""
+    key = parse_occurrence_key(text)
+    if key is not None and key[0] == meeting.id:
+        found = await occurrence_at(meeting, key[1])
+        if found is None:
+            raise NotFound(
+                "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
+                name=text[:60],
+            )
+        return found
+    day = _read_day(ctx, text)
+    now = ctx.clock.now()
+    # search a window around that day, wide enough for any zone difference
+    start = datetime.combine(day, datetime.min.time(), tzinfo=UTC) - timedelta(days=1)
+    candidates = await occurrences_between(
+        [meeting], start, start + timedelta(days=3), include_cancelled=True
+    )
+    for item in candidates:
+        for zone in (ctx.timezone, meeting.timezone):
+            local = item.original_start.astimezone(ZoneInfo(zone)).date()
+            moved_local = item.starts_at.astimezone(ZoneInfo(zone)).date()
+            if day in (local, moved_local) and item.starts_at >= now - timedelta(hours=12):
+                return item
+    raise UserError(
+        "“{title}” has no occurrence on {day}. Next ones: {dates}.",
+        title=meeting.title,
+        day=day.isoformat(),
+        dates=await _next_dates(ctx, meeting),
+    )
+
+
+def _read_day(ctx: Ctx, text: str) -> date:
+    """The day a coordinator names, in either language; a date that reads two ways raises
+    ``TimeQuestion`` for the command to ask."""
+    return day_or_ask(text, ctx.clock.now(), ctx.timezone)
+
+
+# ---- telling members -------------------------------------------------------------------
+
+
+async def _answered(items: list[Upcoming]) -> list[Member]:
+    """Members who said going or maybe to any of these occurrences."""
+    rows = [item.occurrence for item in items if item.occurrence is not None]
+    if not rows:
+        return []
+    return await Member.filter(
+        rsvps__occurrence_id__in=[row.id for row in rows], rsvps__status__in=("going", "maybe")
+    ).distinct()
+
+
+MessageBuilder = Callable[[Translator, str], Message]
+
+
+async def _channel_translator(ctx: Ctx, community: Community) -> Translator:
+    """The community's channel reads the language most of its members read, as the
+    scheduled announcements, prompts and digest do."""
+    language = await community_language(community, ctx.settings.default_language)
+    return translator_for(ctx.settings, language)
+
+
+async def _tell(
+    ctx: Ctx, members: list[Member], community: Community, build: MessageBuilder
+) -> None:
+    """DM each member a message built in their language and zone; members who refuse
+    direct messages are mentioned once, together, in the community's channel."""
+    blocked: list[Member] = []
+    for member in members:
+        if not await ctx.direct(member, build(ctx.translator_for(member), ctx.zone_for(member))):
+            blocked.append(member)
+    if blocked and community.home_channel_id:
+        mentions: list[Span] = []
+        for index, member in enumerate(blocked):
+            mentions += [Text(", ")] if index else []
+            mentions.append(Mention(member.external_id, member.display_name))
+        channel_tr = await _channel_translator(ctx, community)
+        notice = Message().add(
+            Paragraph(
+                (
+                    *mentions,
+                    Text(" — "),
+                    *channel_tr.spans("I couldn't reach you privately: see the notice above."),
+                )
+            )
+        )
+        await ctx.post(community.home_channel_id, notice)
+
+
+async def _notify(
+    ctx: Ctx, community: Community, members: list[Member], build: MessageBuilder
+) -> None:
+    """Tell the channel, then each member who answered going or maybe."""
+    if community.home_channel_id:
+        channel_tr = await _channel_translator(ctx, community)
+        await ctx.post(community.home_channel_id, build(channel_tr, ctx.settings.default_timezone))
+    await _tell(ctx, members, community, build)
 
 
 # ---- commands --------------------------------------------------------------------------
@@ -101,13 +215,13 @@ RsvpStatus = Annotated[
 
 @command(
     "meeting schedule",
-    usage="meeting schedule <community> <when> [every …] [at <link or place>] [for <duration>] "
-    "[title]",
+    usage="meeting schedule <community> <when> [at <link or place>] [title]",
     examples=[
-        "meeting schedule python next Monday 4:30pm every week at https://meet.jit.si/py "
-        "Python hour",
-        "meeting schedule python 2027-05-31 16:30 every month on the last Monday Monthly chat",
-        "meeting schedule python tomorrow 9am for 90m at Room 204 — Kick-off",
+        "meeting schedule python every Tuesday at 12:30 Lunch chat",
+        "meeting schedule python tomorrow 3pm to 4:30pm at Room 204 — Workshop",
+        "meeting schedule python chaque mardi à 12 h 30 Dîner causerie",
+        "meeting schedule python le premier lundi du mois de 9 h à 10 h à https://meet.jit.si/py "
+        "Café",
     ],
     role="coordinator",
 )
@@ -117,7 +231,7 @@ async def schedule_meeting(
     details: Annotated[
         str,
         Arg(
-            N_("when, then optionally: every …, at <link or place>, for <duration>, the title"),
+            N_("when (e.g. every Tuesday at 12:30), then optionally at <link or place>, the title"),
             kind="text",
             max_length=800,
         ),
@@ -126,18 +240,11 @@ async def schedule_meeting(
     """Schedule a meeting, once or recurring, in your time zone"""
     found = community
     now = ctx.clock.now()
-    try:
-        parsed = parse_details(details, ctx.timezone, ctx.language, now)
-    except AmbiguousRecurrence as question:
-        # both phrasings, in the coordinator's own language
-        raise UserError(
-            "“{phrase}” can mean two things. Write “{monthly}” for that "
-            "day of each month, or “{biweekly}” to repeat every few "
-            "weeks.",
-            phrase=question.values["phrase"],
-            monthly=question.values[f"monthly_{ctx.language}"],
-            biweekly=question.values[f"biweekly_{ctx.language}"],
-        ) from question
+    parsed = parse_details(details, ctx.timezone, now)
+    if isinstance(parsed, Question):
+        arguments = {"community": found.name, "details": details}
+        return await ask(ctx, parsed, "meeting schedule", arguments, "details")
+    reading = parsed.reading
     title = parsed.title or ctx.tr("{community} meeting", community=found.name)
     if len(title) > MAX_TITLE:
         raise UserError(
@@ -149,31 +256,28 @@ async def schedule_meeting(
             name="location",
             limit=MAX_LOCATION,
         )
-    local = parsed.when.replace(tzinfo=None)
-    first = parsed.when.astimezone(UTC)
-    if parsed.rrule:
-        validate_rrule(parsed.rrule, local)
-        # the series starts on its first real instance: "tomorrow 9am every month on the
-        # second Tuesday" typed on a first Tuesday starts a week later, and calendar apps
-        # count DTSTART itself as an instance (RFC 5545)
-        local = first_local_instance(parsed.rrule, local)
-        following = next_instant(local.strftime(LOCAL_FORMAT), ctx.timezone, parsed.rrule, now)
-        if following is None:
-            raise UserError(
-                "The repetition “{phrase}” never happens after the start.", phrase=parsed.rrule
-            )
-        first = following
-    start_local = local.strftime(LOCAL_FORMAT)
+    rrule = reading.rule.rrule if reading.rule else None
+    first = (
+        next_instant(reading.start_local, reading.zone, rrule, now)
+        if rrule
+        else place(reading.start, reading.zone)
+    )
+    if first is None:
+        raise UserError(N_("That repeat never happens after its start."))
     meeting = await Meeting.create(
         community=found,
         title=title,
-        start_local=start_local,
-        timezone=ctx.timezone,
-        duration_minutes=parsed.duration_minutes or 60,
-        rrule=parsed.rrule,
+        start_local=reading.start_local,
+        timezone=reading.zone,
+        duration_minutes=reading.duration or DEFAULT_MINUTES,
+        rrule=rrule,
         location=parsed.location,
         created_by=ctx.member,
         created_at=now,
+    )
+    # what was read, said back with its length so that a misreading shows at once
+    echo = understood(
+        reading.start, replace(reading, duration=meeting.duration_minutes), ctx.language
     )
     reply = Message(ephemeral=True).add(
         Paragraph(
@@ -184,23 +288,14 @@ async def schedule_meeting(
                 number=meeting.id,
             )
         ),
-        Paragraph(ctx.tr.spans("I understood: {when}", when=Strong(_when(ctx, first)))),
+        Paragraph(ctx.tr.spans("I understood: {when}", when=Strong(echo))),
     )
-    if parsed.rrule:
+    if rrule:
         upcoming = await upcoming_of([meeting], now, limit=3)
-        zone = ZoneInfo(ctx.timezone)
         dates = ", ".join(
-            item.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") for item in upcoming
+            short_local(item.starts_at, ctx.timezone, ctx.language) for item in upcoming
         )
-        reply.add(
-            Note(
-                ctx.tr.spans(
-                    "Repeats: {rule}. Next: {dates}",
-                    rule=recurrence_words(ctx.tr, parsed.rrule),
-                    dates=dates,
-                )
-            )
-        )
+        reply.add(Note(ctx.tr.spans(N_("Next: {dates}"), dates=dates)))
     await mirror_native_event(ctx, meeting, found)
     if not found.home_channel_id:
         reply.add(
@@ -222,6 +317,48 @@ async def schedule_meeting(
         )
     )
     return reply
+
+
+async def mirror_native_event(ctx: Ctx, meeting: Meeting, community: Community) -> None:
+    """Show the meeting's next occurrence in the platform's own calendar (Discord's Events
+    tab) where the platform can and the community wants it; the id is kept for updates."""
+    if not community.scheduled_events_enabled:
+        return
+    upcoming = [] if meeting.cancelled else await upcoming_of([meeting], ctx.clock.now(), limit=1)
+    if not upcoming and not meeting.external_event_id:
+        return
+    start = upcoming[0].starts_at if upcoming else ctx.clock.now()
+    event = MeetingEvent(
+        title=meeting.title,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=meeting.duration_minutes),
+        description=meeting.agenda,
+        location=meeting.location,
+        channel_id=community.home_channel_id,
+        external_id=meeting.external_event_id,
+        cancelled=not upcoming,
+    )
+    external_id = await sync_native_event(ctx.outbox, ctx.workspace.external_id, event)
+    if external_id != meeting.external_event_id:
+        meeting.external_event_id = external_id
+        await meeting.save(update_fields=["external_event_id"])
+
+
+async def ensure_calendar_token(workspace: Workspace) -> str:
+    """The workspace's unguessable calendar-feed token, made once (a race between two
+    requests keeps the first one written)."""
+    if workspace.calendar_token:
+        return workspace.calendar_token
+    await Workspace.filter(id=workspace.id, calendar_token__isnull=True).update(
+        calendar_token=secrets.token_urlsafe(24)
+    )
+    fresh = await Workspace.get(id=workspace.id)
+    workspace.calendar_token = fresh.calendar_token
+    return str(fresh.calendar_token)
+
+
+def calendar_url(settings: Settings, token: str, community: Community) -> str:
+    return f"{settings.public_base_url}/calendar/{token}/{community.id}.ics"
 
 
 @command(
@@ -378,6 +515,7 @@ async def press_rsvp(ctx: Ctx, meeting: MeetingRef, status: RsvpStatus) -> Messa
         "meeting cancel 12 2027-05-31",
         "meeting cancel 12 all",
         'meeting cancel "Python hour" next Monday',
+        "meeting cancel 12 mardi prochain",
     ],
     role="coordinator",
 )
@@ -401,10 +539,10 @@ async def cancel_meeting(
         found.cancelled = True
         await found.save(update_fields=["cancelled"])
         await mirror_native_event(ctx, found, community)
-        members = await answered(future)
+        members = await _answered(future)
         if future:
             first = future[0]
-            await notify(
+            await _notify(
                 ctx,
                 community,
                 members,
@@ -428,12 +566,16 @@ async def cancel_meeting(
                 name=f"#{found.id}",
             )
     elif rest:
-        item = await occurrence_on(ctx, found, rest)
+        try:
+            item = await _occurrence_on(ctx, found, rest)
+        except TimeQuestion as asked:
+            arguments = {"meeting": f"#{found.id}", "which": rest}
+            return await ask(ctx, asked.question, "meeting cancel", arguments, "which")
     else:
         raise UserError(
             "“{title}” repeats: say which date, or `all` for the series. Next ones: {dates}.",
             title=found.title,
-            dates=await next_dates(ctx, found),
+            dates=await _next_dates(ctx, found),
         )
     if item.cancelled:
         raise UserError("That occurrence of “{title}” is already cancelled.", title=found.title)
@@ -441,8 +583,8 @@ async def cancel_meeting(
     row.cancelled = True
     await row.save(update_fields=["cancelled"])
     await mirror_native_event(ctx, found, community)
-    members = await answered([item])
-    await notify(
+    members = await _answered([item])
+    await _notify(
         ctx, community, members, lambda tr, zone: cancelled_message(tr, item, zone, series=False)
     )
     return Message(ephemeral=True).add(
@@ -459,10 +601,11 @@ async def cancel_meeting(
 
 @command(
     "meeting move",
-    usage="meeting move <meeting> <occurrence date> to <new time>",
+    usage="meeting move <meeting> <occurrence date> to|à <new time>",
     examples=[
         "meeting move 12 2027-05-31 to 2027-06-01 16:30",
         'meeting move "Python hour" next Monday to Tuesday 5pm',
+        "meeting move 12 mardi à mercredi 17 h",
     ],
     role="coordinator",
 )
@@ -476,22 +619,10 @@ async def move_meeting(
     rest = change.strip()
     if found.cancelled:
         raise UserError("“{title}” has been cancelled.", title=found.title)
-    padded = f" {rest} "
-    split = max((padded.lower().rfind(word), word) for word in MOVE_WORDS)
-    if split[0] < 0:
-        raise UserError(
-            "Say what to move and where: `meeting move <meeting> <date> "
-            "to <new time>`, e.g. `meeting move 12 2027-05-31 to "
-            "2027-06-01 16:30`."
-        )
-    which = padded[: split[0]].strip()
-    target = padded[split[0] + len(split[1]) :].strip()
-    if not target:
-        raise UserError(
-            "Say what to move and where: `meeting move <meeting> <date> "
-            "to <new time>`, e.g. `meeting move 12 2027-05-31 to "
-            "2027-06-01 16:30`."
-        )
+    move = split_move(rest, ctx.clock.now(), ctx.timezone)
+    if isinstance(move, Question):
+        arguments = {"meeting": f"#{found.id}", "change": rest}
+        return await ask(ctx, move, "meeting move", arguments, "change")
     if original is not None:
         item = await occurrence_at(found, original)
         if item is None:
@@ -499,30 +630,41 @@ async def move_meeting(
                 "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
                 name=f"#{found.id}",
             )
-    elif which:
-        item = await occurrence_on(ctx, found, which)
+    elif move.which:
+        try:
+            item = await _occurrence_on(ctx, found, move.which)
+        except TimeQuestion as asked:
+            # the occurrence's date reads two ways: ask, keeping the new time as typed
+            question = _prefixed(asked.question, f" {move.word} {_target_text(rest, move)}")
+            arguments = {"meeting": f"#{found.id}", "change": rest}
+            return await ask(ctx, question, "meeting move", arguments, "change")
     elif not found.rrule:
         item = await _next_of(ctx, found)
     else:
         raise UserError(
             "“{title}” repeats: say which date, or `all` for the series. Next ones: {dates}.",
             title=found.title,
-            dates=await next_dates(ctx, found),
+            dates=await _next_dates(ctx, found),
         )
     if item.cancelled:
         raise UserError(
             "That occurrence of “{title}” is cancelled; schedule a new meeting instead.",
             title=found.title,
         )
-    new_start = parse_when(target, ctx.timezone, ctx.language, ctx.clock.now()).astimezone(UTC)
+    day = item.starts_at.astimezone(ZoneInfo(move.target.zone)).date()
+    new_start = place(moved_start(move, day), move.target.zone)
+    if new_start <= ctx.clock.now():
+        raise UserError(
+            N_("{when} has already passed. Give a time in the future."), when=_when(ctx, new_start)
+        )
     old_start = item.starts_at
     row = await _occurrence_row(item)
     row.starts_at = new_start
     await row.save(update_fields=["starts_at"])
     await mirror_native_event(ctx, found, community)
     moved = Upcoming(found, item.original_start, new_start, row)
-    members = await answered([moved])
-    await notify(
+    members = await _answered([moved])
+    await _notify(
         ctx, community, members, lambda tr, zone: moved_message(tr, moved, old_start, zone)
     )
     return Message(ephemeral=True).add(
@@ -536,6 +678,17 @@ async def move_meeting(
             )
         )
     )
+
+
+def _target_text(rest: str, move: Move) -> str:
+    """The new time as typed: what follows the word that split the move."""
+    words = rest.split()
+    return " ".join(words[len(move.which.split()) + 1 :])
+
+
+def _prefixed(question: Question, after: str) -> Question:
+    options = tuple(replace(option, text=option.text + after) for option in question.options)
+    return replace(question, options=options)
 
 
 @command(

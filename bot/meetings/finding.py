@@ -1,34 +1,24 @@
 """Finding the meeting a member means: by number (``12``, ``#12``), by the occurrence key a
 button carries (``12@20270529T2330Z``) or by title, with "did you mean" on a miss. The
 meeting resolver gives handlers a ``MeetingPick``: the meeting, the occurrence when the
-reference named one, and the meeting's community (which the declared checks read). And
-the occurrence a coordinator means by a date ("next Monday")."""
+reference named one, and the meeting's community (which the declared checks read)."""
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from bot.kernel.context import Ctx
 from bot.kernel.errors import NotFound, UserError
 from bot.kernel.i18n import N_
 from bot.kernel.lookups import my_communities
 from bot.kernel.messages import Choice
-from bot.kernel.occurrences import (
-    Upcoming,
-    community_id_of,
-    is_number,
-    occurrence_at,
-    occurrences_between,
-    parse_occurrence_key,
-    upcoming_of,
-)
-from bot.kernel.recurrence import fold, parse_day
+from bot.kernel.occurrences import community_id_of, is_number, parse_occurrence_key
 from bot.kernel.registry import Arg, Param
 from bot.kernel.resolvers.base import Resolver
+from bot.kernel.timewords.lexicon import fold
 from data.models import Community, Meeting
 
 
@@ -106,6 +96,14 @@ async def find_meeting(ctx: Ctx, reference: str) -> tuple[Meeting, datetime | No
     )
 
 
+async def _titled(ctx: Ctx, title: str) -> Meeting | None:
+    return (
+        await Meeting.filter(community__workspace=ctx.workspace, title__iexact=title)
+        .order_by("cancelled", "-id")
+        .first()
+    )
+
+
 class MeetingResolver(Resolver):
     kind = "meeting"
     completes = True
@@ -118,19 +116,21 @@ class MeetingResolver(Resolver):
         self, ctx: Ctx, text: str, rest: str | None, rest_required: bool, param: Param, label: str
     ) -> tuple[MeetingPick, str | None]:
         """``meeting`` and ``rest`` as the parser split them; an unquoted title of several
-        words ("Python hour 2027-05-29") is re-split at the longest title that exists."""
+        words ("Python hour 2027-05-29") is re-split at the longest title that exists, also
+        when its first word alone would find it ("python" is in "Python hour")."""
+        words = (text + " " + (rest or "")).split()
+        named = text.strip().lstrip("#")
+        if rest and not is_number(named) and parse_occurrence_key(text.strip()) is None:
+            for size in range(len(words), len(text.split()), -1):
+                match = await _titled(ctx, " ".join(words[:size]))
+                if match is not None:
+                    return await _pick(match, None), " ".join(words[size:])
         try:
             found, original = await find_meeting(ctx, text)
             return await _pick(found, original), (rest or "").strip()
         except NotFound as first_error:
-            words = (text + " " + (rest or "")).split()
             for size in range(len(words), 0, -1):
-                title = " ".join(words[:size])
-                match = (
-                    await Meeting.filter(community__workspace=ctx.workspace, title__iexact=title)
-                    .order_by("cancelled", "-id")
-                    .first()
-                )
+                match = await _titled(ctx, " ".join(words[:size]))
                 if match is not None:
                     return await _pick(match, None), " ".join(words[size:])
             raise first_error
@@ -160,58 +160,3 @@ class MeetingResolver(Resolver):
         return [
             Choice(_label(m, names.get(community_id_of(m), ""))[:100], str(m.id)) for m in meetings
         ]
-
-
-# ---- the occurrence a date names ------------------------------------------------------
-
-
-async def next_dates(ctx: Ctx, meeting: Meeting) -> str:
-    upcoming = await upcoming_of([meeting], ctx.clock.now(), limit=3)
-    zone = ZoneInfo(ctx.timezone)
-    return (
-        ", ".join(item.starts_at.astimezone(zone).strftime("%Y-%m-%d") for item in upcoming) or "—"
-    )
-
-
-async def occurrence_on(ctx: Ctx, meeting: Meeting, text: str) -> Upcoming:
-    """The occurrence a coordinator means by a date ("2027-05-29", "May 29", "next
-    Monday"), read in their zone; matched against each occurrence's local date in the
-    coordinator's zone or the meeting's."""
-    key = parse_occurrence_key(text)
-    if key is not None and key[0] == meeting.id:
-        found = await occurrence_at(meeting, key[1])
-        if found is None:
-            raise NotFound(
-                "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
-                name=text[:60],
-            )
-        return found
-    day = read_day(ctx, text)
-    now = ctx.clock.now()
-    # search a window around that day, wide enough for any zone difference
-    start = datetime.combine(day, datetime.min.time(), tzinfo=UTC) - timedelta(days=1)
-    candidates = await occurrences_between(
-        [meeting], start, start + timedelta(days=3), include_cancelled=True
-    )
-    for item in candidates:
-        for zone in (ctx.timezone, meeting.timezone):
-            local = item.original_start.astimezone(ZoneInfo(zone)).date()
-            moved_local = item.starts_at.astimezone(ZoneInfo(zone)).date()
-            if day in (local, moved_local) and item.starts_at >= now - timedelta(hours=12):
-                return item
-    raise UserError(
-        "“{title}” has no occurrence on {day}. Next ones: {dates}.",
-        title=meeting.title,
-        day=day.isoformat(),
-        dates=await next_dates(ctx, meeting),
-    )
-
-
-def read_day(ctx: Ctx, text: str) -> date:
-    now_local = ctx.clock.now().astimezone(ZoneInfo(ctx.timezone)).replace(tzinfo=None)
-    day = parse_day(text, ctx.language, now_local)
-    if day is None:
-        raise UserError(
-            "I couldn't read “{text}” as a date. Use e.g. “2027-05-29” or “May 29”.", text=text[:60]
-        )
-    return day
