@@ -36,7 +36,10 @@ async def resolve(
         resolver = ctx.registry.resolver(param.arg.kind)
         if param.name in resplit:  # what a name before it left of the text
             rest = resplit[param.name]
-            kwargs[param.name] = rest or ("" if param.required else param.default)
+            if rest:  # checked like any text (its length, its characters)
+                kwargs[param.name] = await resolver.resolve(ctx, rest, param, label)
+            else:
+                kwargs[param.name] = "" if param.required else param.default
             continue
         # control and format characters never reach a resolver (nor the database)
         text = None if param.name not in raw else clean_text(raw[param.name])

@@ -11,9 +11,6 @@ question always jumps the queue.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Annotated
 
 from tortoise.expressions import F
@@ -44,17 +41,19 @@ from bot.kernel.resolvers.base import Resolver
 from bot.kernel.schedules import describe_spans, store_cadence
 from bot.kernel.timewords import Question
 from bot.kernel.timewords.ask import ask
+from bot.prompts.posting import (
+    SOURCE_RANK,
+    next_prompt,
+    post_next_prompt,
+)
 from data.models import Community, Prompt, PromptSchedule
-from data.prompt_library import BY_KEY, LIBRARY, LibraryPrompt
+from data.prompt_library import LIBRARY
 
 log = logging.getLogger(__name__)
 
 MIN_TEXT = 10
 MAX_TEXT = 500
 MAX_PENDING_PER_MEMBER = 5
-# among prompts never posted (or posted equally long ago): suggestions, custom, library
-_SOURCE_RANK = {"suggested": 0, "custom": 1, "library": 2}
-_NEVER = datetime.min.replace(tzinfo=UTC)
 
 PromptText = Annotated[str, Arg(N_("the prompt"), kind="text", max_length=MAX_TEXT)]
 PromptNumber = Annotated[Prompt, Arg(N_("the prompt's number"), kind="prompt")]
@@ -102,94 +101,6 @@ class PromptResolver(Resolver):
                 number=int(number),
             )
         return row
-
-
-# ---- which prompt is next -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NextPrompt:
-    """The prompt to post: a stored row, or a library prompt never posted here."""
-
-    text: str
-    row: Prompt | None
-    library: LibraryPrompt | None
-
-
-def _text_of(row: Prompt, tr: Translator) -> str:
-    if row.source == "library" and row.library_key in BY_KEY:
-        return BY_KEY[row.library_key].text(tr)
-    return row.text
-
-
-async def next_prompt(community: Community, tr: Translator) -> NextPrompt:
-    """Never-posted before posted; then member suggestions, custom, library; then oldest."""
-    rows = await Prompt.filter(community=community).order_by("created_at", "id")
-    used_keys = {row.library_key for row in rows if row.library_key}
-    candidates: list[tuple[tuple[bool, datetime, int, int], NextPrompt]] = []
-    for position, row in enumerate(rows):
-        if row.status != "approved":
-            continue
-        if row.source == "library" and row.library_key not in BY_KEY:
-            continue  # dropped from a later library version
-        rank = _SOURCE_RANK.get(row.source, 1)
-        posted = row.last_posted_at
-        key = (posted is not None, posted or _NEVER, rank, position)
-        candidates.append((key, NextPrompt(_text_of(row, tr), row, None)))
-    for position, item in enumerate(LIBRARY):
-        if item.key not in used_keys:
-            key = (False, _NEVER, _SOURCE_RANK["library"], position)
-            candidates.append((key, NextPrompt(item.text(tr), None, item)))
-    return min(candidates, key=lambda candidate: candidate[0])[1]
-
-
-def prompt_message(tr: Translator, text: str, suggested_by: str | None) -> Message:
-    """The thread starter posted in the community's channel."""
-    message = Message().add(Heading(tr("Discussion prompt")), Paragraph((Text(text),)))
-    if suggested_by:
-        return message.add(
-            Note(
-                tr.spans(
-                    "Suggested by {name}. Reply in this thread to share your experience.",
-                    name=Text(suggested_by),
-                )
-            )
-        )
-    return message.add(Note(tr.spans("Reply in this thread to share your experience.")))
-
-
-PostToChannel = Callable[[str, Message], Awaitable[str | None]]
-
-
-async def post_next_prompt(
-    community: Community, tr: Translator, post: PostToChannel, now: datetime
-) -> Prompt:
-    """Post the next prompt as a thread starter in the community's home channel and record
-    it (thread reference, time posted, answers reset). ``post`` raises when it fails, and
-    then nothing is recorded, so a retry posts the same prompt."""
-    assert community.home_channel_id is not None
-    chosen = await next_prompt(community, tr)
-    suggester = None
-    if chosen.row is not None and chosen.row.source == "suggested":
-        await chosen.row.fetch_related("suggested_by")
-        suggester = chosen.row.suggested_by.display_name if chosen.row.suggested_by else None
-    ref = await post(community.home_channel_id, prompt_message(tr, chosen.text, suggester))
-    if chosen.row is None:
-        assert chosen.library is not None
-        return await Prompt.create(
-            community=community,
-            text=chosen.text,
-            source="library",
-            library_key=chosen.library.key,
-            status="approved",
-            created_at=now,
-            last_posted_at=now,
-            thread_ref=ref,
-        )
-    row = chosen.row
-    row.last_posted_at, row.thread_ref, row.answers = now, ref, 0
-    await row.save(update_fields=["last_posted_at", "thread_ref", "answers"])
-    return row
 
 
 # ---- commands -----------------------------------------------------------------------
@@ -308,7 +219,7 @@ async def prompt_list(ctx: Ctx, community: InCommunity = IMPLIED) -> Message:
     message.add(Heading(tr("Your prompts")))
     if queued:
         items = []
-        for row in sorted(queued, key=lambda r: _SOURCE_RANK.get(r.source, 1)):
+        for row in sorted(queued, key=lambda r: SOURCE_RANK.get(r.source, 1)):
             text: Span = Text(row.text)
             if row.last_posted_at is None:
                 line = tr.spans("#{number} {text} (not posted yet)", number=row.id, text=text)

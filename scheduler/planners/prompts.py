@@ -14,7 +14,7 @@ from bot.kernel.lookups import community_language
 from bot.kernel.messages import Message
 from bot.kernel.schedules import is_occurrence, occurrences_between
 from bot.kernel.settings import Settings
-from bot.prompts.commands import post_next_prompt
+from bot.prompts.posting import post_next_prompt
 from data.models import Community, Delivery, NetworkingSchedule, PromptSchedule
 from scheduler.planning import DuePost, Sender, SkipDelivery
 

@@ -5,6 +5,7 @@ member's only one, else asked) applied the same way by every command that takes 
 from __future__ import annotations
 
 from bot.kernel.messages import message_text
+from data.models import Community
 from tests.support.harness import Harness
 
 
@@ -72,3 +73,14 @@ async def test_completion_comes_from_the_resolver_of_each_kind(db: str) -> None:
     assert "Vancouver (America/Vancouver)" in await labels("timezone", "vanc")
     assert await labels("member", "bo") == ["Bob"]
     assert await labels("word", "x") == []  # plain kinds do not complete
+
+
+async def test_text_after_a_name_of_several_words_is_checked_like_any_text(db: str) -> None:
+    h = await two_communities()
+    # "Online course design" is re-split from the words after it: the rest is the text
+    refused = await h.say("Ada", "community edit Online course design " + "x" * 600)
+    assert refused.is_error and "too long" in message_text(refused), message_text(refused)
+    edited = await h.say("Ada", "community edit Online course design Shorter words")
+    assert not edited.is_error, message_text(edited)
+    community = await Community.get(name="Online course design")
+    assert community.description == "Shorter words"
