@@ -22,6 +22,7 @@ AREA_MODULES = (
     "bot.networking",
     "bot.digest",
     "bot.threads",
+    "bot.web",
 )
 
 

@@ -12,6 +12,7 @@ import re
 import string
 from collections.abc import Mapping
 
+from bot import po_catalog
 from bot.messages import Span, Text
 
 LANGUAGES = ("en", "fr")
@@ -30,8 +31,18 @@ class Translator:
         self.language = language if language in LANGUAGES else "en"
 
     def template(self, key: str) -> str:
-        english, french = self.catalog[key]
+        entry = self.catalog.get(key)
+        if entry is None:
+            # a new-style English msgid: translated by the gettext catalog
+            return po_catalog.translate(self.language, key)
+        english, french = entry
         return french if self.language == "fr" else english
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+        """The plural form for ``n`` (CLDR rules of the catalog), values inserted."""
+        template = po_catalog.translate_plural(self.language, singular, plural, n)
+        values.setdefault("n", n)
+        return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
 
     def __call__(self, key: str, **values: object) -> str:
         """The translated text with values inserted as plain text."""

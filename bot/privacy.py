@@ -21,6 +21,7 @@ from bot.context import Ctx
 from bot.errors import UserError
 from bot.messages import Button, Buttons, Code, Heading, Message, Note, Paragraph
 from bot.registry import command
+from bot.web_access import end_member_sessions
 from data.models import (
     AgendaItem,
     Community,
@@ -286,6 +287,7 @@ async def erase_member(ctx: Ctx, member: Member) -> None:
     await Community.filter(created_by=member).update(created_by_id=None)
     await Meeting.filter(created_by=member).update(created_by_id=None)
     await Confirmation.filter(member=member).delete()
+    await end_member_sessions(member)  # web links and sessions open nothing any more
     await Delivery.filter(workspace=ctx.workspace, target=f"member:{member.id}").delete()
     await Delivery.filter(
         workspace=ctx.workspace, subject__startswith=f"member:{member.id}:"

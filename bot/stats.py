@@ -58,6 +58,7 @@ from data.models import (
 
 WEEKS = 12
 ACTIVE_DAYS = 30
+ACTIVE_DAYS_LONG = 90  # the dashboard shows both windows
 MONTHS = 6
 RECENT_OCCURRENCES = 8
 TOP_RESOURCES = 3
@@ -198,6 +199,11 @@ class Attendance:
     title: str
     going: int
     maybe: int
+    declined: int = 0  # RSVPs answered "no"
+
+    @property
+    def rsvps(self) -> int:
+        return self.going + self.maybe + self.declined
 
 
 @dataclass(frozen=True)
@@ -220,6 +226,7 @@ class CommunityStats:
     meetings: tuple[Attendance, ...]  # recent occurrences that have started, oldest first
     next_meeting: Attendance | None
     prompts: PromptAnswers
+    activity_long: Activity | None = None  # the same over ACTIVE_DAYS_LONG days
 
 
 @dataclass(frozen=True)
@@ -264,6 +271,7 @@ async def community_stats(community: Community, now: datetime, zone: str) -> Com
         meetings=meetings,
         next_meeting=next_meeting,
         prompts=await _prompt_answers(community, window),
+        activity_long=await _activity(community, window, current, days=ACTIVE_DAYS_LONG),
     )
 
 
@@ -314,8 +322,10 @@ async def _growth(community: Community, window: _Window, members_now: int) -> Gr
     )
 
 
-async def _activity(community: Community, window: _Window, current: set[int]) -> Activity:
-    since, now = window.active_since, window.now
+async def _activity(
+    community: Community, window: _Window, current: set[int], days: int = ACTIVE_DAYS
+) -> Activity:
+    since, now = window.now - timedelta(days=days), window.now
     cid = community.id
     sources: dict[str, Iterable[Any]] = {
         "shared": await Resource.filter(
@@ -485,6 +495,7 @@ async def _attendance(
             title=occurrence.meeting.title,
             going=counts.get((occurrence.id, "going"), 0),
             maybe=counts.get((occurrence.id, "maybe"), 0),
+            declined=counts.get((occurrence.id, "no"), 0),
         )
 
     return tuple(attendance(o) for o in held), attendance(upcoming) if upcoming else None

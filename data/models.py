@@ -13,6 +13,7 @@ from tortoise.models import Model
 LANGUAGES = ("en", "fr")
 RESOURCE_KINDS = ("tool", "template", "idea", "strategy", "update", "other")
 RSVP_STATUSES = ("going", "maybe", "no")
+VISIBILITIES = ("public", "members")
 
 
 class Workspace(Model):
@@ -77,6 +78,9 @@ class Community(Model):
     archived = fields.BooleanField(default=False)
     digest_enabled = fields.BooleanField(default=False)
     scheduled_events_enabled = fields.BooleanField(default=True)
+    # who sees its web page: "public" (listed in the web directory) or "members" (signed-in
+    # members of the community only)
+    visibility = fields.CharField(max_length=8, default="members")
 
     class Meta:
         table = "community"
@@ -348,6 +352,29 @@ class Delivery(Model):
         table = "delivery"
         unique_together = (("kind", "target", "subject"),)
         indexes = (("status", "due_at"),)
+
+
+class WebToken(Model):
+    """A web sign-in link (single use, minutes) or the session it opened (a cookie).
+
+    Only the SHA-256 of the token is kept, so a copy of the database opens no session.
+    """
+
+    id = fields.IntField(primary_key=True)
+    workspace: fields.ForeignKeyRelation[Workspace] = fields.ForeignKeyField(
+        "models.Workspace", related_name=False, on_delete=fields.CASCADE
+    )
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name=False, on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=8)  # link | session
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "web_token"
 
 
 class Confirmation(Model):
