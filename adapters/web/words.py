@@ -71,6 +71,10 @@ class Words:
         values.setdefault("n", self.number(n))
         return _fill(translate_plural(self.language, singular, plural, n), values)
 
+    def kind(self, kind: str) -> str:
+        """A resource kind (tool, template...) in the page's language."""
+        return translate(self.language, kind, "resource kind")
+
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.language)
 

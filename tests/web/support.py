@@ -67,5 +67,6 @@ async def seed(h: Harness) -> None:
     )
     await h.say("Ada", 'share https://example.org/notebooks "Notebooks in class" #code in python')
     await h.say(
-        "Ada", "meeting schedule python 2027-03-10 16:00 every week at https://meet.example/py Weekly call"
+        "Ada",
+        "meeting schedule python 2027-03-10 16:00 every week at https://meet.example/py Weekly call",
     )
