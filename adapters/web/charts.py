@@ -57,10 +57,10 @@ def _frame(chart_id: str, title: str, top: float, labels: Sequence[str]) -> list
             f"{_number(top * fraction)}</text>"
         )
     slot = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
-    # at most ~8 labels under the axis, so they never overlap
-    every = max(1, -(-len(labels) // 8))
+    # at most ~7 labels under the axis, counted back from the last so it is always shown
+    every = max(1, -(-len(labels) // 7))
     for index, label in enumerate(labels):
-        if index % every and index != len(labels) - 1:
+        if (len(labels) - 1 - index) % every:
             continue
         x = LEFT + slot * (index + 0.5)
         parts.append(
@@ -113,6 +113,47 @@ def line_chart(
                 f"<title>{escape(label)}: {_number(value)}</title></circle>"
             )
     parts.append(_legend(series))
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def hbar_chart(
+    chart_id: str, title: str, labels: Sequence[str], series: Sequence[Series]
+) -> Markup:
+    """Horizontal bars, for categories with long names (kinds of activity, steps)."""
+    label_w, row_gap, legend_h = 190, 10, 22 if len(series) > 1 else 0
+    bar_h = 14
+    row_h = bar_h * len(series) + row_gap
+    height = TOP + row_h * len(labels) + legend_h + 8
+    top = _nice_max(max((v for s in series for v in s.values), default=0))
+    plot_w = WIDTH - label_w - RIGHT - 30
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title" focusable="false">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+    ]
+    for index, label in enumerate(labels):
+        y = TOP + row_h * index
+        parts.append(
+            f'<text class="label" x="{label_w - 8}" y="{y + row_h / 2:.1f}" '
+            f'text-anchor="end">{escape(label)}</text>'
+        )
+        for position, one in enumerate(series):
+            value = one.values[index] if index < len(one.values) else 0
+            w = plot_w * value / top
+            by = y + bar_h * position
+            parts.append(
+                f'<rect class="{one.css}" x="{label_w}" y="{by:.1f}" width="{w:.1f}" '
+                f'height="{bar_h - 2}"><title>{escape(label)}: {escape(one.label)} '
+                f"{_number(value)}</title></rect>"
+            )
+            parts.append(
+                f'<text class="tick" x="{label_w + w + 4:.1f}" y="{by + bar_h - 4:.1f}">'
+                f"{_number(value)}</text>"
+            )
+    if legend_h:
+        legend = _legend(series).replace(f'y="{HEIGHT - 14}"', f'y="{height - 16}"')
+        parts.append(legend.replace(f'y="{HEIGHT - 5}"', f'y="{height - 7}"'))
     parts.append("</svg>")
     return Markup("".join(parts))
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from adapters.web.charts import Series, bar_chart, line_chart
+from adapters.web.charts import Series, bar_chart, hbar_chart, line_chart
 from adapters.web.words import Words
 from bot.stats import ACTIVITY_KINDS, CommunityStats
 
@@ -92,7 +92,7 @@ def sections(words: Words, figures: CommunityStats, now: datetime) -> list[Secti
                 longer=n(longer.active),
                 members=n(growth.members_now),
             ),
-            bar_chart(
+            hbar_chart(
                 "chart-active",
                 str(title),
                 labels,
@@ -126,7 +126,7 @@ def sections(words: Words, figures: CommunityStats, now: datetime) -> list[Secti
                 intro=_duration(words, path.median_to_intro),
                 contribution=_duration(words, path.median_to_contribution),
             ),
-            bar_chart(
+            hbar_chart(
                 "chart-newcomers",
                 str(title),
                 steps,

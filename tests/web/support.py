@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 from aiohttp import web
@@ -68,5 +68,50 @@ async def seed(h: Harness) -> None:
     await h.say("Ada", 'share https://example.org/notebooks "Notebooks in class" #code in python')
     await h.say(
         "Ada",
-        "meeting schedule python 2027-03-10 16:00 every week at https://meet.example/py Weekly call",
+        "meeting schedule python 2027-03-10 16:00 every week "
+        "at https://meet.example/py Weekly call",
     )
+
+
+async def rich_seed(h: Harness) -> None:
+    """Twelve weeks of a living community, for pages worth looking at: members joining
+    week by week, resources shared, a weekly meeting with RSVPs, a vote or two."""
+    await h.say(
+        "Ada",
+        'community create "Teaching with Python" "Notebooks, autograding and projects '
+        'for college courses" #python #teaching',
+        channel="C1",
+    )
+    await h.say("Ada", "community visibility \"Teaching with Python\" public")
+    await h.say(
+        "Ada",
+        "meeting schedule \"Teaching with Python\" 2027-03-03 12:00 every week "
+        "at https://meet.example/py Lunch and learn",
+    )
+    people = ["Bob", "Chloé", "Dev", "Elif", "Farid", "Gus", "Hana", "Ivo", "Jun", "Kim"]
+    topics = [
+        ("rubric", "A rubric for programming projects", "assessment"),
+        ("nbgrader", "Autograding notebooks with nbgrader", "grading"),
+        ("pairs", "Pair programming in the lab", "active-learning"),
+        ("errors", "Reading error messages together", "debugging"),
+        ("tests", "Students write the tests first", "testing"),
+        ("git", "Git for a class of forty", "tools"),
+    ]
+    for week in range(8):
+        for person in people[week : week + 2]:
+            await h.say(person, "join teaching with python")
+        if week < len(topics):
+            slug, title, tag = topics[week]
+            await h.say(
+                people[week],
+                f'share https://example.org/{slug} "{title}" #{tag} in teaching with python',
+            )
+        h.clock.advance(timedelta(days=7))
+    for person in people[:6]:
+        await h.say(person, "rsvp 1 going")
+    for person in people[6:8]:
+        await h.say(person, "rsvp 1 maybe")
+    await h.say("Bob", "upvote 1")
+    await h.say("Chloé", "upvote 1")
+    await h.say("Dev", "upvote 2")
+    h.clock.advance(timedelta(days=3))

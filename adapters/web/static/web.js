@@ -7,8 +7,9 @@
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { zone = null; }
   var told = /(?:^|; )tz=/.test(document.cookie);
   var picked = /[?&]tz=/.test(location.search);
-  if (zone && !told && !picked) {
-    document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
+  // IANA names are letters, digits and / _ + -: safe in a cookie as they are
+  if (zone && /^[A-Za-z0-9_\/+-]+$/.test(zone) && !told && !picked) {
+    document.cookie = "tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax";
     var once = "copbot-tz-reloaded";
     if (zone !== document.body.getAttribute("data-zone") && !sessionStorage.getItem(once)) {
       sessionStorage.setItem(once, "1");
