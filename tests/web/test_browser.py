@@ -14,6 +14,7 @@ import csv
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
@@ -71,7 +72,7 @@ class Watched:
         assert not self.problems, self.problems
 
 
-async def _page(browser: Browser, **options: object) -> Watched:
+async def _page(browser: Browser, **options: Any) -> Watched:
     context = await browser.new_context(
         viewport={"width": 1100, "height": 900}, accept_downloads=True, **options
     )
