@@ -26,6 +26,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+from tortoise.functions import Count, Min
+
 from bot.common import active_communities, find_community
 from bot.context import Ctx
 from bot.messages import (
@@ -297,28 +299,33 @@ async def _current_member_ids(community: Community) -> set[int]:
     return {int(row) for row in rows}  # type: ignore[call-overload]
 
 
-async def _growth(community: Community, window: _Window, members_now: int) -> Growth:
-    events = (
-        await MembershipEvent.filter(community_id=community.id)
-        .order_by("at", "id")
-        .values_list("member_id", "kind", "at")
+async def _events_by_kind(community: Community, **window: datetime) -> dict[str, int]:
+    """Join and leave events of the community, counted by the database."""
+    rows = (
+        await MembershipEvent.filter(community_id=community.id, **window)
+        .annotate(n=Count("id"))
+        .group_by("kind")
+        .values("kind", "n")
     )
+    return {str(row["kind"]): int(row["n"]) for row in rows}
 
-    def members_at(instant: datetime) -> int:
-        state: dict[int, bool] = {}
-        for member_id, kind, at in events:
-            if at > instant:
-                break
-            state[member_id] = kind == "join"
-        return sum(state.values())
 
-    in_window = [(kind, at) for _, kind, at in events if window.weeks_ago < at <= window.now]
+async def _members_at(community: Community, instant: datetime) -> int:
+    # a member's events alternate (join only when not in, leave only when in; forget-me
+    # removes them all), so the members at an instant are the joins minus the leaves
+    # so far: counted by the database rather than replayed row by row in Python
+    counts = await _events_by_kind(community, at__lte=instant)
+    return counts.get("join", 0) - counts.get("leave", 0)
+
+
+async def _growth(community: Community, window: _Window, members_now: int) -> Growth:
+    in_window = await _events_by_kind(community, at__gt=window.weeks_ago, at__lte=window.now)
     return Growth(
         members_now=members_now,
-        members_before=members_at(window.weeks_ago),
-        weekly=tuple(members_at(end) for end in window.week_ends()),
-        joins=sum(1 for kind, _ in in_window if kind == "join"),
-        leaves=sum(1 for kind, _ in in_window if kind == "leave"),
+        members_before=await _members_at(community, window.weeks_ago),
+        weekly=tuple([await _members_at(community, end) for end in window.week_ends()]),
+        joins=in_window.get("join", 0),
+        leaves=in_window.get("leave", 0),
     )
 
 
@@ -366,14 +373,23 @@ async def _activity(
 
 async def _newcomer_path(community: Community, window: _Window) -> NewcomerPath:
     cid = community.id
-    first_join: dict[int, datetime] = {}
+    # a newcomer's first join is in the window: joins in it, less members who had joined
+    # before it (read as ids only: parsing thousands of old timestamps is the slow part)
+    earlier = set(
+        await MembershipEvent.filter(
+            community_id=cid, kind="join", at__lte=window.weeks_ago
+        ).values_list("member_id", flat=True)
+    )
+    joined: dict[int, datetime] = {}
     for member_id, at in (
-        await MembershipEvent.filter(community_id=cid, kind="join")
+        await MembershipEvent.filter(
+            community_id=cid, kind="join", at__gt=window.weeks_ago, at__lte=window.now
+        )
         .order_by("at", "id")
         .values_list("member_id", "at")
     ):
-        first_join.setdefault(member_id, at)
-    joined = {m: at for m, at in first_join.items() if window.weeks_ago < at <= window.now}
+        if member_id not in earlier:
+            joined.setdefault(member_id, at)
     ids = list(joined) or [-1]
 
     to_intro: list[timedelta] = []
@@ -385,17 +401,38 @@ async def _newcomer_path(community: Community, window: _Window) -> NewcomerPath:
             to_intro.append(max(timedelta(0), intro_at - joined[member_id]))
 
     contributions: list[tuple[int | None, datetime]] = []
-    contributions += await Resource.filter(community_id=cid, shared_by_id__in=ids).values_list(
-        "shared_by_id", "shared_at"
+    # a contribution counts from joining on, and every newcomer joined inside the window
+    since = window.weeks_ago
+    # resources are the many: the first share per member comes from the database, and
+    # only a member whose first share came before their join has their rows read
+    first_shares = (
+        await Resource.filter(community_id=cid, shared_by_id__in=ids, shared_at__gt=since)
+        .annotate(first=Min("shared_at"))
+        .group_by("shared_by_id")
+        .values_list("shared_by_id", "first")
     )
+    early: list[int] = []
+    for member_id, first in first_shares:
+        first_at = _aware(first)
+        if member_id is not None and first_at < joined[member_id]:
+            early.append(member_id)
+        else:
+            contributions.append((member_id, first_at))
+    if early:
+        contributions += await Resource.filter(
+            community_id=cid, shared_by_id__in=early, shared_at__gt=since
+        ).values_list("shared_by_id", "shared_at")
     contributions += await Rsvp.filter(
-        occurrence__meeting__community_id=cid, member_id__in=ids, status__in=("going", "maybe")
+        occurrence__meeting__community_id=cid,
+        member_id__in=ids,
+        status__in=("going", "maybe"),
+        at__gt=since,
     ).values_list("member_id", "at")
     contributions += await AgendaItem.filter(
-        occurrence__meeting__community_id=cid, member_id__in=ids
+        occurrence__meeting__community_id=cid, member_id__in=ids, at__gt=since
     ).values_list("member_id", "at")
     contributions += await Prompt.filter(
-        community_id=cid, source="suggested", suggested_by_id__in=ids
+        community_id=cid, source="suggested", suggested_by_id__in=ids, created_at__gt=since
     ).values_list("suggested_by_id", "created_at")
     first_contribution: dict[int, datetime] = {}
     for member_id, at in contributions:
@@ -412,6 +449,12 @@ async def _newcomer_path(community: Community, window: _Window) -> NewcomerPath:
         median_to_intro=_median(to_intro),
         median_to_contribution=_median(to_contribution),
     )
+
+
+def _aware(value: object) -> datetime:
+    """An aggregate's instant: SQLite hands MIN() back as text, PostgreSQL as a datetime."""
+    instant = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 def _median(durations: list[timedelta]) -> timedelta | None:
@@ -434,11 +477,11 @@ def month_starts(now: datetime, zone: str, count: int) -> list[datetime]:
 
 async def _repertoire(community: Community, now: datetime, zone: str) -> Repertoire:
     bounds = month_starts(now, zone, MONTHS)
-    shared_at = await Resource.filter(
-        community_id=community.id, shared_at__gte=bounds[0], shared_at__lt=bounds[-1]
-    ).values_list("shared_at", flat=True)
+    # counted by the database, month by month: a busy repertoire has thousands of rows
     per_month = [
-        sum(1 for at in shared_at if start <= at < end)  # type: ignore[misc, operator]
+        await Resource.filter(
+            community_id=community.id, shared_at__gte=start, shared_at__lt=end
+        ).count()
         for start, end in itertools.pairwise(bounds)
     ]
     top = (

@@ -256,15 +256,16 @@ async def community_page(
     )
 
 
-async def dashboard(
-    viewer: Viewer | None, community_id: int, now: datetime, zone: str
-) -> tuple[Community, CommunityStats] | None:
-    """The ``stats`` figures of a community, for its coordinators (and workspace admins)
-    only; None for anyone else."""
+async def coordinated_community(viewer: Viewer | None, community_id: int) -> Community | None:
+    """The community if the viewer may read its dashboard (its coordinators and the
+    workspace's admins); None for anyone else."""
     community = await Community.get_or_none(id=community_id)
     if community is None:
         return None
     roles = await _memberships(viewer)
-    if not _may_coordinate(community, viewer, roles):
-        return None
-    return community, await community_stats(community, now, zone)
+    return community if _may_coordinate(community, viewer, roles) else None
+
+
+async def dashboard_figures(community: Community, now: datetime, zone: str) -> CommunityStats:
+    """The figures of ``stats``: one computation for chat and web."""
+    return await community_stats(community, now, zone)

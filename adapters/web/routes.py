@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -27,9 +28,14 @@ from bot.calendar_ics import community_calendar
 from bot.clock import Clock
 from bot.meetings import calendar_url, ensure_calendar_token
 from bot.settings import Settings
+from bot.stats import CommunityStats
 from bot.web_access import SESSION_DAYS, Viewer, end_session, redeem_link, session_viewer
+from data.models import Community
 
 log = logging.getLogger(__name__)
+
+FIGURES_FRESH = timedelta(minutes=1)
+FIGURES_CACHED = 256
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "copbot_session"
@@ -78,6 +84,7 @@ class WebFront:
         self.settings = settings
         self.clock = clock
         self.secure_cookies = (settings.public_url or "").startswith("https://")
+        self._figures_cache: dict[tuple[int, str], tuple[CommunityStats, datetime]] = {}
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,
@@ -256,32 +263,54 @@ class WebFront:
             },
         )
 
-    async def dashboard(self, request: web.Request) -> web.Response:
+    async def _dashboard(
+        self, request: web.Request
+    ) -> tuple[Words, tuple[Community, CommunityStats, datetime] | None]:
         viewer, words = await self._state(request)
+        community = await web_pages.coordinated_community(viewer, int(request.match_info["id"]))
+        if community is None:
+            return words, None
+        return words, (community, *await self._figures(community, words.zone))
+
+    async def _figures(self, community: Community, zone: str) -> tuple[CommunityStats, datetime]:
+        """The community's figures, computed at most once a minute per time zone: they
+        read every membership event and resource of a big community (hundreds of ms),
+        and a coordinator reloading the page or taking the CSV needs no fresher ones.
+        The page says when they were computed."""
         now = self.clock.now()
-        found = await web_pages.dashboard(viewer, int(request.match_info["id"]), now, words.zone)
+        key = (community.id, zone)
+        cached = self._figures_cache.get(key)
+        if cached is not None and now - cached[1] < FIGURES_FRESH:
+            return cached
+        figures = await web_pages.dashboard_figures(community, now, zone)
+        if len(self._figures_cache) >= FIGURES_CACHED:
+            self._figures_cache.pop(next(iter(self._figures_cache)))
+        self._figures_cache[key] = (figures, now)
+        return figures, now
+
+    async def dashboard(self, request: web.Request) -> web.Response:
+        words, found = await self._dashboard(request)
         if found is None:
             return self._not_found(request, words)
-        community, figures = found
+        community, figures, computed = found
+        viewer = await self._viewer(request)
         return self._html(
             request,
             words,
             "dashboard.html",
             viewer=viewer,
             community=community,
-            now=now,
-            sections=sections(words, figures, now),
+            now=computed,
+            sections=sections(words, figures, computed),
         )
 
     async def dashboard_csv(self, request: web.Request) -> web.Response:
-        viewer, words = await self._state(request)
-        now = self.clock.now()
-        found = await web_pages.dashboard(viewer, int(request.match_info["id"]), now, words.zone)
+        words, found = await self._dashboard(request)
         if found is None:
             return self._not_found(request, words)
-        community, figures = found
+        community, figures, computed = found
         response = web.Response(
-            text=figures_csv(figures, now, words.zone),
+            text=figures_csv(figures, computed, words.zone),
             content_type="text/csv",
             charset="utf-8",
             headers={

@@ -171,7 +171,7 @@ async def test_forget_me_ends_web_sessions(db: str) -> None:
         unused = await link_for(h, "Bob")
         async with bob.get("/") as response:
             assert "Signed in as Bob" in await response.text()
-        assert await WebToken.all().count() == 2  # Bob's session and his unused link
+        assert await WebToken.all().count() == 3  # Bob's spent link, his session, a new link
         reply = await h.say("Bob", "forget-me")
         [buttons] = [p for p in reply.parts if isinstance(p, Buttons)]
         confirm = buttons.buttons[0]
