@@ -34,7 +34,7 @@ from tests.web.support import link_for, serving, web_harness
 
 MEMBERS = 5_000
 RESOURCES = 20_000
-REQUESTS = 60
+REQUESTS = 40
 WORDS = ["rubric", "grading", "video", "accessibility", "portfolio", "template", "feedback"]
 KINDS = ["tool", "template", "idea", "strategy", "update", "other"]
 

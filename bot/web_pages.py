@@ -234,9 +234,6 @@ async def community_page(
     )
     meetings = await Meeting.filter(community_id=community.id, cancelled=False)
     upcoming = await upcoming_of(meetings, now, limit=MEETINGS_SHOWN, within=MEETINGS_AHEAD)
-    kinds = (
-        await Resource.filter(community_id=community.id).distinct().values_list("kind", flat=True)
-    )
     return CommunityPage(
         community=community,
         platform=community.workspace.platform,
@@ -250,7 +247,7 @@ async def community_page(
         ),
         resources=tuple(await repertoire(community, wanted)),
         tags_offered=await _tags_offered(community),
-        kinds_offered=tuple(k for k in RESOURCE_KINDS if k in set(kinds)),
+        kinds_offered=RESOURCE_KINDS,
         viewer_is_member=community.id in roles,
         viewer_is_coordinator=_may_coordinate(community, viewer, roles),
     )

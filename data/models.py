@@ -149,6 +149,8 @@ class Resource(Model):
     class Meta:
         table = "resource"
         unique_together = (("community", "url_key"),)
+        # a community's newest resources (web repertoire, per-month counts) without a sort
+        indexes = (("community_id", "shared_at"),)
 
 
 class ResourceVote(Model):

@@ -2,6 +2,7 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0002_search')]
@@ -28,5 +29,9 @@ class Migration(migrations.Migration):
             model_name='Community',
             name='visibility',
             field=fields.CharField(default='members', max_length=8),
+        ),
+        ops.AddIndex(
+            model_name='Resource',
+            index=Index(fields=['community_id', 'shared_at']),
         ),
     ]
