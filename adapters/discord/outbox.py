@@ -25,9 +25,9 @@ from discord.http import Route
 from adapters.discord.ids import Overflow
 from adapters.discord.pacing import Pacer
 from adapters.discord.render import Forms, Rendered, render
-from bot.errors import DirectMessagesBlocked
-from bot.messages import Heading, Message, Paragraph, plain_text
-from bot.native_events import MeetingEvent
+from bot.kernel.errors import DirectMessagesBlocked
+from bot.kernel.messages import Heading, Message, Paragraph, plain_text
+from bot.meetings.native_events import MeetingEvent
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -92,7 +92,7 @@ class DiscordOutbox:
             raise
         return f"{channel_id}/{sent_id}"
 
-    # ---- native events (bot.native_events.EventSync) -------------------------------
+    # ---- native events (bot.meetings.native_events.EventSync) -------------------------------
 
     async def sync_event(self, workspace_id: str, event: MeetingEvent) -> str | None:
         guild_id = int(workspace_id)

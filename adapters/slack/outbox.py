@@ -15,8 +15,8 @@ from typing import Any
 
 from adapters.slack.api import AmbiguousResult, SlackApi, SlackCallError, SlackUnavailable
 from adapters.slack.render import message_payloads
-from bot.errors import DirectMessagesBlocked
-from bot.messages import Message
+from bot.kernel.errors import DirectMessagesBlocked
+from bot.kernel.messages import Message
 
 log = logging.getLogger(__name__)
 

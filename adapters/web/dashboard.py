@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from adapters.web.charts import Series, bar_chart, hbar_chart, line_chart
 from adapters.web.words import Words
-from bot.stats import ACTIVITY_KINDS, CommunityStats
+from bot.stats.commands import ACTIVITY_KINDS, CommunityStats
 
 
 @dataclass(frozen=True)

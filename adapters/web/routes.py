@@ -1,7 +1,7 @@
 """The web front's HTTP routes, added to copbot's aiohttp server.
 
 HTTP in, core data out: each handler works out who is looking (a session cookie),
-in which language and time zone, asks ``bot.web_pages`` for what that person may see,
+in which language and time zone, asks ``bot.web.pages`` for what that person may see,
 and renders a Jinja2 template (autoescaped). Every page carries a strict
 Content-Security-Policy: scripts and styles only from /static, no inline code, no
 other origin; the pages work without JavaScript, which only detects the time zone and
@@ -23,13 +23,13 @@ from aiohttp import web
 
 from adapters.web.dashboard import figures_csv, sections
 from adapters.web.words import LANGUAGES, Words, from_accept_language
-from bot import web_pages
-from bot.calendar_ics import community_calendar
-from bot.clock import Clock
-from bot.meetings import calendar_url, ensure_calendar_token
-from bot.settings import Settings
-from bot.stats import CommunityStats
-from bot.web_access import SESSION_DAYS, Viewer, end_session, redeem_link, session_viewer
+from bot.kernel.clock import Clock
+from bot.kernel.settings import Settings
+from bot.meetings.calendar_ics import community_calendar
+from bot.meetings.commands import calendar_url, ensure_calendar_token
+from bot.stats.commands import CommunityStats
+from bot.web import pages as web_pages
+from bot.web.access import SESSION_DAYS, Viewer, end_session, redeem_link, session_viewer
 from data.models import Community
 
 log = logging.getLogger(__name__)

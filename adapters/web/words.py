@@ -15,7 +15,7 @@ from babel.dates import format_date, format_datetime, format_time, format_timede
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from bot.po_catalog import translate, translate_plural
+from bot.kernel.i18n import translations
 
 LANGUAGES = ("en", "fr")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -57,23 +57,25 @@ class Words:
         self.language = language if language in LANGUAGES else "en"
         self.zone = zone
         self.tzinfo = ZoneInfo(zone)
+        # the same catalog as chat (locale/<language>/LC_MESSAGES/copbot.po)
+        self._catalog = translations(self.language)
 
     def __call__(self, msgid: str, **values: object) -> Markup:
-        return _fill(translate(self.language, msgid), values)
+        return _fill(self._catalog.gettext(msgid), values)
 
     def plain(self, msgid: str, **values: object) -> str:
         """The translation as plain text (CSV, headers), values inserted unescaped."""
         return _PLACEHOLDER.sub(
-            lambda m: str(values.get(m.group(1), m.group(0))), translate(self.language, msgid)
+            lambda m: str(values.get(m.group(1), m.group(0))), self._catalog.gettext(msgid)
         )
 
     def ngettext(self, singular: str, plural: str, n: int, **values: object) -> Markup:
         values.setdefault("n", self.number(n))
-        return _fill(translate_plural(self.language, singular, plural, n), values)
+        return _fill(self._catalog.ngettext(singular, plural, n), values)
 
     def kind(self, kind: str) -> str:
         """A resource kind (tool, template...) in the page's language."""
-        return translate(self.language, kind, "resource kind")
+        return self._catalog.pgettext("resource kind", kind)
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.language)

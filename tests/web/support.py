@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 from aiohttp import web
 
-from bot.messages import message_text
+from bot.kernel.messages import message_text
 from copbot.http import build_http_app
 from tests.support.harness import Harness
 

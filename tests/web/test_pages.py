@@ -11,8 +11,8 @@ from datetime import timedelta
 import aiohttp
 
 from adapters.web.routes import join_link
-from bot.messages import message_text
-from bot.stats import community_stats
+from bot.kernel.messages import message_text
+from bot.stats.commands import community_stats
 from data.models import Community
 from tests.web.support import seed, serving, signed_in, web_harness
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import aiohttp
 
-from bot.messages import Buttons
+from bot.kernel.messages import Buttons
 from data.models import WebToken
 from tests.web.support import link_for, seed, serving, signed_in, web_harness
 
