@@ -165,7 +165,13 @@ def sections(words: Words, figures: CommunityStats, now: datetime) -> list[Secti
             )
             if held
             else None,
-            (words("Date"), words("Meeting"), words("Going"), words("Maybe"), words("RSVPs")),
+            (
+                words("Date"),
+                words("Meeting"),
+                words.p("attendance column", "Going"),
+                words.p("attendance column", "Maybe"),
+                words("RSVPs"),
+            ),
             tuple(
                 (date, item.title, n(item.going), n(item.maybe), n(item.rsvps))
                 for date, item in zip(dates, held, strict=True)

@@ -63,6 +63,10 @@ class Words:
     def __call__(self, msgid: str, **values: object) -> Markup:
         return _fill(self._catalog.gettext(msgid), values)
 
+    def p(self, context: str, msgid: str, **values: object) -> Markup:
+        """A text whose English another meaning shares ("Going": a button, a column)."""
+        return _fill(self._catalog.pgettext(context, msgid), values)
+
     def plain(self, msgid: str, **values: object) -> str:
         """The translation as plain text (CSV, headers), values inserted unescaped."""
         return _PLACEHOLDER.sub(

@@ -10,24 +10,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from bot.kernel.args import CommunityArg
 from bot.kernel.context import Ctx
 from bot.kernel.errors import UserError
-from bot.kernel.lookups import community_for, require_coordinator
+from bot.kernel.i18n import N_
 from bot.kernel.messages import Heading, Link, Message, Note, Paragraph
 from bot.kernel.registry import Arg, command
 from bot.web.access import LINK_MINUTES, create_link
 from data.models import VISIBILITIES
-
-TEXTS = {
-    "help.web": (
-        "A personal link that signs you in to the community web pages",
-        "Un lien personnel qui vous connecte aux pages web des communautés",
-    ),
-    "help.community visibility": (
-        "Show a community in the public web directory, or to its members only",
-        "Montrer une communauté dans l'annuaire web public, ou à ses membres seulement",
-    ),
-}
 
 SIGNIN_PATH = "/signin/"
 
@@ -59,25 +49,19 @@ async def web(ctx: Ctx) -> Message:
 )
 async def visibility(
     ctx: Ctx,
-    community: Annotated[
-        str, Arg("the community", "la communauté", kind="community", max_length=80)
-    ],
-    level: Annotated[
-        str, Arg("public or members", "public ou members", kind="choice", choices=VISIBILITIES)
-    ],
+    community: CommunityArg,
+    level: Annotated[str, Arg(N_("public or members"), kind="choice", choices=VISIBILITIES)],
 ) -> Message:
     """Show a community in the public web directory, or to its members only"""
-    found = await community_for(ctx, community)
-    await require_coordinator(ctx, found)
-    found.visibility = level
-    await found.save(update_fields=["visibility"])
+    community.visibility = level
+    await community.save(update_fields=["visibility"])
     if level == "public":
         said = ctx.tr.spans(
             "“{name}” is now in the public web directory: anyone can see its page.",
-            name=found.name,
+            name=community.name,
         )
     else:
         said = ctx.tr.spans(
-            "“{name}” is now visible on the web to its members only.", name=found.name
+            "“{name}” is now visible on the web to its members only.", name=community.name
         )
     return Message(ephemeral=True).add(Paragraph(said))

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from tortoise.functions import Count
 
-from bot.meetings.query import upcoming_of
+from bot.kernel.occurrences import upcoming_of
 from bot.stats.commands import CommunityStats, community_stats
 from bot.web.access import Viewer
 from data.models import (
