@@ -27,7 +27,7 @@ from bot.kernel.clock import Clock
 from bot.kernel.settings import Settings
 from bot.meetings.calendar_ics import community_calendar
 from bot.meetings.commands import calendar_url, ensure_calendar_token
-from bot.stats.commands import CommunityStats
+from bot.stats.commands import CommunityStats, community_stats
 from bot.web import pages as web_pages
 from bot.web.access import SESSION_DAYS, Viewer, end_session, redeem_link, session_viewer
 from data.models import Community
@@ -282,7 +282,8 @@ class WebFront:
         cached = self._figures_cache.get(key)
         if cached is not None and now - cached[1] < FIGURES_FRESH:
             return cached
-        figures = await web_pages.dashboard_figures(community, now, zone)
+        # the figures of `stats`: one computation for chat and web
+        figures = await community_stats(community, now, zone)
         if len(self._figures_cache) >= FIGURES_CACHED:
             self._figures_cache.pop(next(iter(self._figures_cache)))
         self._figures_cache[key] = (figures, now)

@@ -22,7 +22,6 @@ from bot.kernel.i18n import N_
 from bot.kernel.lookups import coordinators_of, my_communities
 from bot.kernel.messages import Button, Buttons, Code, Heading, Message, Note, Paragraph
 from bot.kernel.registry import Arg, button, command
-from bot.web.access import end_member_sessions
 from data.models import (
     AgendaItem,
     Community,
@@ -259,7 +258,8 @@ async def erase_member(ctx: Ctx, member: Member) -> None:
     await Community.filter(created_by=member).update(created_by_id=None)
     await Meeting.filter(created_by=member).update(created_by_id=None)
     await Confirmation.filter(member=member).delete()
-    await end_member_sessions(member)  # web links and sessions open nothing any more
+    # other areas delete what they keep about the member (web sessions, ...)
+    await ctx.emit("member.forgotten", member=member)
     await Delivery.filter(workspace=ctx.workspace, target=f"member:{member.id}").delete()
     await Delivery.filter(
         workspace=ctx.workspace, subject__startswith=f"member:{member.id}:"

@@ -15,9 +15,9 @@ from bot.kernel.context import Ctx
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
 from bot.kernel.messages import Heading, Link, Message, Note, Paragraph
-from bot.kernel.registry import Arg, command
-from bot.web.access import LINK_MINUTES, create_link
-from data.models import VISIBILITIES
+from bot.kernel.registry import Arg, command, listens
+from bot.web.access import LINK_MINUTES, create_link, end_member_sessions
+from data.models import VISIBILITIES, Member
 
 SIGNIN_PATH = "/signin/"
 
@@ -65,3 +65,10 @@ async def visibility(
             "“{name}” is now visible on the web to its members only.", name=community.name
         )
     return Message(ephemeral=True).add(Paragraph(said))
+
+
+@listens("member.forgotten")
+async def forget_web_sessions(ctx: Ctx, member: Member) -> list[object]:
+    """``forget-me``: the member's sign-in links and sessions open nothing any more."""
+    await end_member_sessions(member)
+    return []

@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from tortoise.functions import Count
 
 from bot.kernel.occurrences import upcoming_of
-from bot.stats.commands import CommunityStats, community_stats
 from bot.web.access import Viewer
 from data.models import (
     RESOURCE_KINDS,
@@ -261,8 +260,3 @@ async def coordinated_community(viewer: Viewer | None, community_id: int) -> Com
         return None
     roles = await _memberships(viewer)
     return community if _may_coordinate(community, viewer, roles) else None
-
-
-async def dashboard_figures(community: Community, now: datetime, zone: str) -> CommunityStats:
-    """The figures of ``stats``: one computation for chat and web."""
-    return await community_stats(community, now, zone)
