@@ -68,8 +68,7 @@ async def seed(h: Harness) -> None:
     await h.say("Ada", 'share https://example.org/notebooks "Notebooks in class" #code in python')
     await h.say(
         "Ada",
-        "meeting schedule python 2027-03-10 16:00 every week "
-        "at https://meet.example/py Weekly call",
+        "meeting schedule python every Wednesday at 4pm at https://meet.example/py Python hour",
     )
 
 
@@ -85,7 +84,7 @@ async def rich_seed(h: Harness) -> None:
     await h.say("Ada", "community visibility \"Teaching with Python\" public")
     await h.say(
         "Ada",
-        "meeting schedule \"Teaching with Python\" 2027-03-03 12:00 every week "
+        'meeting schedule "Teaching with Python" every Wednesday at noon '
         "at https://meet.example/py Lunch and learn",
     )
     people = ["Bob", "Chloé", "Dev", "Elif", "Farid", "Gus", "Hana", "Ivo", "Jun", "Kim"]

@@ -211,7 +211,7 @@ async def test_dashboard_shows_the_stats_figures_and_the_csv(db: str) -> None:
     assert int(value[("resources", "all", "total")]) == figures.repertoire.total == 2
     assert int(value[("newcomers", "joined", "count")]) == figures.newcomers.joined == 3
     [held] = figures.meetings
-    label = f"{held.starts_at.isoformat()} Weekly call"
+    label = f"{held.starts_at.isoformat()} Python hour"
     assert (held.going, held.maybe, held.rsvps) == (1, 1, 2)
     assert value[("attendance", label, "going")] == "1"
     assert value[("attendance", label, "rsvps")] == "2"
