@@ -140,7 +140,7 @@ async def test_pages_in_french_by_accept_language_and_by_the_switch(db: str) -> 
     async with serving(h) as base:
         _, page = await _get(base, "/communities/1", **{"Accept-Language": "fr-CA,fr;q=0.9"})
         assert '<html lang="fr">' in page
-        assert "Prochaines rencontres" in page and "Coordonnateurs : Ada" in page
+        assert "Prochaines rencontres" in page and "Coordonnateurs\u202f: Ada" in page
         assert "mercredi 10 mars 2027, 16:00" in page and "2 membres" in page
         _, english = await _get(base, "/communities/1", **{"Accept-Language": "en-GB,fr;q=0.5"})
         assert "Upcoming meetings" in english
