@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,10 @@ class Ctx:
     command_name: str | None = None
     # channel posts waiting for the transaction to commit: (channel, message, thread)
     pending_posts: list[tuple[str, Message, str | None]] = field(default_factory=list)
+    # what the member has confirmed for this run (a button saying "yes, do it anyway")
+    confirmed: set[str] = field(default_factory=set)
+    # channels the bot should become a member of once the transaction has committed
+    pending_joins: list[str] = field(default_factory=list)
 
     @property
     def language(self) -> str:
@@ -69,12 +74,28 @@ class Ctx:
         database transaction open)."""
         self.pending_posts.append((channel_id, message, thread))
 
+    def join_channel(self, channel_id: str) -> None:
+        """Have the bot join a channel after the commit, where the platform needs it to
+        receive that channel's events (Slack); other platforms have nothing to do."""
+        self.pending_joins.append(channel_id)
+
     async def flush_posts(self) -> None:
         """Send the posts queued by ``post``. A failure is logged, never shown as the
         member's error: the command itself has succeeded."""
         posts, self.pending_posts = self.pending_posts, []
+        joins, self.pending_joins = self.pending_joins, []
         if self.outbox is None:
             return
+        joiner: Callable[[str, str], Awaitable[object]] | None = getattr(
+            self.outbox, "join_channel", None
+        )
+        for channel_id in joins:
+            if joiner is None:
+                break
+            try:
+                await joiner(self.workspace.external_id, channel_id)
+            except Exception:
+                log.exception("joining channel %s failed", channel_id)
         for channel_id, message, thread in posts:
             try:
                 await self.outbox.post(
@@ -91,6 +112,9 @@ class Ctx:
         """Direct-message a member; False when they don't accept DMs or it failed."""
         if self.outbox is None:
             return False
+        from bot.kernel.forms import prefill_message  # the kernel's forms need this module
+
+        message = await prefill_message(member, message)
         try:
             await self.outbox.direct(self.workspace.external_id, member.external_id, message)
             return True

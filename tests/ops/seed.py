@@ -10,6 +10,7 @@ from data.models import (
     Community,
     Confirmation,
     Delivery,
+    FormDraft,
     Meeting,
     Member,
     Membership,
@@ -24,6 +25,7 @@ from data.models import (
     Resource,
     ResourceVote,
     Rsvp,
+    Tag,
     WebToken,
     Workspace,
 )
@@ -185,6 +187,10 @@ async def seed_workspace(external_id: str = "T-SEED", name: str = "Seed Co") -> 
         created_at=T0,
         expires_at=T0 + timedelta(days=7),
         used_at=None,
+    )
+    await Tag.create(workspace=ws, key="evaluation", label="Évaluation")
+    await FormDraft.create(
+        member=bob, form_id="intro", values={"title": "Designer", "location": ""}, updated_at=T0
     )
     return ws
 

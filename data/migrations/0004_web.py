@@ -5,7 +5,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0002_search')]
+    dependencies = [('models', '0003_conversations')]
 
     initial = False
 
