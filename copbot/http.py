@@ -1,5 +1,5 @@
-"""copbot's HTTP server: the adapters' routes (Slack's /slack/events) plus /healthz and
-/metrics.
+"""copbot's HTTP server: the adapters' routes (Slack's /slack/events), /healthz,
+/metrics, the calendar feeds and the web pages (``adapters.web``).
 
 ``/healthz`` answers 200 when the database and every adapter are up, 503 otherwise, with
 a JSON body saying which part is down (for load balancers and humans alike). An adapter
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from adapters.web.routes import web_routes
 from bot.kernel.core import Core
 from bot.kernel.settings import Settings
 from copbot.calendar_feed import calendar_routes
@@ -80,4 +81,6 @@ def build_http_app(
 
     app.add_routes([web.get("/healthz", healthz), web.get("/metrics", metrics_page)])
     app.add_routes(calendar_routes())
+    # the web front: directory, community pages, sign-in links, coordinators' dashboards
+    app.add_routes(web_routes(settings, core.clock))
     return app

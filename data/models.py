@@ -31,6 +31,7 @@ RESOURCE_KINDS = (
     "other",
 )
 RSVP_STATUSES = ("going", "maybe", "no")
+VISIBILITIES = ("public", "members")
 
 
 def new_ical_uid() -> str:
@@ -103,6 +104,9 @@ class Community(Model):
     language = fields.CharField(max_length=4, null=True)
     # when the weekly digest was last turned on: no digest due before it is posted
     digest_since = fields.DatetimeField(null=True)
+    # who sees its web page: "public" (listed in the web directory) or "members" (signed-in
+    # members of the community only)
+    visibility = fields.CharField(max_length=8, default="members")
 
     class Meta:
         table = "community"
@@ -171,6 +175,8 @@ class Resource(Model):
     class Meta:
         table = "resource"
         unique_together = (("community", "url_key"),)
+        # a community's newest resources (web repertoire, per-month counts) without a sort
+        indexes = (("community_id", "shared_at"),)
 
 
 class ResourceVote(Model):
@@ -380,6 +386,29 @@ class Delivery(Model):
         table = "delivery"
         unique_together = (("kind", "target", "subject"),)
         indexes = (("status", "due_at"),)
+
+
+class WebToken(Model):
+    """A web sign-in link (single use, minutes) or the session it opened (a cookie).
+
+    Only the SHA-256 of the token is kept, so a copy of the database opens no session.
+    """
+
+    id = fields.IntField(primary_key=True)
+    workspace: fields.ForeignKeyRelation[Workspace] = fields.ForeignKeyField(
+        "models.Workspace", related_name=False, on_delete=fields.CASCADE
+    )
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name=False, on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=8)  # link | session
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "web_token"
 
 
 class Confirmation(Model):

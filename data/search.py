@@ -187,6 +187,7 @@ class SearchFilter:
     workspace_id: int
     community_ids: list[int] | None = None  # None = every community of the workspace
     tags: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()  # resource kinds (tool, template...); empty = any
     # an archived community's repertoire is kept, but no longer offered
     include_archived: bool = False
 
@@ -234,6 +235,12 @@ def _filters(where: SearchFilter, placeholder: str, start: int) -> tuple[str, li
             "r.community_id IN (SELECT c.id FROM community c"
             f" WHERE c.archived = {mark(start + len(params) - 1)})"
         )
+    if where.kinds:
+        marks = []
+        for kind in where.kinds:
+            params.append(kind)
+            marks.append(mark(start + len(params) - 1))
+        clauses.append(f"r.kind IN ({', '.join(marks)})")
     for tag in where.tags:
         # a whole tag, compared literally: "_" and "%" in a tag are no LIKE wildcards;
         # tags_text holds each tag's key, so any accents or capitals find it

@@ -284,6 +284,8 @@ async def schedule_meeting(
         created_by=ctx.member,
         created_at=now,
     )
+    # the calendar feed's token is made with the first meeting, so `meetings` only reads
+    await ensure_calendar_token(ctx.workspace)
     # what was read, said back with its length so that a misreading shows at once
     echo = understood(reading.start, replace(reading, duration=meeting.duration_minutes), ctx.tr)
     reply = Message(ephemeral=True).add(

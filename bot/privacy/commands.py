@@ -265,6 +265,8 @@ async def erase_member(ctx: Ctx, member: Member) -> None:
     await Community.filter(created_by=member).update(created_by_id=None)
     await Meeting.filter(created_by=member).update(created_by_id=None)
     await Confirmation.filter(member=member).delete()
+    # other areas delete what they keep about the member (web sessions, ...)
+    await ctx.emit("member.forgotten", member=member)
     await Delivery.filter(workspace=ctx.workspace, target=f"member:{member.id}").delete()
     await Delivery.filter(
         workspace=ctx.workspace, subject__startswith=f"member:{member.id}:"

@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tortoise.functions import Min
+
 from data.models import (
     AgendaItem,
     Community,
@@ -27,6 +29,7 @@ from data.models import (
 
 WEEKS = 12
 ACTIVE_DAYS = 30
+ACTIVE_DAYS_LONG = 90  # the dashboard shows both windows
 MONTHS = 6
 RECENT_OCCURRENCES = 8
 TOP_RESOURCES = 3
@@ -87,6 +90,11 @@ class Attendance:
     title: str
     going: int
     maybe: int
+    declined: int = 0  # RSVPs answered "no"
+
+    @property
+    def rsvps(self) -> int:
+        return self.going + self.maybe + self.declined
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,7 @@ class CommunityStats:
     meetings: tuple[Attendance, ...]  # recent occurrences that have started, oldest first
     next_meeting: Attendance | None
     prompts: PromptAnswers
+    activity_long: Activity | None = None  # the same over ACTIVE_DAYS_LONG days
 
 
 @dataclass(frozen=True)
@@ -153,6 +162,11 @@ async def community_stats(community: Community, now: datetime, zone: str) -> Com
         meetings=meetings,
         next_meeting=next_meeting,
         prompts=await _prompt_answers(community, window),
+        activity_long=(
+            await _activities(
+                [community.id], window, {community.id: current}, days=ACTIVE_DAYS_LONG
+            )
+        )[community.id],
     )
 
 
@@ -225,9 +239,12 @@ def _growth(events: list[tuple[int, str, datetime]], window: _Window, members_no
 
 
 async def _activities(
-    community_ids: list[int], window: _Window, current: dict[int, set[int]]
+    community_ids: list[int],
+    window: _Window,
+    current: dict[int, set[int]],
+    days: int = ACTIVE_DAYS,
 ) -> dict[int, Activity]:
-    since, now = window.active_since, window.now
+    since, now = window.now - timedelta(days=days), window.now
     ids = community_ids
     # (community id, member id) pairs of each kind of contribution, every community at once
     sources: dict[str, Iterable[Any]] = {
@@ -279,14 +296,23 @@ async def _activities(
 
 async def _newcomer_path(community: Community, window: _Window) -> NewcomerPath:
     cid = community.id
-    first_join: dict[int, datetime] = {}
+    # a newcomer's first join is in the window: joins in it, less members who had joined
+    # before it (read as ids only: parsing thousands of old timestamps is the slow part)
+    earlier = set(
+        await MembershipEvent.filter(
+            community_id=cid, kind="join", at__lte=window.weeks_ago
+        ).values_list("member_id", flat=True)
+    )
+    joined: dict[int, datetime] = {}
     for member_id, at in (
-        await MembershipEvent.filter(community_id=cid, kind="join")
+        await MembershipEvent.filter(
+            community_id=cid, kind="join", at__gt=window.weeks_ago, at__lte=window.now
+        )
         .order_by("at", "id")
         .values_list("member_id", "at")
     ):
-        first_join.setdefault(member_id, at)
-    joined = {m: at for m, at in first_join.items() if window.weeks_ago < at <= window.now}
+        if member_id not in earlier:
+            joined.setdefault(member_id, at)
     ids = list(joined) or [-1]
 
     to_intro: list[timedelta] = []
@@ -298,17 +324,38 @@ async def _newcomer_path(community: Community, window: _Window) -> NewcomerPath:
             to_intro.append(max(timedelta(0), intro_at - joined[member_id]))
 
     contributions: list[tuple[int | None, datetime]] = []
-    contributions += await Resource.filter(community_id=cid, shared_by_id__in=ids).values_list(
-        "shared_by_id", "shared_at"
+    # a contribution counts from joining on, and every newcomer joined inside the window
+    since = window.weeks_ago
+    # resources are the many: the first share per member comes from the database, and
+    # only a member whose first share came before their join has their rows read
+    first_shares = (
+        await Resource.filter(community_id=cid, shared_by_id__in=ids, shared_at__gt=since)
+        .annotate(first=Min("shared_at"))
+        .group_by("shared_by_id")
+        .values_list("shared_by_id", "first")
     )
+    early: list[int] = []
+    for member_id, first in first_shares:
+        first_at = _aware(first)
+        if member_id is not None and first_at < joined[member_id]:
+            early.append(member_id)
+        else:
+            contributions.append((member_id, first_at))
+    if early:
+        contributions += await Resource.filter(
+            community_id=cid, shared_by_id__in=early, shared_at__gt=since
+        ).values_list("shared_by_id", "shared_at")
     contributions += await Rsvp.filter(
-        occurrence__meeting__community_id=cid, member_id__in=ids, status__in=("going", "maybe")
+        occurrence__meeting__community_id=cid,
+        member_id__in=ids,
+        status__in=("going", "maybe"),
+        at__gt=since,
     ).values_list("member_id", "at")
     contributions += await AgendaItem.filter(
-        occurrence__meeting__community_id=cid, member_id__in=ids
+        occurrence__meeting__community_id=cid, member_id__in=ids, at__gt=since
     ).values_list("member_id", "at")
     contributions += await Prompt.filter(
-        community_id=cid, source="suggested", suggested_by_id__in=ids
+        community_id=cid, source="suggested", suggested_by_id__in=ids, created_at__gt=since
     ).values_list("suggested_by_id", "created_at")
     first_contribution: dict[int, datetime] = {}
     for member_id, at in contributions:
@@ -325,6 +372,12 @@ async def _newcomer_path(community: Community, window: _Window) -> NewcomerPath:
         median_to_intro=_median(to_intro),
         median_to_contribution=_median(to_contribution),
     )
+
+
+def _aware(value: object) -> datetime:
+    """An aggregate's instant: SQLite hands MIN() back as text, PostgreSQL as a datetime."""
+    instant = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 def _median(durations: list[timedelta]) -> timedelta | None:
@@ -347,11 +400,11 @@ def month_starts(now: datetime, zone: str, count: int) -> list[datetime]:
 
 async def _repertoire(community: Community, now: datetime, zone: str) -> Repertoire:
     bounds = month_starts(now, zone, MONTHS)
-    shared_at = await Resource.filter(
-        community_id=community.id, shared_at__gte=bounds[0], shared_at__lt=bounds[-1]
-    ).values_list("shared_at", flat=True)
+    # counted by the database, month by month: a busy repertoire has thousands of rows
     per_month = [
-        sum(1 for at in shared_at if start <= at < end)  # type: ignore[misc, operator]
+        await Resource.filter(
+            community_id=community.id, shared_at__gte=start, shared_at__lt=end
+        ).count()
         for start, end in itertools.pairwise(bounds)
     ]
     top = (
@@ -408,6 +461,7 @@ async def _attendance(
             title=occurrence.meeting.title,
             going=counts.get((occurrence.id, "going"), 0),
             maybe=counts.get((occurrence.id, "maybe"), 0),
+            declined=counts.get((occurrence.id, "no"), 0),
         )
 
     return tuple(attendance(o) for o in held), attendance(upcoming) if upcoming else None

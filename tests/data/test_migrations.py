@@ -22,6 +22,7 @@ UNIQUE_KEYS = {
     ("rsvp", ("occurrence_id", "member_id")),  # one RSVP per member per occurrence
     ("delivery", ("kind", "target", "subject")),  # every scheduled post once
     ("processed_event", ("platform", "event_id")),
+    ("web_token", ("token_hash",)),  # a sign-in link or session token is one member's
 }
 
 

@@ -26,6 +26,7 @@ from data.models import (
     ResourceVote,
     Rsvp,
     Tag,
+    WebToken,
     Workspace,
 )
 
@@ -60,6 +61,7 @@ async def seed_workspace(external_id: str = "T-SEED", name: str = "Seed Co") -> 
         workspace=ws, external_id=f"{external_id}-U3", display_name="Cy", first_seen=T0
     )
     python = await Community.create(
+        visibility="public",
         workspace=ws,
         name="Python",
         name_key="python",
@@ -175,6 +177,16 @@ async def seed_workspace(external_id: str = "T-SEED", name: str = "Seed Co") -> 
     )
     await Confirmation.create(
         member=ada, token=f"tok-{external_id}", action="forget-me", payload={}, expires_at=T0
+    )
+    # a web session (only its hash is stored): it survives a move between databases
+    await WebToken.create(
+        workspace=ws,
+        member=ada,
+        kind="session",
+        token_hash=f"{external_id:0>64}"[-64:],
+        created_at=T0,
+        expires_at=T0 + timedelta(days=7),
+        used_at=None,
     )
     await Tag.create(workspace=ws, key="evaluation", label="Évaluation")
     await FormDraft.create(

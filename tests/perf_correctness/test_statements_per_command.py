@@ -58,7 +58,7 @@ class World:
 
 async def build(workspace: str, size: int) -> World:
     """``size`` communities, members (besides Ada), meetings, resources and prompts."""
-    h = Harness.build(workspace=workspace)
+    h = Harness.build(workspace=workspace, HTTP_PORT=8123)  # web links are handed out
 
     async def said(h: Harness, who: str, line: str, channel: str | None = None) -> None:
         reply = await h.say(who, line, channel=channel)
@@ -139,6 +139,8 @@ SCRIPT: list[Step] = [
     ("Ada", "community archive c2", None),
     ("Ada", "community unarchive c2", None),
     ("Ada", "community language python both", None),
+    ("Ada", "community visibility python public", None),
+    ("Bob", "web", None),
     ("Bob", "export-my-data", None),
     ("Bob", "forget-me", None),
 ]

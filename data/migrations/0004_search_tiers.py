@@ -12,7 +12,7 @@ async def _install(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0002_search")]
+    dependencies = [("models", "0003_conversations")]
 
     initial = False
 
