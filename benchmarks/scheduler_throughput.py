@@ -25,6 +25,7 @@ import asyncpg
 from bot.clock import SystemClock
 from bot.core import Core
 from bot.messages import Message, Paragraph, Text
+from bot.outbox import SendKey
 from data.db import close_database, migrate
 from data.models import Delivery, Workspace
 from scheduler.engine import DeliveryEngine, EngineOptions
@@ -41,11 +42,19 @@ class NoOpOutbox:
     platform = "console"
 
     async def post(
-        self, workspace_id: str, channel_id: str, message: Message, *, thread: str | None = None
+        self,
+        workspace_id: str,
+        channel_id: str,
+        message: Message,
+        *,
+        thread: str | None = None,
+        key: SendKey | None = None,
     ) -> str:
         return "ref"
 
-    async def direct(self, workspace_id: str, user_id: str, message: Message) -> str:
+    async def direct(
+        self, workspace_id: str, user_id: str, message: Message, *, key: SendKey | None = None
+    ) -> str:
         return "ref"
 
 

@@ -200,8 +200,9 @@ class Core:
                 tr = ctx.tr
                 reply = await work(ctx)
             with log_context(command=ctx.command_name or name):
-                await ctx.flush_posts()
-            return reply if isinstance(reply, Message) else Message(ephemeral=True)
+                await ctx.run_effects()
+            reply = reply if isinstance(reply, Message) else Message(ephemeral=True)
+            return reply.add(*ctx.reply_notes) if ctx.reply_notes else reply
         except UserError as error:
             outcome = "user_error"
             return self._error(tr, error)
@@ -250,10 +251,12 @@ class Core:
             return await self._invoke(ctx, parsed.command, parsed.raw)
         # "in <words>" names a community, unless no community is called that: then the
         # words were the member's text ("prompt add What did you try in class?")
+        queued = len(ctx.effects)
         try:
             async with in_transaction():  # a savepoint: a failed first reading leaves nothing
                 return await self._invoke(ctx, parsed.command, parsed.raw)
         except NotFound as error:
+            del ctx.effects[queued:]  # nor any effect
             # a name close to a community's ("in pyton") is a typo to report, not text
             if error.key != "error.unknown_community":
                 raise

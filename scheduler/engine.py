@@ -213,7 +213,7 @@ class DeliveryEngine:
             report.skipped += 1
             return report
         planner = self.by_kind[delivery.kind]
-        tracking = self.sender.for_delivery()
+        tracking = self.sender.for_delivery(delivery)
         # never send past our own lease: after it, another process may send it too
         timeout = self.options.lease.total_seconds() * 0.75
         try:

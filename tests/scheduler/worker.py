@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.clock import ManualClock
 from bot.core import Core
 from bot.messages import Message, message_text
+from bot.outbox import SendKey
 from data.db import close_database, init_database
 from scheduler.engine import EngineOptions
 from scheduler.service import SchedulerService
@@ -38,11 +39,19 @@ class FileOutbox:
         return f"{target}:{os.getpid()}"
 
     async def post(
-        self, workspace_id: str, channel_id: str, message: Message, *, thread: str | None = None
+        self,
+        workspace_id: str,
+        channel_id: str,
+        message: Message,
+        *,
+        thread: str | None = None,
+        key: SendKey | None = None,
     ) -> str:
         return await self._write(f"channel:{channel_id}", message)
 
-    async def direct(self, workspace_id: str, user_id: str, message: Message) -> str:
+    async def direct(
+        self, workspace_id: str, user_id: str, message: Message, *, key: SendKey | None = None
+    ) -> str:
         return await self._write(f"member:{user_id}", message)
 
 

@@ -10,6 +10,7 @@ from bot.clock import ManualClock
 from bot.core import Core
 from bot.errors import DirectMessagesBlocked
 from bot.messages import Message, message_text
+from bot.outbox import SendKey, refuse_inside_transaction
 from bot.settings import Settings
 from bot.who import Who
 
@@ -20,6 +21,7 @@ class Sent:
     target: str  # channel id or user id
     message: Message
     thread: str | None = None
+    key: SendKey | None = None
 
     @property
     def text(self) -> str:
@@ -35,15 +37,25 @@ class RecordingOutbox:
     blocked: set[str] = field(default_factory=set)
 
     async def post(
-        self, workspace_id: str, channel_id: str, message: Message, *, thread: str | None = None
+        self,
+        workspace_id: str,
+        channel_id: str,
+        message: Message,
+        *,
+        thread: str | None = None,
+        key: SendKey | None = None,
     ) -> str:
-        self.sent.append(Sent("post", channel_id, message, thread))
+        refuse_inside_transaction("a post")  # as every real outbox does
+        self.sent.append(Sent("post", channel_id, message, thread, key))
         return f"{channel_id}:{len(self.sent)}"
 
-    async def direct(self, workspace_id: str, user_id: str, message: Message) -> str:
+    async def direct(
+        self, workspace_id: str, user_id: str, message: Message, *, key: SendKey | None = None
+    ) -> str:
+        refuse_inside_transaction("a direct message")
         if user_id in self.blocked:
             raise DirectMessagesBlocked(user_id)
-        self.sent.append(Sent("direct", user_id, message))
+        self.sent.append(Sent("direct", user_id, message, key=key))
         return f"dm:{user_id}:{len(self.sent)}"
 
     def to(self, target: str) -> list[Sent]:
