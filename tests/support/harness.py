@@ -11,6 +11,7 @@ from bot.core import Core
 from bot.errors import DirectMessagesBlocked
 from bot.messages import Message, message_text
 from bot.outbox import SendKey, refuse_inside_transaction
+from data.db import in_open_transaction
 from bot.settings import Settings
 from bot.who import Who
 
@@ -35,6 +36,14 @@ class RecordingOutbox:
     platform: str = "console"
     sent: list[Sent] = field(default_factory=list)
     blocked: set[str] = field(default_factory=set)
+    # calls made while a database transaction was open (refused, and kept here even when
+    # the caller swallowed the refusal)
+    inside_transaction: list[str] = field(default_factory=list)
+
+    def _refuse_inside_transaction(self, what: str) -> None:
+        if in_open_transaction():
+            self.inside_transaction.append(what)
+        refuse_inside_transaction(what)  # as every real outbox does
 
     async def post(
         self,
@@ -45,14 +54,14 @@ class RecordingOutbox:
         thread: str | None = None,
         key: SendKey | None = None,
     ) -> str:
-        refuse_inside_transaction("a post")  # as every real outbox does
+        self._refuse_inside_transaction(f"post to {channel_id}")
         self.sent.append(Sent("post", channel_id, message, thread, key))
         return f"{channel_id}:{len(self.sent)}"
 
     async def direct(
         self, workspace_id: str, user_id: str, message: Message, *, key: SendKey | None = None
     ) -> str:
-        refuse_inside_transaction("a direct message")
+        self._refuse_inside_transaction(f"direct message to {user_id}")
         if user_id in self.blocked:
             raise DirectMessagesBlocked(user_id)
         self.sent.append(Sent("direct", user_id, message, key=key))
