@@ -11,9 +11,9 @@ from bot.core import Core
 from bot.errors import DirectMessagesBlocked
 from bot.messages import Message, message_text
 from bot.outbox import SendKey, refuse_inside_transaction
-from data.db import in_open_transaction
 from bot.settings import Settings
 from bot.who import Who
+from data.db import in_open_transaction
 
 
 @dataclass
