@@ -71,7 +71,8 @@ async def main(args: argparse.Namespace) -> None:
     core = Core(settings, clock)
     core.attach_outbox(FileOutbox(args.out, args.stall_after_claim))  # type: ignore[arg-type]
     options = EngineOptions(lease=timedelta(seconds=args.lease), batch=args.batch)
-    service = SchedulerService(core, settings, clock, options=options, worker_id=f"w{os.getpid()}")
+    # default worker ids (host:pid:token): the liveness lock of each worker is real
+    service = SchedulerService(core, settings, clock, options=options)
     if args.go:
         await wait_for_go(args.go)
     try:
