@@ -8,9 +8,10 @@ import asyncio
 import time
 
 from adapters.discord.adapter import DiscordAdapter
-from bot.clock import SystemClock
-from bot.core import Core
-from bot.messages import Message, Paragraph, Text
+from bot.kernel.clock import SystemClock
+from bot.kernel.core import Core
+from bot.kernel.discovery import default_registry
+from bot.kernel.messages import Message, Paragraph, Text
 from tests.discord.fake_discord import FakeDiscord, FakeGuild
 from tests.support.harness import test_settings
 
@@ -21,7 +22,7 @@ DMS, LIMIT, BURST, IN_FLIGHT = 2000, 400.0, 40.0, 100
 async def run() -> dict[str, float]:
     fake = await FakeDiscord([FakeGuild(GUILD, "Bench", [CHANNEL])]).start()
     settings = test_settings(DISCORD_TOKEN=fake.token, DISCORD_API_URL=fake.api_url)
-    core = Core(settings, SystemClock())
+    core = Core(settings, SystemClock(), default_registry())
     # the outbox is told the platform's limit, as it is told Discord's 50/s in production
     adapter = DiscordAdapter(settings, core, guild_ready_timeout=0.05, rate_limit=LIMIT)
     await adapter.start()

@@ -13,9 +13,10 @@ from typing import Any
 import discord
 
 from adapters.discord.adapter import DiscordAdapter
-from bot.clock import SystemClock
-from bot.core import Core
-from bot.who import Who
+from bot.kernel.clock import SystemClock
+from bot.kernel.core import Core
+from bot.kernel.discovery import default_registry
+from bot.kernel.who import Who
 from data.db import close_database, init_database, migrate
 from tests.discord.fake_discord import BASIC_PERMISSIONS, FakeDiscord, FakeGuild, FakeUser
 from tests.support.harness import test_settings
@@ -48,7 +49,7 @@ async def copbot_rate(fake: FakeDiscord, database_url: str) -> tuple[float, floa
     settings = test_settings(
         DISCORD_TOKEN=fake.token, DISCORD_API_URL=fake.api_url, DATABASE_URL=database_url
     )
-    core = Core(settings, SystemClock())
+    core = Core(settings, SystemClock(), default_registry())
     adapter = DiscordAdapter(settings, core, guild_ready_timeout=0.05)
     core.attach_outbox(adapter.outbox)
     await adapter.start()

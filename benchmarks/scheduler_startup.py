@@ -17,8 +17,9 @@ import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.clock import ManualClock
-from bot.core import Core
+from bot.kernel.clock import ManualClock
+from bot.kernel.core import Core
+from bot.kernel.discovery import default_registry
 from data.db import close_database, migrate
 from data.models import Community, Delivery, Meeting, Workspace
 from scheduler.engine import EngineOptions
@@ -77,7 +78,7 @@ async def first_tick(url: str, *, trace: bool) -> tuple[float, float, int, int, 
     await seed()
     clock = ManualClock(NOW)
     settings = test_settings(DATABASE_URL=url)
-    core = Core(settings, clock)
+    core = Core(settings, clock, default_registry())
     core.attach_outbox(RecordingOutbox())
     service = SchedulerService(core, settings, clock, options=EngineOptions(), worker_id="bench")
     if trace:

@@ -29,8 +29,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from benchmarks.scheduler_throughput import BenchPlanner, NoOpOutbox
-from bot.clock import ManualClock, SystemClock
-from bot.core import Core
+from bot.kernel.clock import ManualClock, SystemClock
+from bot.kernel.core import Core
+from bot.kernel.discovery import default_registry
 from data.db import close_database
 from data.models import Delivery, Workspace
 from scheduler.engine import DeliveryEngine, EngineOptions
@@ -61,7 +62,7 @@ async def one_takeover(url: str, folder: Path, round_: int) -> tuple[float, floa
     out, ready = folder / f"sent{round_}.tsv", folder / f"claimed{round_}"
     victim = worker(url, out, NOW, "--batch", "100", "--stall-after-claim", str(ready))
     settings = test_settings(DATABASE_URL=url, REMINDER_OFFSETS="15m")
-    core = Core(settings, ManualClock(NOW))
+    core = Core(settings, ManualClock(NOW), default_registry())
     core.attach_outbox(NoOpOutbox())  # type: ignore[arg-type]
     survivor = SchedulerService(core, settings, core.clock)
     try:
@@ -116,7 +117,7 @@ async def send_rate(url: str, *, lease_only: bool) -> float:
     """Claim-and-send posts/s: the earlier loop (``lease_only``) or the current one."""
     await open_empty(url)
     clock = SystemClock()
-    core = Core(test_settings(DATABASE_URL=url), clock)
+    core = Core(test_settings(DATABASE_URL=url), clock, default_registry())
     core.attach_outbox(NoOpOutbox())  # type: ignore[arg-type]
     workspace = await Workspace.create(platform="console", external_id="B", created_at=clock.now())
     due = clock.now()

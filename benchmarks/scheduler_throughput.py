@@ -22,10 +22,11 @@ from pathlib import Path
 import aiosqlite
 import asyncpg
 
-from bot.clock import SystemClock
-from bot.core import Core
-from bot.messages import Message, Paragraph, Text
-from bot.outbox import SendKey
+from bot.kernel.clock import SystemClock
+from bot.kernel.core import Core
+from bot.kernel.discovery import default_registry
+from bot.kernel.messages import Message, Paragraph, Text
+from bot.kernel.outbox import SendKey
 from data.db import close_database, migrate
 from data.models import Delivery, Workspace
 from scheduler.engine import DeliveryEngine, EngineOptions
@@ -102,7 +103,7 @@ async def engine_run(url: str) -> tuple[float, float, list[float]]:
     """(plan rate, claim-and-send rate, lateness seconds per post)."""
     await open_empty(url)
     clock = SystemClock()
-    core = Core(test_settings(DATABASE_URL=url), clock)
+    core = Core(test_settings(DATABASE_URL=url), clock, default_registry())
     core.attach_outbox(NoOpOutbox())  # type: ignore[arg-type]
     workspace = await Workspace.create(platform="console", external_id="B", created_at=clock.now())
     due = clock.now() + timedelta(seconds=2)

@@ -20,8 +20,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.adapter import EVENTS_PATH, SlackAdapter
-from bot.clock import SystemClock
-from bot.core import Core
+from bot.kernel.clock import SystemClock
+from bot.kernel.core import Core
+from bot.kernel.discovery import default_registry
 from copbot.http import build_http_app
 from data.db import close_database, init_database, migrate
 from tests.slack.fake_slack import FakeSlack
@@ -136,7 +137,7 @@ async def measure() -> None:
         DATABASE_URL=database,
         LOG_LEVEL="WARNING",
     )
-    core = Core(settings, SystemClock())
+    core = Core(settings, SystemClock(), default_registry())
     adapter = SlackAdapter(settings, core)
     core.attach_outbox(adapter.outbox)
     copbot_runner, copbot_url = await serve(build_http_app(settings, core, [adapter]))

@@ -1,0 +1,1 @@
+"""The core: a platform-neutral kernel and one package per command area."""

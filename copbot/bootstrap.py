@@ -11,10 +11,11 @@ from typing import Protocol
 
 from aiohttp import web
 
-from bot.clock import Clock, SystemClock
-from bot.core import Core
-from bot.outbox import Outbox
-from bot.settings import Settings
+from bot.kernel.clock import Clock, SystemClock
+from bot.kernel.core import Core
+from bot.kernel.discovery import default_registry
+from bot.kernel.outbox import Outbox
+from bot.kernel.settings import Settings
 from data.db import close_database, init_database, migrate
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ async def run(settings: Settings, *, demo: bool = False, clock: Clock | None = N
     await migrate(settings.database_url)
     await init_database(settings.database_url)
     clock = clock or SystemClock()
-    core = Core(settings, clock)
+    core = Core(settings, clock, default_registry())
     stop = asyncio.Event()
     async with AsyncExitStack() as stack:
         stack.push_async_callback(close_database)

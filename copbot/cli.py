@@ -10,7 +10,7 @@ from types import ModuleType
 
 from pydantic import ValidationError
 
-from bot.settings import Settings
+from bot.kernel.settings import Settings
 from copbot.logs import configure_logging, secrets_of
 
 SUBCOMMANDS = (

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.core import Core
-from bot.settings import Settings
+from bot.kernel.core import Core
+from bot.kernel.settings import Settings
 from copbot.calendar_feed import calendar_routes
 from copbot.metrics import Metrics, attach_metrics
 from data.db import connection

@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from bot.logcontext import CONTEXT_FIELDS, current_context, log_context
+from bot.kernel.logcontext import CONTEXT_FIELDS, current_context, log_context
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
+    from bot.kernel.settings import Settings
 
 MIN_SECRET_LENGTH = 6
 REDACTED = "[secret]"

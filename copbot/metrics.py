@@ -75,7 +75,7 @@ class Metrics:
             registry=self.registry,
         )
 
-    # bot.core.CommandObserver
+    # bot.kernel.core.CommandObserver
     def command_handled(self, name: str, outcome: str, seconds: float) -> None:
         self.commands.labels(name, outcome).inc()
         self.command_seconds.labels(name).observe(seconds)

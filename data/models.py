@@ -128,7 +128,7 @@ class Resource(Model):
         "models.Community", related_name="resources", on_delete=fields.CASCADE
     )
     url = fields.CharField(max_length=2000)
-    # normalized URL (see bot.urls.normalize_url): the same link is stored once per community
+    # normalized URL (see bot.kernel.urls.normalize_url): the same link is stored once per community
     url_key = fields.CharField(max_length=500)
     title = fields.CharField(max_length=200, default="")
     description = fields.CharField(max_length=1000, default="")

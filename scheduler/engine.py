@@ -23,8 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.clock import Clock
-from bot.logcontext import log_context
+from bot.kernel.clock import Clock
+from bot.kernel.logcontext import log_context
 from data.models import Delivery
 from scheduler import ledger
 from scheduler.liveness import Liveness, liveness_for, new_worker_id

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-from bot.clock import Clock
-from bot.i18n import Translator
-from bot.messages import Message
-from bot.settings import Settings
+from bot.kernel.clock import Clock
+from bot.kernel.i18n import Translator
+from bot.kernel.messages import Message
+from bot.kernel.settings import Settings
 from data.models import Delivery, Member, Workspace
 
 

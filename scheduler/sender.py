@@ -6,13 +6,13 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from bot.clock import Clock
-from bot.core import Core
-from bot.errors import DirectMessagesBlocked
-from bot.i18n import Translator
-from bot.messages import Mention, Message, Paragraph, Text
-from bot.outbox import Outbox, SendKey
-from bot.settings import Settings
+from bot.kernel.clock import Clock
+from bot.kernel.core import Core
+from bot.kernel.errors import DirectMessagesBlocked
+from bot.kernel.i18n import Translator
+from bot.kernel.messages import Mention, Message, Paragraph, Text
+from bot.kernel.outbox import Outbox, SendKey
+from bot.kernel.settings import Settings
 from data.models import Delivery, Member, Workspace
 from scheduler.planning import DirectResult
 

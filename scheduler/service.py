@@ -26,9 +26,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.clock import Clock
-from bot.core import Core
-from bot.settings import Settings
+from bot.kernel.clock import Clock
+from bot.kernel.core import Core
+from bot.kernel.settings import Settings
 from scheduler.engine import DeliveryEngine, EngineOptions, RunReport
 from scheduler.planners import build_planners
 from scheduler.planning import Planner

@@ -19,12 +19,12 @@ from typing import TextIO
 from aiohttp import web
 
 from adapters.console.render import render, safe
-from bot.core import Core
-from bot.errors import DirectMessagesBlocked
-from bot.i18n import Translator
-from bot.messages import Button, Form, Message
-from bot.outbox import SendKey, refuse_inside_transaction
-from bot.who import Who
+from bot.kernel.core import Core
+from bot.kernel.errors import DirectMessagesBlocked
+from bot.kernel.i18n import Translator
+from bot.kernel.messages import Button, Form, Message
+from bot.kernel.outbox import SendKey, refuse_inside_transaction
+from bot.kernel.who import Who
 
 log = logging.getLogger(__name__)
 

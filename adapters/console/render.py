@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.messages import (
+from bot.kernel.messages import (
     BulletList,
     Button,
     Buttons,

@@ -26,8 +26,8 @@ from adapters.discord.outbox import DISCORD_GLOBAL_LIMIT, DiscordOutbox
 from adapters.discord.render import Forms
 from adapters.discord.schema import CommandSchema, build_schema
 from adapters.discord.threads import ThreadReplies
-from bot.core import Core
-from bot.settings import Settings
+from bot.kernel.core import Core
+from bot.kernel.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from bot.settings import Settings
+from bot.kernel.settings import Settings
 
 SCOPES = ("bot", "applications.commands")
 # what each permission is for, so an operator can judge the invite

@@ -30,10 +30,10 @@ from adapters.discord.render import (
     submitted_values,
 )
 from adapters.discord.schema import USER, CommandSchema, Route
-from bot.core import Core
-from bot.errors import DirectMessagesBlocked
-from bot.messages import Form, FormRequest, Message
-from bot.who import Who
+from bot.kernel.core import Core
+from bot.kernel.errors import DirectMessagesBlocked
+from bot.kernel.messages import Form, FormRequest, Message
+from bot.kernel.who import Who
 
 log = logging.getLogger(__name__)
 

@@ -27,10 +27,10 @@ from discord.http import Route
 from adapters.discord.ids import Overflow
 from adapters.discord.pacing import Pacer
 from adapters.discord.render import Forms, Rendered, render
-from bot.errors import DirectMessagesBlocked
-from bot.messages import Heading, Message, Paragraph, plain_text
-from bot.native_events import MeetingEvent
-from bot.outbox import SendKey, refuse_inside_transaction
+from bot.kernel.errors import DirectMessagesBlocked
+from bot.kernel.messages import Heading, Message, Paragraph, plain_text
+from bot.kernel.outbox import SendKey, refuse_inside_transaction
+from bot.meetings.native_events import MeetingEvent
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -105,7 +105,7 @@ class DiscordOutbox:
             raise
         return f"{channel_id}/{sent_id}"
 
-    # ---- native events (bot.native_events.EventSync) -------------------------------
+    # ---- native events (bot.meetings.native_events.EventSync) -------------------------------
 
     async def sync_event(self, workspace_id: str, event: MeetingEvent) -> str | None:
         refuse_inside_transaction("a Discord scheduled event change")

@@ -21,7 +21,7 @@ from typing import Any
 import discord
 
 from adapters.discord.ids import Overflow, encode
-from bot.messages import (
+from bot.kernel.messages import (
     BulletList,
     Button,
     Buttons,

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.registry import Command, Param, Registry
+from bot.kernel.registry import Command, Param, Registry
 
 STRING, INTEGER, USER = 3, 4, 6
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2

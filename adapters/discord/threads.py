@@ -20,8 +20,8 @@ from collections import OrderedDict
 import discord
 
 from adapters.discord.outbox import DiscordOutbox
-from bot.core import Core
-from bot.who import Who
+from bot.kernel.core import Core
+from bot.kernel.who import Who
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from bot.messages import Choice, Form, FormField
+from bot.kernel.messages import Choice, Form, FormField
 
 log = logging.getLogger(__name__)
 

@@ -35,12 +35,12 @@ from adapters.slack.limits import SlackLimits
 from adapters.slack.outbox import SlackOutbox
 from adapters.slack.people import People, Profile
 from adapters.slack.render import message_payloads
-from bot.core import Core
-from bot.errors import DirectMessagesBlocked
-from bot.messages import FormRequest, Message, Paragraph, message_text
-from bot.outbox import Outbox
-from bot.settings import Settings
-from bot.who import Who
+from bot.kernel.core import Core
+from bot.kernel.errors import DirectMessagesBlocked
+from bot.kernel.messages import FormRequest, Message, Paragraph, message_text
+from bot.kernel.outbox import Outbox
+from bot.kernel.settings import Settings
+from bot.kernel.who import Who
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.adapter import EVENTS_PATH, api_base_url
 from adapters.slack.manifest import BOT_SCOPES
-from bot.settings import Settings
+from bot.kernel.settings import Settings
 
 Level = Literal["ok", "info", "warning", "error"]
 _SECRET = re.compile(r"^[0-9a-f]{32}$")

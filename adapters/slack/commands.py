@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.registry import Registry
+from bot.kernel.registry import Registry
 
 # Slack's built-in commands (an app cannot register these names)
 SLACK_RESERVED = frozenset(

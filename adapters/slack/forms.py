@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.slack.render import Block, plain
-from bot.messages import Form, FormField
+from bot.kernel.messages import Form, FormField
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from adapters.slack.render import MAX_VIEW_BLOCKS, Block, Renderer, mrkdwn
 from adapters.slack.texts import translator
-from bot.core import Core
-from bot.members import language_from_locale
-from bot.who import Who
+from bot.kernel.core import Core
+from bot.kernel.identity import language_from_locale
+from bot.kernel.who import Who
 
 # (core command, heading key); each section gets at most a third of the view
 SECTIONS = (

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from adapters.slack.commands import direct_command_names
-from bot.registry import Registry
+from bot.kernel.registry import Registry
 
 PLACEHOLDER_URL = "https://copbot.example.org/slack/events"
 BOT_SCOPES = (
@@ -152,7 +152,7 @@ def manifest_yaml(registry: Registry, **options: Any) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from bot.areas import default_registry
+    from bot.kernel.discovery import default_registry
 
     parser = argparse.ArgumentParser(description="print copbot's Slack app manifest")
     parser.add_argument("--url", default=PLACEHOLDER_URL, help="https://<host>/slack/events")

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.messages import ChannelRef, Code, Link, Mention, Span, Strong, Text, Time, TimeStyle
+from bot.kernel.messages import ChannelRef, Code, Link, Mention, Span, Strong, Text, Time, TimeStyle
 
 ZWSP = "\u200b"
 _FORMATTING = re.compile(r"([*_~`])")

@@ -17,9 +17,9 @@ from typing import Any
 
 from adapters.slack.api import AmbiguousResult, SlackApi, SlackCallError, SlackUnavailable
 from adapters.slack.render import message_payloads
-from bot.errors import DirectMessagesBlocked
-from bot.messages import Message
-from bot.outbox import SendKey, refuse_inside_transaction
+from bot.kernel.errors import DirectMessagesBlocked
+from bot.kernel.messages import Message
+from bot.kernel.outbox import SendKey, refuse_inside_transaction
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from adapters.slack import actions
 from adapters.slack.mrkdwn import escape_code, plain_fallback, render_spans
-from bot.messages import (
+from bot.kernel.messages import (
     BulletList,
     Button,
     Buttons,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import Translator
+from bot.kernel.i18n import Translator
 
 TEXTS = {
     "slack.home.communities": ("Communities", "Communautés"),

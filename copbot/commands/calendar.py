@@ -7,9 +7,9 @@ import argparse
 import asyncio
 import sys
 
-from bot.calendar_ics import community_calendar
-from bot.common import name_key
-from bot.settings import Settings
+from bot.kernel.lookups import name_key
+from bot.kernel.settings import Settings
+from bot.meetings.calendar_ics import community_calendar
 from data.db import close_database, init_database
 from data.models import Community
 

@@ -24,7 +24,7 @@ from types import ModuleType
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from bot.settings import Settings
+from bot.kernel.settings import Settings
 
 Level = Literal["ok", "info", "warn", "fail"]
 MARKS: dict[Level, str] = {"ok": "[ok]  ", "info": "[--]  ", "warn": "[warn]", "fail": "[FAIL]"}

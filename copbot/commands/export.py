@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from bot.settings import Settings
+from bot.kernel.settings import Settings
 from copbot.commands.check import database_label, sqlite_path
 from data.db import close_database, init_database
 from data.transfer import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from bot.settings import Settings
+from bot.kernel.settings import Settings
 from data.db import migrate
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-from bot.settings import Settings
+from bot.kernel.settings import Settings
 from scheduler.planning import Planner
 
 PLANNERS = (

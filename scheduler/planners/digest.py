@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.common import community_language
-from bot.digest import DIGEST_RRULE, DIGEST_START_LOCAL, digest_message
-from bot.schedules import occurrences_between
-from bot.settings import Settings
+from bot.digest.commands import DIGEST_RRULE, DIGEST_START_LOCAL, digest_message
+from bot.kernel.lookups import community_language
+from bot.kernel.schedules import occurrences_between
+from bot.kernel.settings import Settings
 from data.models import Community, Delivery
 from scheduler.planners.prompts import channel_post_community, channel_target, instant_key
 from scheduler.planning import DuePost, Sender, SkipDelivery

@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
-from bot.common import community_language
-from bot.meetings_posts import announcement_message, offset_label, reminder_message
-from bot.meetings_query import (
+from bot.kernel.lookups import community_language
+from bot.kernel.settings import Settings
+from bot.meetings.posts import announcement_message, offset_label, reminder_message
+from bot.meetings.query import (
     KEY_FORMAT,
     Upcoming,
     community_id_of,
@@ -29,7 +30,6 @@ from bot.meetings_query import (
     occurrence_at,
     occurrences_between,
 )
-from bot.settings import Settings
 from data.models import (
     Community,
     Delivery,

@@ -12,15 +12,15 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.networking import (
+from bot.kernel.schedules import is_occurrence
+from bot.kernel.settings import Settings
+from bot.networking.commands import (
     History,
     groups_of,
     introduction,
     make_round,
     past_groups,
 )
-from bot.schedules import is_occurrence
-from bot.settings import Settings
 from data.models import Community, Delivery, Member, NetworkingSchedule
 from scheduler.planners.prompts import cadence_posts, community_id_of
 from scheduler.planning import DuePost, Sender, SkipDelivery

@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from bot.common import community_language
-from bot.messages import Message
-from bot.prompts import post_next_prompt
-from bot.schedules import is_occurrence, occurrences_between
-from bot.settings import Settings
+from bot.kernel.lookups import community_language
+from bot.kernel.messages import Message
+from bot.kernel.schedules import is_occurrence, occurrences_between
+from bot.kernel.settings import Settings
+from bot.prompts.commands import post_next_prompt
 from data.models import Community, Delivery, NetworkingSchedule, PromptSchedule
 from scheduler.planning import DuePost, Sender, SkipDelivery
 

@@ -8,7 +8,7 @@ import io
 
 from adapters.console.adapter import ConsoleAdapter
 from adapters.console.render import render
-from bot.messages import Mention, Message, Paragraph, Strong, Text
+from bot.kernel.messages import Mention, Message, Paragraph, Strong, Text
 from tests.support.harness import Harness
 
 HOSTILE = "@everyone <!channel> <@&123> \x1b[2J\x1b[31mred\x07\rover"
@@ -40,7 +40,7 @@ def test_relative_times_read_as_slack_and_discord_show_them() -> None:
     from datetime import UTC, datetime, timedelta
 
     from adapters.console.render import render_relative
-    from bot.messages import Time
+    from bot.kernel.messages import Time
 
     now = datetime(2027, 3, 1, 18, 0, tzinfo=UTC)
     assert render_relative(Time(now + timedelta(minutes=15), "relative"), now) == "in 15 min"

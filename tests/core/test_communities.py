@@ -119,7 +119,7 @@ async def test_removing_someone_who_is_no_coordinator_says_so(db: str) -> None:
     await h.say("Bob", "join python")
     reply = await h.say("Ada", "community coordinator remove @bob in python")
     assert reply.is_error
-    from bot.messages import message_text
+    from bot.kernel.messages import message_text
 
     assert "@Bob is not a coordinator of “python”." in message_text(reply)
     assert "no longer" not in message_text(reply)

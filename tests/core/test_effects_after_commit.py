@@ -11,14 +11,14 @@ from typing import Annotated
 
 import pytest
 
-from bot.areas import area_modules
-from bot.clock import ManualClock
-from bot.context import Ctx
-from bot.core import Core
-from bot.messages import Message, message_text
-from bot.native_events import MeetingEvent
-from bot.outbox import SendInsideTransaction
-from bot.registry import Arg, Registry, command
+from bot.kernel.clock import ManualClock
+from bot.kernel.context import Ctx
+from bot.kernel.core import Core
+from bot.kernel.discovery import area_modules, default_registry
+from bot.kernel.messages import Message, message_text
+from bot.kernel.outbox import SendInsideTransaction
+from bot.kernel.registry import Arg, Registry, command
+from bot.meetings.native_events import MeetingEvent
 from data.db import in_open_transaction
 from data.models import Community, Meeting, Member
 from tests.security.test_permissions import options_for, setup
@@ -97,8 +97,6 @@ async def test_the_outbox_refuses_to_send_inside_a_transaction(db: str) -> None:
 
 
 def all_commands() -> list[str]:
-    from bot.areas import default_registry
-
     return sorted(default_registry().commands)
 
 

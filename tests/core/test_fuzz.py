@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.areas import default_registry
-from bot.errors import UserError
-from bot.messages import message_text
-from bot.parser import parse_line
+from bot.kernel.discovery import default_registry
+from bot.kernel.errors import UserError
+from bot.kernel.messages import message_text
+from bot.kernel.parser import parse_line
 from tests.support.harness import Harness
 
 REGISTRY = default_registry()

@@ -14,7 +14,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from icalendar import Calendar
 
-from bot.messages import Buttons, Link, Note, Paragraph, Time, message_text
+from bot.kernel.messages import Buttons, Link, Note, Paragraph, Time, message_text
 from copbot.http import build_http_app
 from data.models import AgendaItem, Meeting, Occurrence, Rsvp, Workspace
 from tests.support.harness import Harness
@@ -182,7 +182,7 @@ async def test_move_and_agenda_show_in_listing_and_calendar(db: str) -> None:
     listing = await h.text("Bob", "meetings")
     assert "Share grading scripts" in listing and "moved from" in listing
 
-    from bot.calendar_ics import community_calendar
+    from bot.meetings.calendar_ics import community_calendar
     from data.models import Community
 
     data = await community_calendar(await Community.get(name_key="python"))
@@ -263,7 +263,7 @@ async def test_calendar_until_is_in_utc_as_rfc5545_requires(db: str) -> None:
     h = build()
     await python_community(h)
     await h.say("Ada", "meeting schedule python next Monday 4:30pm every week until 2027-03-22 Py")
-    from bot.calendar_ics import community_calendar
+    from bot.meetings.calendar_ics import community_calendar
     from data.models import Community
 
     data = await community_calendar(await Community.get(name_key="python"))
@@ -284,7 +284,7 @@ async def test_a_series_starts_on_its_first_real_occurrence_also_in_the_calendar
     assert "I understood: Tuesday, March 9, 2027, 9:00 AM" in reply
     meeting = await Meeting.get(id=1)
     assert meeting.start_local == "2027-03-09T09:00"
-    from bot.calendar_ics import community_calendar
+    from bot.meetings.calendar_ics import community_calendar
     from data.models import Community
 
     (series,) = vevents(await community_calendar(await Community.get(name_key="python")))

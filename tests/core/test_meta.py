@@ -10,9 +10,9 @@ from types import ModuleType
 
 import pytest
 
-from bot.areas import area_modules, default_registry
-from bot.i18n import placeholders
-from bot.registry import Registry, command
+from bot.kernel.discovery import area_modules, default_registry
+from bot.kernel.i18n import placeholders
+from bot.kernel.registry import Registry, command
 
 ROOT = Path(__file__).resolve().parents[2]
 PLATFORM_LIBRARIES = ("discord", "slack_bolt", "slack_sdk", "aiohttp", "apscheduler")

@@ -3,7 +3,7 @@ the fallback when direct messages are refused — as the member and the channel 
 
 from __future__ import annotations
 
-from bot.messages import FormRequest, Message, message_text
+from bot.kernel.messages import FormRequest, Message, message_text
 from data.models import Delivery, Membership, MembershipEvent
 from tests.support.harness import Harness, Sent
 

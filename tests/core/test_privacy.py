@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from bot.messages import Buttons, Code, Message, Paragraph, message_text
+from bot.kernel.messages import Buttons, Code, Message, Paragraph, message_text
 from data.models import (
     AgendaItem,
     Community,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from bot.messages import FormRequest, Message, Text, message_text
+from bot.kernel.messages import FormRequest, Message, Text, message_text
 from data.models import Member
 from tests.support.harness import Harness
 

@@ -47,7 +47,7 @@ async def test_duplicate_url_says_who_shared_first(db: str) -> None:
     await h.say("Bob", "share https://www.example.org/page/?utm_source=x")
     reply = await h.say("Ada", "share http://example.org/page#top")
     assert reply.is_error
-    from bot.messages import message_text
+    from bot.kernel.messages import message_text
 
     assert "already in python: shared by @Bob" in message_text(reply)
     assert await Resource.all().count() == 1

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from adapters.discord.adapter import DiscordAdapter
-from bot.clock import ManualClock
-from bot.core import Core
-from bot.registry import Registry
+from bot.kernel.clock import ManualClock
+from bot.kernel.core import Core
+from bot.kernel.discovery import default_registry
+from bot.kernel.registry import Registry
 from tests.discord.fake_discord import (
     BASIC_PERMISSIONS,
     MANAGE_GUILD,
@@ -74,7 +75,7 @@ async def open_bed(
     values = {"DISCORD_TOKEN": fake.token, "DISCORD_API_URL": fake.api_url, "DATABASE_URL": db}
     values.update(settings)
     clock = ManualClock(START)
-    core = Core(test_settings(**values), clock, registry)
+    core = Core(test_settings(**values), clock, registry or default_registry())
     return fake, core, clock
 
 

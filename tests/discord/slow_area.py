@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from bot.context import Ctx
-from bot.messages import Message, Paragraph, Text
-from bot.registry import Arg, command
+from bot.kernel.context import Ctx
+from bot.kernel.messages import Message, Paragraph, Text
+from bot.kernel.registry import Arg, command
 
 TEXTS = {"help.slow": ("Think for a while", "Réfléchir un moment")}
 

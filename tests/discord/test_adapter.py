@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-import bot.common
-from bot.native_events import MeetingEvent, sync_native_event
-from bot.registry import Registry
+import bot.kernel.lookups
+from bot.kernel.registry import Registry
+from bot.meetings.native_events import MeetingEvent, sync_native_event
 from data.models import Member, Membership
 from tests.discord import slow_area
 from tests.discord.conftest import (
@@ -62,7 +62,7 @@ async def test_member_joining_the_server_is_greeted_by_dm(bed: Bed) -> None:
 async def test_slow_work_is_deferred(
     db: str, caplog: pytest.LogCaptureFixture, visibility: str
 ) -> None:
-    registry = Registry.from_modules([bot.common, slow_area])
+    registry = Registry.from_modules([bot.kernel.lookups, slow_area])
     fake, core, _ = await open_bed(db, registry=registry)
     adapter = await start_adapter(fake, core, defer_after=0.05)
     try:

@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from adapters.discord.adapter import DiscordAdapter
-from bot.errors import DirectMessagesBlocked
-from bot.messages import Mention, Message, Paragraph, Text
+from bot.kernel.errors import DirectMessagesBlocked
+from bot.kernel.messages import Mention, Message, Paragraph, Text
 from tests.discord.conftest import CHANNEL, GUILD, assert_no_errors, open_bed, start_adapter
 from tests.discord.fake_discord import FakeDiscord, message_text
 

@@ -7,12 +7,12 @@ from typing import Annotated
 
 import pytest
 
-import bot.common
+import bot.kernel.lookups
 from adapters.discord.ids import Decoded, Overflow, decode, encode
 from adapters.discord.render import Forms, build_modal, escape, render, split_form
 from adapters.discord.schema import build_schema, problems
-from bot.context import Ctx
-from bot.messages import (
+from bot.kernel.context import Ctx
+from bot.kernel.messages import (
     Button,
     Buttons,
     Choice,
@@ -32,7 +32,7 @@ from bot.messages import (
     Text,
     Time,
 )
-from bot.registry import Arg, Registry, command
+from bot.kernel.registry import Arg, Registry, command
 
 WHEN = datetime(2027, 5, 31, 20, 30, tzinfo=UTC)
 EPOCH = int(WHEN.timestamp())
@@ -192,7 +192,7 @@ async def leaf(ctx: Ctx, url: Annotated[str, Arg("a link", "un lien", kind="url"
 def test_schema_groups_subgroups_and_a_bare_command_beside_sub_commands() -> None:
     import sys
 
-    registry = Registry.from_modules([bot.common, sys.modules[__name__]])
+    registry = Registry.from_modules([bot.kernel.lookups, sys.modules[__name__]])
     schema = build_schema(registry)
     assert problems(schema.payload) == []
     by_name = {c["name"]: c for c in schema.payload}
@@ -215,7 +215,7 @@ def test_schema_groups_subgroups_and_a_bare_command_beside_sub_commands() -> Non
 
 
 def test_the_real_registry_fits_discord() -> None:
-    from bot.areas import default_registry
+    from bot.kernel.discovery import default_registry
 
     schema = build_schema(default_registry())
     assert problems(schema.payload) == []

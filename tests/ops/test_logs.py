@@ -9,10 +9,10 @@ import logging
 
 import pytest
 
-from bot.core import Core
-from bot.errors import DirectMessagesBlocked
-from bot.messages import Message
-from bot.outbox import SendKey
+from bot.kernel.core import Core
+from bot.kernel.errors import DirectMessagesBlocked
+from bot.kernel.messages import Message
+from bot.kernel.outbox import SendKey
 from copbot.logs import configure_logging, log_context, secrets_of
 from tests.support.harness import Harness, RecordingOutbox
 from tests.support.harness import test_settings as make_settings
@@ -70,7 +70,7 @@ async def test_a_full_scenario_logs_no_token(db: str, json_logs: io.StringIO) ->
         DISCORD_TOKEN=DISCORD_TOKEN,
         LOG_FORMAT="json",
     )
-    h.core = Core(h.core.settings, h.clock)
+    h.core = Core(h.core.settings, h.clock, h.core.registry)
     h.core.attach_outbox(LeakyOutbox())
     for user, line, channel in (
         ("Ada", 'community create python "Python in teaching" #code', "C1"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.sparkline import sparkline
-from bot.stats import community_stats, month_starts
+from bot.stats.commands import community_stats, month_starts
+from bot.stats.sparkline import sparkline
 from data.models import (
     AgendaItem,
     Community,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot import members as member_store
+from bot.kernel import identity as member_store
 from data.models import Member, Workspace
 from tests.support.harness import Harness, test_settings
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.clock import Clock, ManualClock
-from bot.i18n import Translator
-from bot.messages import Message, message_text
-from bot.settings import Settings
+from bot.kernel.clock import Clock, ManualClock
+from bot.kernel.i18n import Translator
+from bot.kernel.messages import Message, message_text
+from bot.kernel.settings import Settings
 from data.models import Delivery, Member, Workspace
 from scheduler.planning import DirectResult, DuePost, Planner, SkipDelivery
 from tests.support.harness import Harness

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.messages import message_text
+from bot.kernel.messages import message_text
 from data.models import Community, Meeting, Member, Prompt, Resource
 from scheduler.planners.digest import DigestPlanner
 from tests.prompts.support import RecordingSender, run_window

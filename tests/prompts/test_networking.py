@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.messages import message_text
+from bot.kernel.messages import message_text
 from data.models import Member, NetworkingPair, NetworkingRound, NetworkingSchedule
 from scheduler.planners.networking import IntroductionsFailed, NetworkingPlanner
 from tests.prompts.support import RecordingSender, record, run_window

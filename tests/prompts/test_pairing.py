@@ -6,7 +6,7 @@ import itertools
 import time
 from datetime import date
 
-from bot.networking import Candidate, Group, History, make_groups, working_overlap
+from bot.networking.commands import Candidate, Group, History, make_groups, working_overlap
 
 DAY = date(2027, 3, 10)
 

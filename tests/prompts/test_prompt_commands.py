@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.messages import Buttons, message_text
+from bot.kernel.messages import Buttons, message_text
 from data.models import Prompt, PromptSchedule
 from data.prompt_library import LIBRARY
 from tests.support.harness import Harness

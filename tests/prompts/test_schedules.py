@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.errors import UserError
-from bot.i18n import Translator
-from bot.schedules import (
+from bot.kernel.errors import UserError
+from bot.kernel.i18n import Translator
+from bot.kernel.schedules import (
     TEXTS,
     describe,
     is_occurrence,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.messages import Message, Paragraph, Text
+from bot.kernel.messages import Message, Paragraph, Text
 from data.models import Delivery, Workspace
 from scheduler import ledger
 from scheduler.engine import DeliveryEngine, EngineOptions

@@ -211,7 +211,7 @@ async def test_a_french_community_gets_its_meeting_posts_in_french(db: str) -> N
 
 
 async def test_answering_no_from_the_reminder_stops_the_next_one(db: str) -> None:
-    from bot.messages import Buttons
+    from bot.kernel.messages import Buttons
 
     h = Harness.build(start=datetime(2027, 3, 1, 18, 0, tzinfo=UTC))
     await setup_python(h)

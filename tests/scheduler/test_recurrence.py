@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.errors import UserError
-from bot.recurrence import instants_between, parse_recurrence, parse_when
+from bot.kernel.errors import UserError
+from bot.kernel.recurrence import instants_between, parse_recurrence, parse_when
 
 NOW = datetime(2027, 3, 1, 18, 0, tzinfo=UTC)  # Monday 10:00 in Vancouver
 
@@ -84,7 +84,7 @@ def test_a_relative_time_of_zero_is_already_past(text: str) -> None:
 
 
 def test_the_last_monday_of_the_month_in_a_schedule_command() -> None:
-    from bot.meetings_details import parse_details
+    from bot.meetings.details import parse_details
 
     details = parse_details(
         "2027-05-31 16:30 the last Monday of the month Monthly chat", "America/Vancouver", "en", NOW

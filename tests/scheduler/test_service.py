@@ -8,8 +8,9 @@ import io
 from datetime import UTC, datetime, timedelta
 
 from adapters.console.adapter import ConsoleAdapter
-from bot.clock import ManualClock, SystemClock
-from bot.core import Core
+from bot.kernel.clock import ManualClock, SystemClock
+from bot.kernel.core import Core
+from bot.kernel.discovery import default_registry
 from data.models import Delivery
 from scheduler.service import SchedulerService
 from tests.support import harness
@@ -55,7 +56,7 @@ async def test_the_timer_wakes_the_process_when_a_reminder_is_due(db: str) -> No
 
 async def test_console_prints_the_reminder_at_the_right_minute(db: str) -> None:
     clock = ManualClock(datetime(2027, 3, 1, 18, 0, tzinfo=UTC))  # 13:00 in Toronto
-    core = Core(harness.test_settings(REMINDER_OFFSETS="1m"), clock)
+    core = Core(harness.test_settings(REMINDER_OFFSETS="1m"), clock, default_registry())
     out = io.StringIO()
     console = ConsoleAdapter(core, asyncio.Event(), stdin=io.StringIO(""), stdout=out)
     core.attach_outbox(console.outbox)

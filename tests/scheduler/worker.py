@@ -13,10 +13,11 @@ import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.clock import ManualClock
-from bot.core import Core
-from bot.messages import Message, message_text
-from bot.outbox import SendKey
+from bot.kernel.clock import ManualClock
+from bot.kernel.core import Core
+from bot.kernel.discovery import default_registry
+from bot.kernel.messages import Message, message_text
+from bot.kernel.outbox import SendKey
 from data.db import close_database, init_database
 from scheduler.engine import EngineOptions
 from scheduler.service import SchedulerService
@@ -68,7 +69,7 @@ async def main(args: argparse.Namespace) -> None:
     await init_database(args.db)
     clock = ManualClock(datetime.fromisoformat(args.now))
     settings = test_settings(DATABASE_URL=args.db, REMINDER_OFFSETS=args.offsets)
-    core = Core(settings, clock)
+    core = Core(settings, clock, default_registry())
     core.attach_outbox(FileOutbox(args.out, args.stall_after_claim))  # type: ignore[arg-type]
     options = EngineOptions(lease=timedelta(seconds=args.lease), batch=args.batch)
     # default worker ids (host:pid:token): the liveness lock of each worker is real

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.messages import ChannelRef, Link, Mention, Message, message_text
+from bot.kernel.messages import ChannelRef, Link, Mention, Message, message_text
 from data.models import Meeting
 from tests.security.support import typed_spans
 from tests.support.harness import Harness

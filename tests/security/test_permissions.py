@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.messages import message_text
-from bot.registry import Command
+from bot.kernel.messages import message_text
+from bot.kernel.registry import Command
 from data.models import Meeting, Prompt
 from tests.security.support import changed_rows, snapshot
 from tests.support.harness import Harness
@@ -64,7 +64,7 @@ def options_for(command: Command, values: dict[str, str]) -> dict[str, str]:
 
 
 def coordinator_commands() -> list[str]:
-    from bot.areas import default_registry
+    from bot.kernel.discovery import default_registry
 
     return sorted(c.name for c in default_registry().commands.values() if c.role == "coordinator")
 

@@ -11,8 +11,8 @@ import inspect
 import itertools
 from datetime import UTC, datetime
 
-from bot.messages import Buttons, Message, Select, message_text
-from bot.registry import Command, Param
+from bot.kernel.messages import Buttons, Message, Select, message_text
+from bot.kernel.registry import Command, Param
 from data.models import Workspace
 from tests.security.support import Populated, changed_rows, populate, references_to, snapshot
 from tests.support.harness import Harness

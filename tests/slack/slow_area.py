@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.context import Ctx
-from bot.messages import Form, FormField, FormRequest, Message, Paragraph, Text
-from bot.registry import command
+from bot.kernel.context import Ctx
+from bot.kernel.messages import Form, FormField, FormRequest, Message, Paragraph, Text
+from bot.kernel.registry import command
 
 TEXTS = {"help.slow": ("Takes its time", "Prend son temps")}
 GATE: dict[str, asyncio.Event] = {}

@@ -14,9 +14,10 @@ from aiohttp import web
 
 from adapters.slack.adapter import EVENTS_PATH, SlackAdapter
 from adapters.slack.limits import SlackLimits
-from bot.clock import ManualClock
-from bot.core import Core
-from bot.registry import Registry
+from bot.kernel.clock import ManualClock
+from bot.kernel.core import Core
+from bot.kernel.discovery import default_registry
+from bot.kernel.registry import Registry
 from copbot.http import build_http_app
 from tests.slack.fake_slack import FakeSlack, Response
 from tests.slack.signed import SlackRequest, block_action, slash_command
@@ -157,7 +158,7 @@ async def slack_stack(
     values.update(settings)
     config = test_settings(**values)
     clock = ManualClock(start or datetime(2027, 3, 1, 15, 0, tzinfo=UTC))
-    core = Core(config, clock, registry)
+    core = Core(config, clock, registry or default_registry())
     handled = Handled()
     core.observers.append(handled)
     adapter = SlackAdapter(config, core, limits=limits)

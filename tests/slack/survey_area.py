@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from bot.context import Ctx
-from bot.errors import UserError
-from bot.messages import Choice, Form, FormField, FormRequest, Message, Paragraph, Text
-from bot.registry import Arg, command
+from bot.kernel.context import Ctx
+from bot.kernel.errors import UserError
+from bot.kernel.messages import Choice, Form, FormField, FormRequest, Message, Paragraph, Text
+from bot.kernel.registry import Arg, command
 
 TEXTS = {
     "help.survey": ("Answer the survey", "Répondre au sondage"),

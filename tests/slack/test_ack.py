@@ -7,8 +7,8 @@ import asyncio
 import dataclasses
 import time
 
-from bot.areas import area_modules
-from bot.registry import Registry
+from bot.kernel.discovery import area_modules
+from bot.kernel.registry import Registry
 from tests.slack import slow_area
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.signed import slash_command, view_submission

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 
 from adapters.slack.forms import errors_for_view, modal_view, read_submission
-from bot.areas import area_modules
-from bot.registry import Registry
+from bot.kernel.discovery import area_modules
+from bot.kernel.registry import Registry
 from data.models import Member
 from tests.slack import survey_area
 from tests.slack.fake_slack import FakeSlack

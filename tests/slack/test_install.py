@@ -11,9 +11,9 @@ from adapters.slack.adapter import SlackAdapter
 from adapters.slack.check import check_slack
 from adapters.slack.commands import SLACK_RESERVED, direct_command_names
 from adapters.slack.manifest import BOT_SCOPES, build_manifest, manifest_yaml
-from bot.areas import default_registry
-from bot.clock import SystemClock
-from bot.core import Core
+from bot.kernel.clock import SystemClock
+from bot.kernel.core import Core
+from bot.kernel.discovery import default_registry
 from tests.slack.fake_slack import FakeSlack
 from tests.support.harness import test_settings as make_settings
 
@@ -97,7 +97,7 @@ async def test_check_says_what_is_wrong(fake_slack: FakeSlack) -> None:
 
 
 async def test_a_refused_token_stops_the_start_with_a_clear_error(fake_slack: FakeSlack) -> None:
-    core = Core(make_settings(), SystemClock())
+    core = Core(make_settings(), SystemClock(), default_registry())
     for overrides in ({"SLACK_BOT_TOKEN": "xoxb-revoked"}, {"SLACK_APP_TOKEN": "xapp-revoked"}):
         values = {
             "SLACK_BOT_TOKEN": fake_slack.bot_token,

@@ -9,8 +9,8 @@ from datetime import timedelta
 from typing import Any
 
 from adapters.slack.render import FENCE, message_payloads, render_pages
-from bot.areas import default_registry
-from bot.messages import Code, Heading, Message, Note, Paragraph, Text
+from bot.kernel.discovery import default_registry
+from bot.kernel.messages import Code, Heading, Message, Note, Paragraph, Text
 from data.models import Community, Member, Resource
 from tests.slack.blockkit import block_problems
 from tests.slack.fake_slack import FakeSlack

@@ -11,8 +11,8 @@ import pytest
 
 from adapters.slack.api import SlackUnavailable
 from adapters.slack.limits import SlackLimits
-from bot.errors import DirectMessagesBlocked
-from bot.messages import Message
+from bot.kernel.errors import DirectMessagesBlocked
+from bot.kernel.messages import Message
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.stack import TEST_LIMITS, slack_stack
 

@@ -9,8 +9,8 @@ from adapters.slack.actions import decode_action, decode_form, encode_form
 from adapters.slack.commands import command_line, direct_command_names
 from adapters.slack.mrkdwn import ZWSP, escape, render_span
 from adapters.slack.render import fallback_text, render_blocks, render_pages
-from bot.areas import default_registry
-from bot.messages import (
+from bot.kernel.discovery import default_registry
+from bot.kernel.messages import (
     BulletList,
     Button,
     Buttons,

@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.clock import ManualClock
-from bot.core import Core
-from bot.errors import DirectMessagesBlocked
-from bot.messages import Message, message_text
-from bot.outbox import SendKey, refuse_inside_transaction
-from bot.settings import Settings
-from bot.who import Who
+from bot.kernel.clock import ManualClock
+from bot.kernel.core import Core
+from bot.kernel.discovery import default_registry
+from bot.kernel.errors import DirectMessagesBlocked
+from bot.kernel.messages import Message, message_text
+from bot.kernel.outbox import SendKey, refuse_inside_transaction
+from bot.kernel.settings import Settings
+from bot.kernel.who import Who
 from data.db import in_open_transaction
 
 
@@ -103,7 +104,7 @@ class Harness:
         cls, start: datetime | None = None, workspace: str = "T1", **settings: object
     ) -> Harness:
         clock = ManualClock(start or datetime(2027, 3, 1, 15, 0, tzinfo=UTC))
-        core = Core(test_settings(**settings), clock)
+        core = Core(test_settings(**settings), clock, default_registry())
         outbox = RecordingOutbox()
         core.attach_outbox(outbox)
         return cls(core, clock, outbox, workspace)

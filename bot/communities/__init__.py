@@ -1,0 +1,1 @@
+"""Communities: discover, create, edit, archive, coordinate, join and leave."""

@@ -1,0 +1,1 @@
+"""Help: what the bot can do, and one command's usage."""

@@ -1,0 +1,134 @@
+"""What a handler gets: who is asking, where, in which language, and the services it may use."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.kernel.clock import Clock
+from bot.kernel.errors import DirectMessagesBlocked
+from bot.kernel.i18n import Translator
+from bot.kernel.messages import Message, Part
+from bot.kernel.outbox import Outbox
+from bot.kernel.settings import Settings
+from bot.kernel.who import Who
+from data.models import Member, Workspace
+
+if TYPE_CHECKING:
+    from bot.kernel.registry import Registry
+
+log = logging.getLogger(__name__)
+
+Effect = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class Ctx:
+    who: Who
+    workspace: Workspace
+    member: Member
+    tr: Translator
+    clock: Clock
+    settings: Settings
+    registry: Registry
+    outbox: Outbox | None
+    # messages the handler wants shown after its reply (e.g. a second ephemeral note)
+    follow_ups: list[Message] = field(default_factory=list)
+    # the command being run, once the text is parsed (for metrics and logs)
+    command_name: str | None = None
+    # platform calls waiting for the transaction to commit (posts, DMs, native events)
+    effects: list[Effect] = field(default_factory=list)
+    # parts effects add at the end of the reply (e.g. "sent to you by direct message")
+    reply_notes: list[Part] = field(default_factory=list)
+
+    @property
+    def language(self) -> str:
+        return self.tr.language
+
+    @property
+    def timezone(self) -> str:
+        return self.member.timezone or self.settings.default_timezone
+
+    @property
+    def channel_id(self) -> str | None:
+        return self.who.channel_id
+
+    def translator_for(self, member: Member) -> Translator:
+        """Texts for another member, in their language (for DMs and mentions)."""
+        return Translator(self.registry.texts, member.language or self.settings.default_language)
+
+    def zone_for(self, member: Member) -> str:
+        return member.timezone or self.settings.default_timezone
+
+    def after_commit(self, effect: Effect) -> None:
+        """Run ``effect`` once the command's transaction has committed (a command that fails
+        runs none). Effects make the platform calls (posts, DMs, native events) and write
+        what must be remembered about them in short transactions of their own, so no
+        transaction is ever held open across a network call."""
+        self.effects.append(effect)
+
+    async def post(self, channel_id: str, message: Message, *, thread: str | None = None) -> None:
+        """Post to a channel of this workspace after commit."""
+
+        async def send() -> None:
+            await self.post_now(channel_id, message, thread=thread)
+
+        self.after_commit(send)
+
+    async def direct(self, member: Member, message: Message) -> None:
+        """Direct-message a member after commit (one who refuses DMs gets none: use
+        ``after_commit`` with ``direct_now`` to fall back)."""
+
+        async def send() -> None:
+            await self.direct_now(member, message)
+
+        self.after_commit(send)
+
+    async def run_effects(self) -> None:
+        """Run the queued effects, in order. A failure is logged, never shown as the
+        member's error: the command itself has succeeded."""
+        while self.effects:  # an effect may queue more (a fallback post)
+            effect = self.effects.pop(0)
+            try:
+                await effect()
+            except Exception:
+                log.exception(
+                    "an effect of command %s failed",
+                    self.command_name,
+                    extra={"workspace": self.workspace.id},
+                )
+
+    # ---- for effects, after commit ------------------------------------------------------
+
+    async def post_now(
+        self, channel_id: str, message: Message, *, thread: str | None = None
+    ) -> str | None:
+        """Post at once (from an effect); the platform's reference, None when it failed."""
+        if self.outbox is None:
+            return None
+        try:
+            return await self.outbox.post(
+                self.workspace.external_id, channel_id, message, thread=thread
+            )
+        except Exception:
+            log.exception(
+                "posting to channel %s failed", channel_id, extra={"workspace": self.workspace.id}
+            )
+            return None
+
+    async def direct_now(self, member: Member, message: Message) -> bool:
+        """Direct-message at once (from an effect); False when they don't accept DMs or it
+        failed."""
+        if self.outbox is None:
+            return False
+        try:
+            await self.outbox.direct(self.workspace.external_id, member.external_id, message)
+            return True
+        except DirectMessagesBlocked:
+            log.info("member %s does not accept direct messages", member.id)
+            return False
+        except Exception:
+            log.exception("direct message to member %s failed", member.id)
+            return False

@@ -1,0 +1,281 @@
+"""The core's front door. Adapters call these methods with plain values (``Who``, text,
+option values, button actions, form values) and render the ``Message`` they return.
+
+Every call runs in one database transaction: a member's mistake (``UserError``) rolls
+back whatever the handler had changed, and is answered with a translated explanation.
+Unexpected errors are logged with context and answered with a short apology; nothing
+a member sends can crash the process.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any, Protocol
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from bot.kernel import identity as member_store
+from bot.kernel.clock import Clock
+from bot.kernel.context import Ctx
+from bot.kernel.convert import convert
+from bot.kernel.errors import NotFound, UserError
+from bot.kernel.i18n import Translator
+from bot.kernel.logcontext import log_context
+from bot.kernel.messages import Choice, Message, Paragraph
+from bot.kernel.outbox import Outbox
+from bot.kernel.parser import UnknownCommand, parse_line
+from bot.kernel.registry import Command, Registry
+from bot.kernel.settings import Settings
+from bot.kernel.who import Who
+from data.models import Member, ProcessedEvent
+
+log = logging.getLogger(__name__)
+
+# how many recorded platform events between two clean-ups of old event ids
+PRUNE_EVERY = 500
+
+
+class CommandObserver(Protocol):
+    """Told about every command handled (metrics hook)."""
+
+    def command_handled(self, name: str, outcome: str, seconds: float) -> None: ...
+
+
+class Core:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        registry: Registry,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.registry = registry
+        self.outboxes: dict[str, Outbox] = {}
+        self.observers: list[CommandObserver] = []
+        self._events_recorded = 0
+
+    def report_delivery(self, kind: str, outcome: str) -> None:
+        """A scheduled post was handled (sent, late, skipped, failed, fallback): tell the
+        observers that count deliveries."""
+        for observer in self.observers:
+            counter = getattr(observer, "delivery", None)
+            if counter is not None:
+                counter(kind, outcome)
+
+    def attach_outbox(self, outbox: Outbox) -> None:
+        self.outboxes[outbox.platform] = outbox
+
+    def translator(self, language: str | None) -> Translator:
+        return Translator(self.registry.texts, language or self.settings.default_language)
+
+    # ---- inbound ------------------------------------------------------------------
+
+    async def handle_text(self, who: Who, line: str) -> Message:
+        """A command typed as text: ``join python``, ``/share https://… #tag``."""
+        return await self._run(who, "text", lambda ctx: self._dispatch_text(ctx, line))
+
+    async def handle(self, who: Who, name: str, options: dict[str, str]) -> Message:
+        """A command with its options already separated (Discord application commands)."""
+        command = self.registry.commands.get(name)
+        if command is None:
+            return await self.handle_text(who, name)
+        return await self._run(who, name, lambda ctx: self._invoke(ctx, command, options))
+
+    async def press(self, who: Who, action: str, value: str) -> Message:
+        """A button or select: ``action`` and ``value`` as the core put them on it."""
+        handler = self.registry.press_handlers.get(action)
+        if handler is None:
+            log.warning("unknown button action %r", action)
+            return self._error(self.translator(None), UserError("error.stale_button"))
+        return await self._run(who, f"press:{action}", lambda ctx: handler(ctx, value))
+
+    async def submit_form(
+        self, who: Who, form_id: str, values: dict[str, str], context: str = ""
+    ) -> Message:
+        handler = self.registry.form_handlers.get(form_id)
+        if handler is None:
+            log.warning("unknown form %r", form_id)
+            return self._error(self.translator(None), UserError("error.stale_button"))
+        return await self._run(who, f"form:{form_id}", lambda ctx: handler(ctx, values, context))
+
+    async def event(self, who: Who, name: str, **values: str) -> Message | None:
+        """A platform event with no reply of its own (member joined, channel joined)."""
+        handler = self.registry.event_handlers.get(name)
+        if handler is None:
+            log.warning("no handler for event %r", name)
+            return None
+
+        async def once(ctx: Ctx) -> Any:
+            if who.event_id and not await self._first_delivery(who):
+                log.info("event %s %s already handled", name, who.event_id)
+                return None
+            return await handler(ctx, **values)
+
+        return await self._run(who, f"event:{name}", once)
+
+    async def _first_delivery(self, who: Who) -> bool:
+        """Record the platform's event id; False when an earlier delivery of it (a platform
+        retry, perhaps to another process) was handled already. Inside the event's
+        transaction, so a handler that fails leaves the retry free to try again."""
+        assert who.event_id is not None
+        if await ProcessedEvent.exists(platform=who.platform, event_id=who.event_id):
+            return False
+        now = self.clock.now()
+        try:
+            async with in_transaction():  # a savepoint: losing the race must not abort ours
+                await ProcessedEvent.create(
+                    platform=who.platform, event_id=who.event_id[:128], at=now
+                )
+        except IntegrityError:  # the same event is being handled by another process now
+            return False
+        self._events_recorded += 1
+        if self._events_recorded % PRUNE_EVERY == 0:  # platforms stop retrying within hours
+            await ProcessedEvent.filter(at__lt=now - timedelta(days=2)).delete()
+        return True
+
+    async def language_of(self, who: Who) -> str:
+        """The language this person is spoken to in (for an adapter's own few strings);
+        the default language for someone not met yet. Reads only, creates nothing."""
+        member = await Member.get_or_none(
+            workspace__platform=who.platform,
+            workspace__external_id=who.workspace_id,
+            external_id=who.user_id,
+        )
+        language = member.language if member is not None else None
+        return (
+            language
+            or member_store.language_from_locale(who.locale)
+            or (self.settings.default_language)
+        )
+
+    async def autocomplete(self, who: Who, kind: str, prefix: str) -> list[Choice]:
+        completer = self.registry.completers.get(kind)
+        if completer is None:
+            return []
+        try:
+            async with in_transaction():
+                ctx = await self._context(who)
+                return list(await completer(ctx, prefix[:100]))[:25]
+        except Exception:
+            log.exception("autocomplete %s failed", kind)
+            return []
+
+    # ---- internals ----------------------------------------------------------------
+
+    async def _context(self, who: Who) -> Ctx:
+        workspace, member = await member_store.ensure_member(who, self.clock.now(), self.settings)
+        return Ctx(
+            who=who,
+            workspace=workspace,
+            member=member,
+            tr=self.translator(member.language),
+            clock=self.clock,
+            settings=self.settings,
+            registry=self.registry,
+            outbox=self.outboxes.get(who.platform),
+        )
+
+    async def _run(self, who: Who, name: str, work: Callable[[Ctx], Awaitable[Any]]) -> Message:
+        with log_context(workspace=who.workspace_id, platform=who.platform, command=name):
+            return await self._run_logged(who, name, work)
+
+    async def _run_logged(
+        self, who: Who, name: str, work: Callable[[Ctx], Awaitable[Any]]
+    ) -> Message:
+        started = time.perf_counter()
+        outcome = "ok"
+        tr = self.translator(None)
+        ctx: Ctx | None = None
+        try:
+            async with in_transaction():
+                ctx = await self._context(who)
+                tr = ctx.tr
+                reply = await work(ctx)
+            with log_context(command=ctx.command_name or name):
+                await ctx.run_effects()
+            reply = reply if isinstance(reply, Message) else Message(ephemeral=True)
+            return reply.add(*ctx.reply_notes) if ctx.reply_notes else reply
+        except UserError as error:
+            outcome = "user_error"
+            return self._error(tr, error)
+        except IntegrityError:
+            # two requests raced on a unique key; the loser is told to try again
+            outcome = "conflict"
+            log.info("unique key conflict in %s", name, exc_info=True)
+            return self._error(tr, UserError("error.conflict"))
+        except Exception:
+            outcome = "error"
+            log.exception(
+                "command %s failed", name, extra={"workspace": who.workspace_id, "command": name}
+            )
+            return self._error(tr, UserError("error.unexpected"))
+        finally:
+            elapsed = time.perf_counter() - started
+            # typed text is reported under the command it named ("join"), not as "text"
+            if ctx is not None and ctx.command_name:
+                name = ctx.command_name
+            for observer in self.observers:
+                observer.command_handled(name, outcome, elapsed)
+
+    def _error(self, tr: Translator, error: UserError) -> Message:
+        message = Message(ephemeral=True, is_error=True)
+        message.add(Paragraph(tr.spans(error.key, **error.values)))
+        if error.field:
+            message.field_errors[error.field] = tr(error.key, **error.values)
+        if isinstance(error, UnknownCommand):
+            close = difflib.get_close_matches(error.name.lower(), self._command_names(), n=3)
+            if close:
+                message.add(Paragraph(tr.spans("error.did_you_mean", options=", ".join(close))))
+            message.add(Paragraph(tr.spans("error.see_help")))
+        return message
+
+    def _command_names(self) -> list[str]:
+        names = set()
+        for command in self.registry.commands.values():
+            if not command.hidden:
+                names.add(command.name)
+                names.add(command.words[0])
+        return sorted(names)
+
+    async def _dispatch_text(self, ctx: Ctx, line: str) -> Any:
+        parsed = parse_line(self.registry, line)
+        if not parsed.read_in:
+            return await self._invoke(ctx, parsed.command, parsed.raw)
+        # "in <words>" names a community, unless no community is called that: then the
+        # words were the member's text ("prompt add What did you try in class?")
+        queued = len(ctx.effects)
+        try:
+            async with in_transaction():  # a savepoint: a failed first reading leaves nothing
+                return await self._invoke(ctx, parsed.command, parsed.raw)
+        except NotFound as error:
+            del ctx.effects[queued:]  # nor any effect
+            # a name close to a community's ("in pyton") is a typo to report, not text
+            if error.key != "error.unknown_community":
+                raise
+            literal = parse_line(self.registry, line, read_in=False)
+            try:
+                return await self._invoke(ctx, literal.command, literal.raw)
+            except UserError:
+                raise error from None
+
+    async def _invoke(self, ctx: Ctx, command: Command, raw: dict[str, str]) -> Any:
+        ctx.command_name = command.name
+        kwargs: dict[str, Any] = {}
+        for param in command.params:
+            # errors name the parameter as its help does, in the member's language
+            label = param.arg.fr if ctx.language == "fr" else param.arg.en
+            text = raw.get(param.name)
+            if text is None or (not text.strip() and param.arg.kind != "tags"):
+                if param.required:
+                    raise UserError("error.missing_argument_usage", name=label, usage=command.usage)
+                kwargs[param.name] = param.default
+                continue
+            kwargs[param.name] = convert(param, text, label)
+        with log_context(command=command.name):
+            return await command.handler(ctx, **kwargs)

@@ -1,0 +1,90 @@
+"""Finding (or first meeting) the workspace and member behind a request."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from bot.kernel.settings import Settings
+from bot.kernel.who import Who
+from data.models import Member, Workspace
+
+
+def language_from_locale(locale: str | None) -> str | None:
+    if not locale:
+        return None
+    code = locale.replace("_", "-").split("-", 1)[0].lower()
+    return code if code in ("en", "fr") else None
+
+
+async def ensure_workspace(platform: str, external_id: str, name: str, now: datetime) -> Workspace:
+    workspace = await Workspace.get_or_none(platform=platform, external_id=external_id)
+    if workspace is None:
+        try:
+            # a savepoint: on PostgreSQL a failed INSERT would abort the whole transaction
+            async with in_transaction():
+                workspace = await Workspace.create(
+                    platform=platform, external_id=external_id, name=name[:200], created_at=now
+                )
+        except IntegrityError:  # another process met this workspace at the same moment
+            workspace = await Workspace.get(platform=platform, external_id=external_id)
+    return workspace
+
+
+async def ensure_member(who: Who, now: datetime, settings: Settings) -> tuple[Workspace, Member]:
+    """The member asking; created on first sight, with language and time zone seeded from
+    the platform profile when they have set none."""
+    # the usual case, someone met before: member and workspace in one query (a fresh read
+    # of both rows every request, so settings changed by another process are seen)
+    member = (
+        await Member.filter(
+            workspace__platform=who.platform,
+            workspace__external_id=who.workspace_id,
+            external_id=who.user_id,
+        )
+        .select_related("workspace")
+        .first()
+    )
+    if member is not None:
+        workspace = member.workspace
+    else:
+        workspace = await ensure_workspace(who.platform, who.workspace_id, who.workspace_name, now)
+        member = await Member.get_or_none(workspace=workspace, external_id=who.user_id)
+    if member is None:
+        try:
+            async with in_transaction():  # a savepoint, as for the workspace
+                member = await _create_member(who, workspace, now)
+        except IntegrityError:  # the same person's two first requests raced
+            member = await Member.get(workspace=workspace, external_id=who.user_id)
+        return workspace, member
+    changed = []
+    if member.language is None and language_from_locale(who.locale):
+        member.language = language_from_locale(who.locale)
+        changed.append("language")
+    if member.timezone is None and who.timezone:
+        member.timezone = who.timezone
+        changed.append("timezone")
+    if who.user_name and who.user_name[:100] != member.display_name:
+        member.display_name = who.user_name[:100]
+        changed.append("display_name")
+    if who.is_admin != member.is_admin:
+        member.is_admin = who.is_admin
+        changed.append("is_admin")
+    if changed:
+        await member.save(update_fields=changed)
+    return workspace, member
+
+
+async def _create_member(who: Who, workspace: Workspace, now: datetime) -> Member:
+    return await Member.create(
+        workspace=workspace,
+        external_id=who.user_id,
+        display_name=(who.user_name or who.user_id)[:100],
+        language=language_from_locale(who.locale),
+        timezone=who.timezone,
+        is_admin=who.is_admin,
+        is_bot=who.is_bot,
+        first_seen=now,
+    )

@@ -1,0 +1,1 @@
+"""Meetings: scheduling, RSVPs, reminders, calendars and platform events."""

@@ -1,0 +1,1 @@
+"""Members: profiles, introductions and the newcomer welcome."""

@@ -1,0 +1,1 @@
+"""Networking: one-to-one pairs of opted-in members."""

@@ -1,0 +1,1 @@
+"""Privacy: a member's own data, exported or forgotten."""

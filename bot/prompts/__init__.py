@@ -1,0 +1,1 @@
+"""Discussion prompts: custom and library prompts on a schedule."""

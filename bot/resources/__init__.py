@@ -1,0 +1,1 @@
+"""Resources: the shared repertoire and its search."""

@@ -1,0 +1,1 @@
+"""Stats: how a community is doing."""

@@ -1,0 +1,96 @@
+"""Replies in threads the bot started: prompt answers are counted, and links posted in a
+meeting's thread are offered for the community's repertoire."""
+
+from __future__ import annotations
+
+import re
+
+from bot.kernel.context import Ctx
+from bot.kernel.errors import UserError
+from bot.kernel.messages import Button, Buttons, Link, Mention, Message, Paragraph
+from bot.kernel.urls import normalize_url
+from bot.prompts.commands import count_prompt_reply
+from bot.resources.commands import share
+from data.models import Community, Occurrence, Resource
+
+TEXTS = {
+    "thread.offer_link": (
+        "{member} posted {link} in the meeting thread. Add it to the repertoire of {community}?",
+        "{member} a publié {link} dans le fil de la rencontre. L'ajouter au répertoire de "
+        "{community} ?",
+    ),
+    "thread.offer_button": ("Add to the repertoire", "Ajouter au répertoire"),
+}
+
+_URL = re.compile(r"<?(https?://[^\s<>|]+)")
+MAX_OFFERS = 3
+
+
+async def on_thread_reply(
+    ctx: Ctx, thread: str = "", text: str = "", channel_id: str = "", **_: str
+) -> None:
+    if not thread or ctx.who.is_bot:
+        return
+    ctx.member.last_active_at = ctx.clock.now()  # answering counts as taking part
+    await ctx.member.save(update_fields=["last_active_at"])
+    await count_prompt_reply(ctx, thread)
+    occurrence = await Occurrence.get_or_none(
+        thread_ref=thread, meeting__community__workspace=ctx.workspace
+    ).prefetch_related("meeting__community")
+    if occurrence is None:
+        return
+    community = occurrence.meeting.community
+    where = channel_id or community.home_channel_id
+    if not where:
+        return
+    for url in await _new_links(community, text):
+        tr = ctx.translator_for(ctx.member)
+        offer = Message().add(
+            Paragraph(
+                tr.spans(
+                    "thread.offer_link",
+                    member=Mention(ctx.member.external_id, ctx.member.display_name),
+                    link=Link(url),
+                    community=community.name,
+                )
+            ),
+            Buttons((Button(tr("thread.offer_button"), "share_offer", f"{community.id} {url}"),)),
+        )
+        await ctx.post(where, offer, thread=thread)
+
+
+def _trim(url: str) -> str:
+    """The link without the sentence's punctuation after it ("see https://x.org/a.")."""
+    while url and (
+        url[-1] in ".,;:!?'\"»”’" or (url[-1] == ")" and url.count("(") < url.count(")"))
+    ):
+        url = url[:-1]
+    return url
+
+
+async def _new_links(community: Community, text: str) -> list[str]:
+    """http(s) links in ``text`` that are not in the community's repertoire yet."""
+    found: list[str] = []
+    for url in map(_trim, _URL.findall(text)[:MAX_OFFERS]):
+        try:
+            key = normalize_url(url)
+        except UserError:
+            continue
+        if url not in found and not await Resource.exists(community=community, url_key=key):
+            found.append(url)
+    return found
+
+
+async def press_share_offer(ctx: Ctx, value: str) -> Message:
+    community_id, _, url = value.partition(" ")
+    community = await Community.get_or_none(
+        id=int(community_id) if community_id.isascii() and community_id.isdigit() else -1,
+        workspace=ctx.workspace,
+    )
+    if community is None or not url:
+        raise UserError("error.stale_button")
+    return await share(ctx, url=url, community=community.name)
+
+
+EVENT_HANDLERS = {"thread_reply": on_thread_reply}
+PRESS_HANDLERS = {"share_offer": press_share_offer}
