@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import random
 import signal
 import statistics
 import tempfile
@@ -52,7 +51,6 @@ ROUNDS = 5
 MEMBERS = 50  # 50 reminders, the channel's and the announcement: 52 posts
 POSTS = 3_000
 LEASE = timedelta(minutes=2)
-PHASE = random.Random(11)  # seeded: the same kill moments every run
 
 
 async def one_takeover(url: str, folder: Path, round_: int) -> tuple[float, float]:
@@ -73,8 +71,9 @@ async def one_takeover(url: str, folder: Path, round_: int) -> tuple[float, floa
             await Delivery.filter(status="claimed").values_list("claimed_by", flat=True)
         )
         await survivor.start()  # its first tick finds every post claimed
-        # die at a random point of the survivor's check cycle, as a real crash would
-        await asyncio.sleep(PHASE.uniform(0.2, 0.2 + WATCH_EVERY.total_seconds()))
+        # die at a different point of the survivor's check cycle each round, spread evenly
+        # over it (a real crash comes at any point)
+        await asyncio.sleep(0.2 + WATCH_EVERY.total_seconds() * round_ / ROUNDS)
         victim.send_signal(signal.SIGKILL)
         killed = time.perf_counter()
         await asyncio.to_thread(victim.wait, 30)
