@@ -108,7 +108,12 @@ class AdvisoryLockLiveness:
             )
             # TCP keepalive on the server's side is what ends a session whose machine
             # vanished without closing it; a killed process closes it at once
-            await conn.execute("SELECT pg_advisory_lock($1, $2)", LOCK_CLASS, self.token)
+            # try, never wait: after a reconnect our old session may still hold it (its
+            # end not yet noticed by the server), which keeps us alive just as well
+            if not await conn.fetchval(
+                "SELECT pg_try_advisory_lock($1, $2)", LOCK_CLASS, self.token
+            ):
+                log.warning("liveness lock %s still held by our previous session", self.token)
             self._conn = conn
 
     async def release(self) -> None:
