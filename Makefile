@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench migrate demo clean
+.PHONY: run test lint bench migrate demo clean catalogs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,21 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Translations: extract the English source strings (babel.cfg; keywords from
+# bot/kernel/i18n_extract.py) into locale/copbot.pot, merge them into every
+# locale/<lang>/LC_MESSAGES/copbot.po, then check that each catalog compiles. copbot reads
+# the .po files directly (compiled in memory at start-up), so no .mo file is kept.
+POT := locale/copbot.pot
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords \
+		$$($(BIN)/python -m bot.kernel.i18n_extract) \
+		--project=copbot --version=0.1.0 --omit-header --sort-by-file --no-wrap -o $(POT) .
+	$(BIN)/pybabel update -i $(POT) -d locale -D copbot --no-fuzzy-matching --ignore-obsolete \
+		--width 100
+	tmp=$$(mktemp -d) && cp -r locale/. $$tmp && \
+		$(BIN)/pybabel compile -d $$tmp -D copbot --statistics; \
+		status=$$?; rm -rf $$tmp; exit $$status
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -10,8 +10,8 @@ import hmac
 
 from aiohttp import web
 
+from bot.kernel.occurrences import is_number
 from bot.meetings.calendar_ics import community_calendar
-from bot.meetings.query import is_number
 from data.models import Community, Workspace
 
 CALENDAR_PATH = "/calendar/{token}/{community}.ics"

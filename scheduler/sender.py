@@ -9,7 +9,7 @@ import logging
 from bot.kernel.clock import Clock
 from bot.kernel.core import Core
 from bot.kernel.errors import DirectMessagesBlocked
-from bot.kernel.i18n import Translator
+from bot.kernel.i18n import N_, Translator
 from bot.kernel.messages import Mention, Message, Paragraph, Text
 from bot.kernel.outbox import Outbox, SendKey
 from bot.kernel.settings import Settings
@@ -18,7 +18,7 @@ from scheduler.planning import DirectResult
 
 log = logging.getLogger(__name__)
 
-FALLBACK_TEXT = "scheduled.fallback_dm"
+FALLBACK_TEXT = N_("I couldn't send you this privately, so here it is:")
 
 
 def delivery_key(delivery: Delivery) -> SendKey:

@@ -21,7 +21,6 @@ from aiohttp import web
 from adapters.console.render import render, safe
 from bot.kernel.core import Core
 from bot.kernel.errors import DirectMessagesBlocked
-from bot.kernel.i18n import Translator
 from bot.kernel.messages import Button, Form, Message
 from bot.kernel.outbox import SendKey, refuse_inside_transaction
 from bot.kernel.who import Who
@@ -38,39 +37,6 @@ OPERATOR_ALIASES = ("you", "operator")
 _SLUG = re.compile(r"[\W_]+")  # any letters, so Zoé is zoé and 李 is not "member"
 
 # The console's own strings (the bot's are in bot/), in the acting member's language.
-TEXTS: dict[str, tuple[str, str]] = {
-    "console.banner": (
-        """copbot console. Type `/help` for the bot's commands. Console only:
-  /as <name>        act as another member (new names join the workspace)
-  /channel <name>   go into a channel (plain `/channel` leaves it)
-  /press <n>        press button number n
-  /quit             stop""",
-        """Console copbot. Tapez `/help` pour les commandes du bot. Propres à la console :
-  /as <nom>         agir comme un autre membre (un nouveau nom rejoint l'espace)
-  /channel <nom>    aller dans un canal (`/channel` seul en sort)
-  /press <n>        appuyer sur le bouton numéro n
-  /quit             arrêter""",
-    ),
-    "console.now_in": ("(now in #{channel})", "(maintenant dans #{channel})"),
-    "console.left_channel": ("(left the channel)", "(sorti du canal)"),
-    "console.now_as": ("(you are now {name})", "(vous êtes maintenant {name})"),
-    "console.as_usage": ("Usage: /as <name>", "Utilisation : /as <nom>"),
-    "console.no_button": (
-        "No such button. Buttons are shown as [n: label].",
-        "Aucun bouton de ce numéro. Les boutons s'affichent ainsi : [n: libellé].",
-    ),
-    "console.form_hint": (
-        "(answer each question; empty keeps the value shown; a /command cancels)",
-        "(répondez à chaque question ; vide garde la valeur affichée ; une /commande annule)",
-    ),
-    "console.form_fix": (
-        "(type `/intro` or the command again to fix it)",
-        "(tapez `/intro` ou la commande à nouveau pour corriger)",
-    ),
-    "console.only_you": ("(only you) ", "(vous seul) "),
-    "console.dm_to": ("DM to {member}", "MP à {member}"),
-    "console.dm_to_you": ("DM to you", "MP pour vous"),
-}
 
 
 def is_operator(name: str) -> bool:
@@ -121,9 +87,9 @@ class ConsoleOutbox:
             # a form sent to the person at the keyboard opens after the reply being made
             self.console.dm_form = message.form_request.form
         if user_id == OPERATOR_ID:
-            label = self.console.tr("console.dm_to_you")
+            label = self.console.tr("DM to you")
         else:
-            label = self.console.tr("console.dm_to", member=user_id)
+            label = self.console.tr("DM to {member}", member=user_id)
         return self.console.show(label, message)
 
 
@@ -158,7 +124,15 @@ class ConsoleAdapter:
 
     async def start(self) -> None:
         await self._learn_language()
-        self.write(self.tr("console.banner"))
+        self.write(
+            self.tr(
+                "copbot console. Type `/help` for the bot's commands. "
+                "Console only:\n  /as <name>        act as another member "
+                "(new names join the workspace)\n  /channel <name>   go into "
+                "a channel (plain `/channel` leaves it)\n  /press <n>        "
+                "press button number n\n  /quit             stop"
+            )
+        )
         self._task = asyncio.create_task(self._read_loop(), name="console-input")
 
     async def stop(self) -> None:
@@ -175,7 +149,7 @@ class ConsoleAdapter:
     # ---- output ---------------------------------------------------------------------
 
     def tr(self, key: str, **values: object) -> str:
-        return Translator(TEXTS, self.language)(key, **values)
+        return self.core.translator(self.language)(key, **values)
 
     async def _learn_language(self) -> None:
         """The acting member's language, from the core (which reads the database)."""
@@ -203,11 +177,11 @@ class ConsoleAdapter:
     @property
     def colon(self) -> str:
         """What follows a label in the acting member's language ("Lieu : Montréal")."""
-        return " : " if self.language == "fr" else ": "
+        return self.core.translator(self.language).pgettext("label separator", ": ")
 
     def _reply(self, message: Message) -> None:
         lines = render(message, self._number, self.core.clock.now(), self.colon)
-        prefix = self.tr("console.only_you") if message.ephemeral and not self.interactive else ""
+        prefix = self.tr("(only you) ") if message.ephemeral and not self.interactive else ""
         if lines:
             self.write(prefix + "\n".join(lines))
         request = message.form_request
@@ -281,9 +255,9 @@ class ConsoleAdapter:
         elif word in ("channel", "cd"):
             self.channel = member_id(rest.lstrip("#")) if rest else None
             self.write(
-                self.tr("console.now_in", channel=self.channel)
+                self.tr("(now in #{channel})", channel=self.channel)
                 if self.channel
-                else self.tr("console.left_channel")
+                else self.tr("(left the channel)")
             )
         elif word == "press":
             await self._press(rest)
@@ -296,11 +270,11 @@ class ConsoleAdapter:
     async def _switch_member(self, name: str) -> None:
         name = safe(" ".join(name.split()))[:100]
         if not name:
-            self.write(self.tr("console.as_usage"))
+            self.write(self.tr("Usage: /as <name>"))
             return
         self.member = OPERATOR if is_operator(name) else name
         await self._learn_language()
-        self.write(self.tr("console.now_as", name=self.member))
+        self.write(self.tr("(you are now {name})", name=self.member))
         if is_operator(name):
             return  # the operator runs this workspace: coming back is not joining it
         joined = await self.core.event(self.who(), "member_joined_workspace")
@@ -311,7 +285,7 @@ class ConsoleAdapter:
     async def _press(self, number: str) -> None:
         button = self.buttons.get(int(number)) if number.isascii() and number.isdigit() else None
         if button is None:
-            self.write(self.tr("console.no_button"))
+            self.write(self.tr("No such button. Buttons are shown as [n: label]."))
             return
         self._reply(await self.core.press(self.who(), button.action, button.value))
 
@@ -319,7 +293,10 @@ class ConsoleAdapter:
 
     def _open_form(self, form: Form) -> None:
         self.form = OpenForm(form)
-        self.write(f"== {safe(form.title)} == " + self.tr("console.form_hint"))
+        self.write(
+            f"== {safe(form.title)} == "
+            + self.tr("(answer each question; empty keeps the value shown; a /command cancels)")
+        )
         self._ask()
 
     def _ask(self) -> None:
@@ -344,6 +321,6 @@ class ConsoleAdapter:
         )
         if result.field_errors:
             self._reply(result)
-            self.write(self.tr("console.form_fix"))
+            self.write(self.tr("(type `/intro` or the command again to fix it)"))
             return
         self._reply(result)

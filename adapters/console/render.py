@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import assert_never
 from zoneinfo import ZoneInfo
 
 from bot.kernel.messages import (
@@ -81,26 +82,25 @@ def render_time(span: Time, now: datetime | None = None) -> str:
 
 
 def render_spans(spans: Sequence[Span], now: datetime | None = None) -> str:
-    out: list[str] = []
-    for span in spans:
-        if isinstance(span, Text):
-            out.append(safe(span.text))
-        elif isinstance(span, Strong):
-            out.append(safe(span.text))  # as written: a name must read as it is typed
-        elif isinstance(span, Code):
-            out.append(safe(span.text))
-        elif isinstance(span, Mention):
-            out.append("@" + safe(span.name))
-        elif isinstance(span, ChannelRef):
-            out.append("#" + safe(span.name or span.channel_id))
-        elif isinstance(span, Link):
+    return "".join(render_span(span, now) for span in spans)
+
+
+def render_span(span: Span, now: datetime | None = None) -> str:
+    match span:
+        # Strong as written: a name must read as it is typed
+        case Text(text) | Strong(text) | Code(text):
+            return safe(text)
+        case Mention():
+            return "@" + safe(span.name)
+        case ChannelRef():
+            return "#" + safe(span.name or span.channel_id)
+        case Link():
             label = safe(span.label)
-            out.append(
-                f"{label} <{safe(span.url)}>" if label and label != span.url else safe(span.url)
-            )
-        else:
-            out.append(render_time(span, now))
-    return "".join(out)
+            return f"{label} <{safe(span.url)}>" if label and label != span.url else safe(span.url)
+        case Time():
+            return render_time(span, now)
+        case _:
+            assert_never(span)
 
 
 def render(
@@ -113,30 +113,35 @@ def render(
     follows a field's label (French puts a space before it: " : ")."""
     lines: list[str] = []
     for part in message.parts:
-        if isinstance(part, Heading):
-            lines.append(f"== {safe(part.text)} ==")
-        elif isinstance(part, Paragraph):
-            lines.append(render_spans(part.spans, now))
-        elif isinstance(part, Note):
-            lines.append("   " + render_spans(part.spans, now))
-        elif isinstance(part, Fields):
-            lines.extend(f"{safe(f.label)}{colon}{render_spans(f.value, now)}" for f in part.fields)
-        elif isinstance(part, BulletList):
-            lines.extend("  • " + render_spans(item, now) for item in part.items)
-        elif isinstance(part, Buttons):
-            labels = []
-            for button in part.buttons:
-                if button.url:
-                    labels.append(f"[{safe(button.label)}: {safe(button.url)}]")
-                else:
-                    labels.append(f"[{number_button(button)}: {safe(button.label)}]")
-            lines.append("   " + "  ".join(labels) + "   (/press <n>)")
-        elif isinstance(part, Select):
-            choices = "  ".join(
-                f"[{number_button(Button(c.label, part.action, c.value))}: {safe(c.label)}]"
-                for c in part.choices
-            )
-            lines.append(f"   {safe(part.placeholder)}: {choices}   (/press <n>)")
-        elif isinstance(part, FormRequest):
-            lines.append(f"   [{safe(part.label)}]")
+        match part:
+            case Heading():
+                lines.append(f"== {safe(part.text)} ==")
+            case Paragraph():
+                lines.append(render_spans(part.spans, now))
+            case Note():
+                lines.append("   " + render_spans(part.spans, now))
+            case Fields():
+                lines.extend(
+                    f"{safe(f.label)}{colon}{render_spans(f.value, now)}" for f in part.fields
+                )
+            case BulletList():
+                lines.extend("  • " + render_spans(item, now) for item in part.items)
+            case Buttons():
+                labels = []
+                for button in part.buttons:
+                    if button.url:
+                        labels.append(f"[{safe(button.label)}: {safe(button.url)}]")
+                    else:
+                        labels.append(f"[{number_button(button)}: {safe(button.label)}]")
+                lines.append("   " + "  ".join(labels) + "   (/press <n>)")
+            case Select():
+                choices = "  ".join(
+                    f"[{number_button(Button(c.label, part.action, c.value))}: {safe(c.label)}]"
+                    for c in part.choices
+                )
+                lines.append(f"   {safe(part.placeholder)}: {choices}   (/press <n>)")
+            case FormRequest():
+                lines.append(f"   [{safe(part.label)}]")
+            case _:
+                assert_never(part)
     return lines

@@ -24,7 +24,7 @@ from adapters.discord.ids import Overflow
 from adapters.discord.interactions import DEFER_AFTER, InteractionHandler
 from adapters.discord.outbox import DISCORD_GLOBAL_LIMIT, DiscordOutbox
 from adapters.discord.render import Forms
-from adapters.discord.schema import CommandSchema, build_schema
+from adapters.discord.schema import CommandSchema, core_schema
 from adapters.discord.threads import ThreadReplies
 from bot.kernel.core import Core
 from bot.kernel.settings import Settings
@@ -99,7 +99,7 @@ class DiscordAdapter:
         self.outbox = DiscordOutbox(
             self.client, rate_limit=rate_limit, overflow=self.overflow, forms=self.forms
         )
-        self.schema: CommandSchema = build_schema(core.registry)
+        self.schema: CommandSchema = core_schema(core)
         self.handler = InteractionHandler(
             core, self.schema, self.outbox, self.overflow, self.forms, defer_after=defer_after
         )

@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 import secrets
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, assert_never
 
 import discord
 
@@ -36,10 +37,12 @@ from bot.kernel.messages import (
     Message,
     Note,
     Paragraph,
+    Part,
     Select,
     Span,
     Strong,
     Text,
+    Time,
 )
 
 MAX_CONTENT, MAX_DESCRIPTION, MAX_TITLE = 2000, 4096, 256
@@ -81,25 +84,31 @@ def _code(text: str) -> str:
 
 
 def span_markdown(span: Span) -> str:
-    if isinstance(span, Text):
-        return escape(span.text)
-    if isinstance(span, Strong):
-        return f"**{escape(span.text)}**" if span.text else ""
-    if isinstance(span, Code):
-        return _code(span.text)
-    if isinstance(span, Mention):
-        return f"<@{span.user_id}>" if span.user_id.isdigit() else escape("@" + span.name)
-    if isinstance(span, ChannelRef):
-        return f"<#{span.channel_id}>" if span.channel_id.isdigit() else escape("#" + span.name)
-    if isinstance(span, Link):
-        if not _SAFE_URL.match(span.url):
-            return escape(span.label or span.url)
-        return f"[{escape(span.label)}]({span.url})" if span.label else span.url
-    epoch = int(span.instant.timestamp())
-    style = _TIME_STYLES[span.style]
-    if span.style == "full":
-        return f"<t:{epoch}:F> (<t:{epoch}:R>)"
-    return f"<t:{epoch}:{style}>"
+    match span:
+        case Text():
+            return escape(span.text)
+        case Strong():
+            return f"**{escape(span.text)}**" if span.text else ""
+        case Code():
+            return _code(span.text)
+        case Mention():
+            return f"<@{span.user_id}>" if span.user_id.isdigit() else escape("@" + span.name)
+        case ChannelRef():
+            if span.channel_id.isdigit():
+                return f"<#{span.channel_id}>"
+            return escape("#" + span.name)
+        case Link():
+            if not _SAFE_URL.match(span.url):
+                return escape(span.label or span.url)
+            return f"[{escape(span.label)}]({span.url})" if span.label else span.url
+        case Time():
+            epoch = int(span.instant.timestamp())
+            style = _TIME_STYLES[span.style]
+            if span.style == "full":
+                return f"<t:{epoch}:F> (<t:{epoch}:R>)"
+            return f"<t:{epoch}:{style}>"
+        case _:
+            assert_never(span)
 
 
 def line(spans: tuple[Span, ...]) -> str:
@@ -116,14 +125,19 @@ def mentioned_users(message: Message) -> list[int]:
                 found.append(int(span.user_id))
 
     for part in message.parts:
-        if isinstance(part, Paragraph | Note):
-            visit(part.spans)
-        elif isinstance(part, Fields):
-            for fld in part.fields:
-                visit(fld.value)
-        elif isinstance(part, BulletList):
-            for item in part.items:
-                visit(item)
+        match part:
+            case Paragraph() | Note():
+                visit(part.spans)
+            case Fields():
+                for fld in part.fields:
+                    visit(fld.value)
+            case BulletList():
+                for item in part.items:
+                    visit(item)
+            case Heading() | Buttons() | Select() | FormRequest():
+                pass  # plain text or components: they notify nobody
+            case _:
+                assert_never(part)
     return list(dict.fromkeys(found))[:100]
 
 
@@ -198,19 +212,24 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _body_lines(parts: list[Any]) -> list[str]:
+def _body_lines(parts: Sequence[Part]) -> list[str]:
     lines: list[str] = []
     for part in parts:
-        if isinstance(part, Heading):
-            lines.append(f"**{escape(part.text)}**")
-        elif isinstance(part, Paragraph):
-            lines.append(line(part.spans))
-        elif isinstance(part, Note):
-            lines.append("-# " + line(part.spans).replace("\n", "\n-# "))
-        elif isinstance(part, BulletList):
-            lines.extend("• " + line(item) for item in part.items)
-        elif isinstance(part, Fields):
-            lines.extend(f"**{escape(f.label)}:** {line(f.value)}" for f in part.fields)
+        match part:
+            case Heading():
+                lines.append(f"**{escape(part.text)}**")
+            case Paragraph():
+                lines.append(line(part.spans))
+            case Note():
+                lines.append("-# " + line(part.spans).replace("\n", "\n-# "))
+            case BulletList():
+                lines.extend("• " + line(item) for item in part.items)
+            case Fields():
+                lines.extend(f"**{escape(f.label)}:** {line(f.value)}" for f in part.fields)
+            case Buttons() | Select() | FormRequest():
+                pass  # components, made by ``_components``
+            case _:
+                assert_never(part)
     return [entry for entry in lines if entry]
 
 
@@ -246,12 +265,12 @@ def render(
     )
 
 
-def _embed(parts: list[Any], is_error: bool) -> discord.Embed:
+def _embed(parts: Sequence[Part], is_error: bool) -> discord.Embed:
     title = None
     if parts and isinstance(parts[0], Heading):
         title, parts = _clip(parts[0].text, MAX_TITLE), parts[1:]
     fields: list[tuple[str, str]] = []
-    body: list[Any] = []
+    body: list[Part] = []
     for part in parts:
         if isinstance(part, Fields) and len(fields) + len(part.fields) <= MAX_FIELDS:
             fields += [(f.label, line(f.value)) for f in part.fields]
@@ -296,6 +315,13 @@ def _components(
     for part in message.parts:
         if row >= MAX_ROWS:
             break
+        match part:
+            case Heading() | Paragraph() | Note() | BulletList() | Fields():
+                continue  # the text, made by ``_body_lines`` or ``_embed``
+            case Buttons() | Select() | FormRequest():
+                pass
+            case _:
+                assert_never(part)
         if isinstance(part, Buttons):
             for start in range(0, len(part.buttons), MAX_BUTTONS_PER_ROW):
                 if row >= MAX_ROWS:

@@ -2,10 +2,12 @@
 
 Nothing here is written per command: each registry command becomes a slash command, or a
 sub-command of its first word (``community create`` -> ``/community create``; three words
-make a sub-command group). Options are typed from ``Arg.kind``, described from ``Arg.en``
-with ``Arg.fr`` as the French localization, and the community, meeting, resource and time
-zone kinds autocomplete through ``Core.autocomplete``. ``CommandSchema.routes`` maps what
-Discord sends back (the path of names) to the registry command.
+make a sub-command group). Options are typed from ``Arg.kind`` and the community, meeting,
+resource and time zone kinds autocomplete through ``Core.autocomplete``. Descriptions and
+names are English, with ``description_localizations`` and ``name_localizations`` for each
+offered language Discord knows, read from that language's catalog (command words and
+option names under the ``command name``/``option name`` contexts). ``CommandSchema.routes``
+maps what Discord sends back (the path of names) to the registry command.
 """
 
 from __future__ import annotations
@@ -14,16 +16,57 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.kernel.core import Core
+from bot.kernel.i18n import Translator
 from bot.kernel.registry import Command, Param, Registry
 
 STRING, INTEGER, USER = 3, 4, 6
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
-OPTION_TYPES = {"int": INTEGER, "member": USER}
-AUTOCOMPLETE_KINDS = frozenset({"community", "meeting", "resource", "timezone"})
+OPTION_TYPES = {"int": INTEGER, "prompt": INTEGER, "member": USER}
 MANAGE_GUILD = 1 << 5
 GUILD_CONTEXT = 0  # commands only make sense in a server: the server is the workspace
-NAME = re.compile(r"^[-_\w]{1,32}$")
+NAME = re.compile(r"^[-_\w]{1,32}$")  # \w is Unicode: Discord's ^[-_\p{L}\p{N}]{1,32}$
 MAX_OPTIONS, MAX_COMMANDS, MAX_DESCRIPTION = 25, 100, 100
+
+
+# the locales Discord sends and accepts in localizations
+DISCORD_LOCALES = frozenset(
+    (
+        "id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl",
+        "no", "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi",
+        "th", "zh-CN", "ja", "zh-TW", "ko",
+    )
+)  # fmt: skip
+COMMAND_NAME, OPTION_NAME = "command name", "option name"
+# Discord locale -> the catalog that localizes it
+Localizers = dict[str, Translator]
+
+
+def discord_locale(language: str) -> str | None:
+    """The Discord locale of one of our language codes (``fr`` -> ``fr``), if Discord has it."""
+    if language in DISCORD_LOCALES:
+        return language
+    base = language.split("-", 1)[0]
+    return next((loc for loc in sorted(DISCORD_LOCALES) if loc.split("-", 1)[0] == base), None)
+
+
+def localizers(translators: list[Translator]) -> Localizers:
+    """The non-English translators keyed by the Discord locale they localize."""
+    out: Localizers = {}
+    for tr in translators:
+        locale = discord_locale(tr.language)
+        if locale is not None and tr.locale.language != "en":
+            out[locale] = tr
+    return out
+
+
+def localized_name(name: str, tr: Translator, context: str) -> str | None:
+    """The catalog's name for a command word or option, made to follow Discord's name rules
+    (lower case, no spaces, 1-32 letters, digits, - or _); None when it has none."""
+    text = tr.pgettext(context, name).strip().lower().replace(" ", "-").replace("'", "-")
+    if text == name or not NAME.match(text):
+        return None
+    return text
 
 
 @dataclass(frozen=True)
@@ -49,58 +92,76 @@ def _clip(text: str, limit: int = MAX_DESCRIPTION) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _described(english: str, french: str | None) -> dict[str, Any]:
+def _described(english: str, local: Localizers) -> dict[str, Any]:
     entry: dict[str, Any] = {"description": _clip(english)}
-    if french:
-        entry["description_localizations"] = {"fr": _clip(french)}
+    translated = {loc: _clip(tr(english)) for loc, tr in local.items() if tr(english) != english}
+    if translated:
+        entry["description_localizations"] = translated
     return entry
 
 
-def _help(registry: Registry, name: str, fallback: str) -> tuple[str, str | None]:
-    english, french = registry.texts.get(f"help.{name}", (fallback, None))  # type: ignore[arg-type]
-    return english or fallback, french
+def _named(name: str, local: Localizers, context: str) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": name}
+    names = {loc: n for loc, tr in local.items() if (n := localized_name(name, tr, context))}
+    if names:
+        entry["name_localizations"] = names
+    return entry
 
 
 def _group_help(
-    registry: Registry, path: tuple[str, ...], options: list[dict[str, Any]]
-) -> tuple[str, str]:
-    """A group's own help text if the registry has one, else what it holds."""
+    registry: Registry, path: tuple[str, ...], options: list[dict[str, Any]], local: Localizers
+) -> dict[str, Any]:
+    """A group's own help text if the registry has a command by its name, else what it
+    holds."""
     name = " ".join(path)
-    english, french = registry.texts.get(f"help.{name}", ("", ""))
+    own = registry.commands.get(name)
+    if own is not None and own.help_en:
+        return _described(own.help_en, local)
     listing = ", ".join(sorted(o["name"] for o in options))
-    return english or f"{name}: {listing}", french or f"{name} : {listing}"
+    entry: dict[str, Any] = {"description": _clip(f"{name}: {listing}")}
+    if local:
+        entry["description_localizations"] = {
+            loc: _clip(tr("{name}: {commands}", name=name, commands=listing))
+            for loc, tr in local.items()
+        }
+    return entry
 
 
-def option_for(param: Param) -> dict[str, Any]:
+def option_for(
+    param: Param, registry: Registry | None = None, local: Localizers | None = None
+) -> dict[str, Any]:
     arg = param.arg
+    local = local or {}
     option: dict[str, Any] = {
         "type": OPTION_TYPES.get(arg.kind, STRING),
-        "name": param.name.lower(),
-        **_described(arg.en, arg.fr),
+        **_named(param.name.lower(), local, OPTION_NAME),
+        **_described(arg.label, local),
         "required": param.required,
     }
     if arg.kind == "choice":
         option["choices"] = [{"name": c, "value": c} for c in arg.choices[:25]]
-    elif arg.kind in AUTOCOMPLETE_KINDS:
+    elif option["type"] == STRING and _completes(registry, arg.kind):
         option["autocomplete"] = True
     if option["type"] == STRING and arg.kind not in ("tags", "choice"):
         option["max_length"] = max(1, min(arg.max_length, 6000))
     return option
 
 
+def _completes(registry: Registry | None, kind: str) -> bool:
+    """Whether the resolver of an argument kind offers completions (community, meeting,
+    resource, time zone)."""
+    resolver = (registry or Registry()).resolvers.get(kind)
+    return resolver is not None and resolver.completes
+
+
 def _leaf(
-    registry: Registry,
-    name: str,
-    command: Command,
-    fixed: dict[str, str],
-    english: str | None = None,
+    registry: Registry, name: str, command: Command, fixed: dict[str, str], local: Localizers
 ) -> dict[str, Any]:
-    help_en, help_fr = _help(registry, command.name, command.help_en)
     return {
         "type": SUB_COMMAND,
-        "name": name,
-        **_described(english or help_en, help_fr),
-        "options": [option_for(p) for p in command.params if p.name not in fixed],
+        **_named(name, local, COMMAND_NAME),
+        **_described(command.help_en or name, local),
+        "options": [option_for(p, registry, local) for p in command.params if p.name not in fixed],
     }
 
 
@@ -124,6 +185,7 @@ def _children(
     commands: list[Command],
     routes: dict[tuple[str, ...], Route],
     depth: int,
+    local: Localizers,
 ) -> list[dict[str, Any]]:
     """Sub-commands (and groups) for the commands below ``prefix``."""
     by_word: dict[str, list[Command]] = {}
@@ -135,24 +197,30 @@ def _children(
         bare = next((c for c in group if len(c.words) == len(path)), None)
         deeper = [c for c in group if len(c.words) > len(path)]
         if not deeper and bare is not None:
-            options.append(_leaf(registry, word, bare, {}))
+            options.append(_leaf(registry, word, bare, {}, local))
             routes[path] = Route(bare)
             continue
         if depth >= 2:
             raise ValueError(f"commands nest deeper than Discord allows under {' '.join(path)}")
-        sub = _children(registry, path, deeper, routes, depth + 1)
+        sub = _children(registry, path, deeper, routes, depth + 1, local)
         if bare is not None:
             for name, fixed in _expand_bare(registry, bare, {o["name"] for o in sub}):
-                sub.append(_leaf(registry, name, bare, fixed))
+                sub.append(_leaf(registry, name, bare, fixed, local))
                 routes[(*path, name)] = Route(bare, fixed)
-        english, french = _group_help(registry, path, sub)
         options.append(
-            {"type": SUB_COMMAND_GROUP, "name": word, **_described(english, french), "options": sub}
+            {
+                "type": SUB_COMMAND_GROUP,
+                **_named(word, local, COMMAND_NAME),
+                **_group_help(registry, path, sub, local),
+                "options": sub,
+            }
         )
     return options
 
 
-def build_schema(registry: Registry) -> CommandSchema:
+def build_schema(registry: Registry, local: Localizers | None = None) -> CommandSchema:
+    """``local``: the catalogs that localize names and descriptions, by Discord locale."""
+    local = local or {}
     visible = [c for c in registry.commands.values() if not c.hidden]
     routes: dict[tuple[str, ...], Route] = {}
     top: dict[str, list[Command]] = {}
@@ -163,21 +231,21 @@ def build_schema(registry: Registry) -> CommandSchema:
         bare = next((c for c in commands if len(c.words) == 1), None)
         deeper = [c for c in commands if len(c.words) > 1]
         if not deeper and bare is not None:
-            body = _leaf(registry, word, bare, {})
+            body = _leaf(registry, word, bare, {}, local)
             routes[(word,)] = Route(bare)
             options = body["options"]
-            english, french = _help(registry, bare.name, bare.help_en)
+            described = _described(bare.help_en or word, local)
         else:
-            options = _children(registry, (word,), deeper, routes, 1)
+            options = _children(registry, (word,), deeper, routes, 1, local)
             if bare is not None:
                 for name, fixed in _expand_bare(registry, bare, {o["name"] for o in options}):
-                    options.append(_leaf(registry, name, bare, fixed))
+                    options.append(_leaf(registry, name, bare, fixed, local))
                     routes[(word, name)] = Route(bare, fixed)
-            english, french = _group_help(registry, (word,), options)
+            described = _group_help(registry, (word,), options, local)
         entry: dict[str, Any] = {
             "type": 1,
-            "name": word,
-            **_described(english, french),
+            **_named(word, local, COMMAND_NAME),
+            **described,
             "options": options,
             "contexts": [GUILD_CONTEXT],
             "integration_types": [0],
@@ -189,6 +257,12 @@ def build_schema(registry: Registry) -> CommandSchema:
     return CommandSchema(payload, routes)
 
 
+def core_schema(core: Core) -> CommandSchema:
+    """The schema of the core's registry, localized in every language it offers."""
+    offered = [core.translator(code) for code in core.settings.language_codes]
+    return build_schema(core.registry, localizers(offered))
+
+
 def problems(payload: list[dict[str, Any]]) -> list[str]:
     """What Discord would reject in a payload (names, counts, lengths, option order)."""
     found: list[str] = []
@@ -197,8 +271,9 @@ def problems(payload: list[dict[str, Any]]) -> list[str]:
 
     def check(entry: dict[str, Any], where: str) -> None:
         name = entry["name"]
-        if not NAME.match(name) or name != name.lower():
-            found.append(f"{where}: bad name {name!r}")
+        for each in (name, *entry.get("name_localizations", {}).values()):
+            if not NAME.match(each) or each != each.lower():
+                found.append(f"{where}: bad name {each!r}")
         for key in ("description",):
             if not 1 <= len(entry[key]) <= MAX_DESCRIPTION:
                 found.append(f"{where}: {key} length {len(entry[key])}")
@@ -211,6 +286,10 @@ def problems(payload: list[dict[str, Any]]) -> list[str]:
         names = [o["name"] for o in options]
         if len(set(names)) != len(names):
             found.append(f"{where}: duplicate option names {names}")
+        for locale in {loc for o in options for loc in o.get("name_localizations", {})}:
+            local_names = [o.get("name_localizations", {}).get(locale, o["name"]) for o in options]
+            if len(set(local_names)) != len(local_names):
+                found.append(f"{where}: duplicate {locale} option names {local_names}")
         seen_optional = False
         for option in options:
             if option["type"] in (SUB_COMMAND, SUB_COMMAND_GROUP):

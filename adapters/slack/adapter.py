@@ -295,7 +295,7 @@ class SlackAdapter:
         if form is None:
             tr = self.core.translator(None)
             stale = Message(ephemeral=True, is_error=True)
-            stale.add(Paragraph(tr.spans("error.stale_button")))
+            stale.add(Paragraph(tr.spans("That button no longer works. Try the command again.")))
             await self.deliver(stale, who, response_url=body.get("response_url"))
             return
         await self.api.call(

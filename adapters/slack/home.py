@@ -7,22 +7,22 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.slack.render import MAX_VIEW_BLOCKS, Block, Renderer, mrkdwn
-from adapters.slack.texts import translator
 from bot.kernel.core import Core
+from bot.kernel.i18n import N_
 from bot.kernel.identity import language_from_locale
 from bot.kernel.who import Who
 
 # (core command, heading key); each section gets at most a third of the view
 SECTIONS = (
-    ("communities", "slack.home.communities"),
-    ("meetings", "slack.home.meetings"),
-    ("resources", "slack.home.resources"),
+    ("communities", N_("Communities")),
+    ("meetings", N_("Upcoming meetings")),
+    ("resources", N_("Recent resources")),
 )
 SECTION_BLOCKS = (MAX_VIEW_BLOCKS - 2) // len(SECTIONS)
 
 
 async def home_view(core: Core, who: Who, app_command: str) -> dict[str, Any]:
-    tr = translator(language_from_locale(who.locale) or core.settings.default_language)
+    tr = core.translator(language_from_locale(who.locale, core.settings))
     renderer = Renderer()
     blocks: list[Block] = []
     for name, heading in SECTIONS:
@@ -42,6 +42,14 @@ async def home_view(core: Core, who: Who, app_command: str) -> dict[str, Any]:
         blocks.append({"type": "divider"})
     if not blocks:
         blocks.append(
-            {"type": "section", "text": mrkdwn(tr("slack.home.empty", command=app_command))}
+            {
+                "type": "section",
+                "text": mrkdwn(
+                    tr(
+                        "Type `{command} help` in any channel to see what I can do.",
+                        command=app_command,
+                    )
+                ),
+            }
         )
     return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}

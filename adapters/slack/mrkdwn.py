@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import assert_never
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -70,33 +71,37 @@ def fallback_time(span: Time) -> str:
 
 
 def render_span(span: Span) -> str:
-    if isinstance(span, Text):
-        return escape(span.text)
-    if isinstance(span, Strong):
-        inner = span.text.strip()
-        if not inner:
+    match span:
+        case Text():
             return escape(span.text)
-        # Slack only bolds when the asterisks touch the words: keep outer spaces outside
-        lead = span.text[: len(span.text) - len(span.text.lstrip())]
-        trail = span.text[len(span.text.rstrip()) :]
-        return f"{lead}*{escape(inner)}*{trail}"
-    if isinstance(span, Code):
-        return f"`{escape_code(span.text)}`" if span.text else ""
-    if isinstance(span, Mention):
-        if _USER_ID.match(span.user_id):
-            return f"<@{span.user_id}>"
-        return escape("@" + span.name)
-    if isinstance(span, ChannelRef):
-        if _CHANNEL_ID.match(span.channel_id):
-            return f"<#{span.channel_id}>"
-        return escape("#" + (span.name or span.channel_id))
-    if isinstance(span, Link):
-        target = link_target(span.url)
-        if target is None:
-            return escape(span.label or span.url)
-        return f"<{target}|{escape(span.label)}>" if span.label else f"<{target}>"
-    epoch = int(span.instant.timestamp())
-    return f"<!date^{epoch}^{DATE_FORMATS[span.style]}|{escape(fallback_time(span))}>"
+        case Strong():
+            inner = span.text.strip()
+            if not inner:
+                return escape(span.text)
+            # Slack only bolds when the asterisks touch the words: keep outer spaces outside
+            lead = span.text[: len(span.text) - len(span.text.lstrip())]
+            trail = span.text[len(span.text.rstrip()) :]
+            return f"{lead}*{escape(inner)}*{trail}"
+        case Code():
+            return f"`{escape_code(span.text)}`" if span.text else ""
+        case Mention():
+            if _USER_ID.match(span.user_id):
+                return f"<@{span.user_id}>"
+            return escape("@" + span.name)
+        case ChannelRef():
+            if _CHANNEL_ID.match(span.channel_id):
+                return f"<#{span.channel_id}>"
+            return escape("#" + (span.name or span.channel_id))
+        case Link():
+            target = link_target(span.url)
+            if target is None:
+                return escape(span.label or span.url)
+            return f"<{target}|{escape(span.label)}>" if span.label else f"<{target}>"
+        case Time():
+            epoch = int(span.instant.timestamp())
+            return f"<!date^{epoch}^{DATE_FORMATS[span.style]}|{escape(fallback_time(span))}>"
+        case _:
+            assert_never(span)
 
 
 def render_spans(items: Iterable[Span]) -> str:

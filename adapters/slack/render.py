@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 from adapters.slack import actions
 from adapters.slack.mrkdwn import escape_code, plain_fallback, render_spans
@@ -155,28 +155,32 @@ class Renderer:
     def add_message(self, message: Message) -> None:
         first_paragraph = True
         for part in message.parts:
-            if isinstance(part, Heading):
-                self.blocks.append({"type": "header", "text": plain(part.text, 150)})
-            elif isinstance(part, Paragraph):
-                spans = part.spans
-                if message.is_error and first_paragraph:
-                    self._section_text([ERROR_MARK], spans)
-                else:
-                    self._section_text([], spans)
-                first_paragraph = False
-            elif isinstance(part, Note):
-                texts = chunked_mrkdwn(part.spans)[:10]
-                self.blocks.append({"type": "context", "elements": [mrkdwn(t) for t in texts]})
-            elif isinstance(part, Fields):
-                self._fields(part)
-            elif isinstance(part, BulletList):
-                self._bullets(part)
-            elif isinstance(part, Buttons):
-                self._buttons(part.buttons)
-            elif isinstance(part, Select):
-                self._select(part)
-            elif isinstance(part, FormRequest):
-                self._form_button(part)
+            match part:
+                case Heading():
+                    self.blocks.append({"type": "header", "text": plain(part.text, 150)})
+                case Paragraph():
+                    spans = part.spans
+                    if message.is_error and first_paragraph:
+                        self._section_text([ERROR_MARK], spans)
+                    else:
+                        self._section_text([], spans)
+                    first_paragraph = False
+                case Note():
+                    texts = chunked_mrkdwn(part.spans)[:10]
+                    elements = [mrkdwn(t) for t in texts]
+                    self.blocks.append({"type": "context", "elements": elements})
+                case Fields():
+                    self._fields(part)
+                case BulletList():
+                    self._bullets(part)
+                case Buttons():
+                    self._buttons(part.buttons)
+                case Select():
+                    self._select(part)
+                case FormRequest():
+                    self._form_button(part)
+                case _:
+                    assert_never(part)
 
     def _section_text(self, prefix: list[str], spans: Sequence[Span]) -> None:
         chunks = chunked_mrkdwn(spans, MAX_SECTION_TEXT - len("".join(prefix)))

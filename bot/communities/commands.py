@@ -8,26 +8,21 @@ from typing import Annotated
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
+from bot.kernel.args import IMPLIED, AnyCommunityArg, CommunityArg, InCommunity, MemberArg
 from bot.kernel.context import Ctx
-from bot.kernel.convert import is_number
 from bot.kernel.errors import UserError
+from bot.kernel.i18n import N_
 from bot.kernel.lookups import (
     active_communities,
-    community_for,
     coordinators_of,
-    counted,
-    find_community,
-    find_member,
     membership_of,
     name_key,
-    require_coordinator,
 )
 from bot.kernel.messages import (
     BulletList,
     Button,
     Buttons,
     ChannelRef,
-    Choice,
     Heading,
     Mention,
     Message,
@@ -39,137 +34,23 @@ from bot.kernel.messages import (
     Time,
     spans,
 )
-from bot.kernel.registry import Arg, command
-from bot.meetings.query import next_occurrence_start
-from bot.members import newcomers
+from bot.kernel.occurrences import next_occurrence_start
+from bot.kernel.people import one_line_intro
+from bot.kernel.registry import Arg, button, command, on
 from data.models import Community, Member, Membership, MembershipEvent
-
-TEXTS = {
-    "help.communities": (
-        "The communities of this workspace, with a Join button on each",
-        "Les communautés de cet espace, avec un bouton Rejoindre pour chacune",
-    ),
-    "help.community create": (
-        "Create a community; run in a channel, that channel becomes its home",
-        "Créer une communauté ; lancée dans un canal, ce canal devient son canal d'attache",
-    ),
-    "help.community edit": (
-        "Change a community's description or tags",
-        "Modifier la description ou les étiquettes d'une communauté",
-    ),
-    "help.community bind": (
-        "Make this channel the community's home channel",
-        "Faire de ce canal le canal d'attache de la communauté",
-    ),
-    "help.community archive": (
-        "Archive a community (its history is kept)",
-        "Archiver une communauté (son historique est conservé)",
-    ),
-    "help.community coordinator": (
-        "Add or remove a coordinator",
-        "Ajouter ou retirer un coordonnateur",
-    ),
-    "help.join": ("Join a community", "Rejoindre une communauté"),
-    "help.leave": ("Leave a community", "Quitter une communauté"),
-    "help.members": (
-        "Who is in a community, with their one-line introductions",
-        "Qui fait partie d'une communauté, avec leur présentation en une ligne",
-    ),
-    "communities.title": ("Communities", "Communautés"),
-    "communities.none": (
-        "No communities yet. Start one: `community create <name> <description> #tags`",
-        "Aucune communauté pour l'instant. Créez-en une : "
-        "`community create <nom> <description> #étiquettes`",
-    ),
-    "communities.line": ("{members} members", "{members} membres"),
-    "communities.line.one": ("{members} member", "{members} membre"),
-    "communities.next": ("next meeting {when}", "prochaine rencontre {when}"),
-    "communities.join_button": ("Join {name}", "Rejoindre {name}"),
-    "community.created": (
-        "Community “{name}” created. You are its coordinator.",
-        "Communauté « {name} » créée. Vous en êtes coordonnateur.",
-    ),
-    "community.bound": (
-        "Its home channel is {channel}: shared resources and meetings are posted there.",
-        "Son canal d'attache est {channel} : les ressources et rencontres y sont publiées.",
-    ),
-    "community.unbound": (
-        "Tip: run `community bind {name}` in a channel to make it the community's home.",
-        "Astuce : lancez `community bind {name}` dans un canal pour en faire son canal d'attache.",
-    ),
-    "community.exists": (
-        "A community called “{name}” already exists (names ignore letter case).",
-        "Une communauté nommée « {name} » existe déjà (la casse ne compte pas).",
-    ),
-    "community.bad_name": (
-        "A community name needs 2 to 80 characters with at least one letter or digit.",
-        "Un nom de communauté compte de 2 à 80 caractères, dont au moins une lettre ou un chiffre.",
-    ),
-    "community.edited": ("“{name}” updated.", "« {name} » mise à jour."),
-    "community.nothing_to_edit": (
-        "Give a new description or #tags: `community edit <community> <description> #tags`",
-        "Donnez une nouvelle description ou des #étiquettes : "
-        "`community edit <communauté> <description> #étiquettes`",
-    ),
-    "community.bind_needs_channel": (
-        "Run this in the channel that should become the home channel.",
-        "Lancez ceci dans le canal qui doit devenir le canal d'attache.",
-    ),
-    "community.channel_taken": (
-        "This channel is already the home of “{name}”.",
-        "Ce canal est déjà celui de « {name} ».",
-    ),
-    "community.archived": (
-        "“{name}” is archived. Its members and resources are kept.",
-        "« {name} » est archivée. Ses membres et ressources sont conservés.",
-    ),
-    "coordinator.added": (
-        "{member} is now a coordinator of “{name}”.",
-        "{member} est maintenant coordonnateur de « {name} ».",
-    ),
-    "coordinator.removed": (
-        "{member} is no longer a coordinator of “{name}”.",
-        "{member} n'est plus coordonnateur de « {name} ».",
-    ),
-    "coordinator.not_one": (
-        "{member} is not a coordinator of “{name}”.",
-        "{member} n'est pas coordonnateur de « {name} ».",
-    ),
-    "coordinator.last": (
-        "“{name}” needs at least one coordinator: add another before removing this one.",
-        "« {name} » doit garder au moins un coordonnateur : ajoutez-en un autre d'abord.",
-    ),
-    "join.done": ("Welcome to “{name}”!", "Bienvenue dans « {name} » !"),
-    "join.already": ("You are already in “{name}”.", "Vous faites déjà partie de « {name} »."),
-    "leave.done": (
-        "You left “{name}”. You can come back any time with `join {name}`.",
-        "Vous avez quitté « {name} ». Revenez quand vous voulez avec `join {name}`.",
-    ),
-    "leave.not_member": ("You are not in “{name}”.", "Vous ne faites pas partie de « {name} »."),
-    "leave.last_coordinator": (
-        "You are the last coordinator of “{name}”: make someone else coordinator first.",
-        "Vous êtes le dernier coordonnateur de « {name} » : nommez-en un autre d'abord.",
-    ),
-    "members.title": ("Members of {name} ({count})", "Membres de {name} ({count})"),
-    "members.coordinator": ("coordinator", "coordonnateur"),
-    "members.empty": ("Nobody yet.", "Personne pour l'instant."),
-}
 
 CHOICE_ADD_REMOVE = ("add", "remove")
 MIN_NAME, MAX_NAME = 2, 80
 
-CommunityArg = Annotated[
-    str, Arg("the community", "la communauté", kind="community", max_length=80)
-]
-OptionalCommunity = Annotated[
-    str | None, Arg("the community", "la communauté", kind="community", max_length=80, via_in=True)
-]
+TAGS = Annotated[list[str], Arg(N_("#tags"), kind="tags")]
 
 
 def _valid_name(name: str) -> str:
     name = " ".join(name.split())
     if not (MIN_NAME <= len(name) <= MAX_NAME) or not any(ch.isalnum() for ch in name):
-        raise UserError("community.bad_name")
+        raise UserError(
+            "A community name needs 2 to 80 characters with at least one letter or digit."
+        )
     return name
 
 
@@ -177,9 +58,15 @@ def _valid_name(name: str) -> str:
 async def list_communities(ctx: Ctx) -> Message:
     """The communities of this workspace, with a Join button on each"""
     communities = await active_communities(ctx)
-    message = Message(ephemeral=True).add(Heading(ctx.tr("communities.title")))
+    message = Message(ephemeral=True).add(Heading(ctx.tr("Communities")))
     if not communities:
-        return message.add(Paragraph(ctx.tr.spans("communities.none")))
+        return message.add(
+            Paragraph(
+                ctx.tr.spans(
+                    "No communities yet. Start one: `community create <name> <description> #tags`"
+                )
+            )
+        )
     now = ctx.clock.now()
     ids = [c.id for c in communities]
     # two queries for the whole list, not two per community
@@ -201,7 +88,9 @@ async def list_communities(ctx: Ctx) -> Message:
             line += [Text(" — "), Text(community.description)]
         message.add(Paragraph(tuple(line)))
         count = counts.get(community.id, 0)
-        details = list(ctx.tr.spans(counted(ctx.tr, "communities.line", count), members=str(count)))
+        details = list(
+            ctx.tr.nspans("{members} member", "{members} members", count, members=str(count))
+        )
         if community.tags:
             details.append(Text(" · " + " ".join("#" + t for t in community.tags)))
         start = await next_occurrence_start(community, now)
@@ -209,12 +98,12 @@ async def list_communities(ctx: Ctx) -> Message:
             details.append(Text(" · "))
             details.extend(
                 ctx.tr.spans(
-                    "communities.next", when=Time(start, "full", ctx.timezone, ctx.language)
+                    "next meeting {when}", when=Time(start, "full", ctx.timezone, ctx.language)
                 )
             )
         message.add(Note(tuple(details)))
         if community.id not in joined:
-            label = ctx.tr("communities.join_button", name=community.name)
+            label = ctx.tr("Join {name}", name=community.name)
             message.add(Buttons((Button(label, "join", str(community.id), "primary"),)))
     return message
 
@@ -226,20 +115,21 @@ async def list_communities(ctx: Ctx) -> Message:
 )
 async def create_community(
     ctx: Ctx,
-    name: Annotated[str, Arg("its name", "son nom", max_length=MAX_NAME)],
-    description: Annotated[
-        str, Arg("what it is about", "son domaine", kind="text", max_length=500)
-    ] = "",
-    tags: Annotated[list[str], Arg("#tags", "#étiquettes", kind="tags")] = [],  # noqa: B006
+    name: Annotated[str, Arg(N_("its name"), max_length=MAX_NAME)],
+    description: Annotated[str, Arg(N_("what it is about"), kind="text", max_length=500)] = "",
+    tags: TAGS = [],  # noqa: B006
 ) -> Message:
     """Create a community; run in a channel, that channel becomes its home"""
     if ctx.workspace.restrict_community_create and not ctx.member.is_admin:
-        raise UserError("error.admins_only")
+        raise UserError("Only workspace administrators can do that here.")
     name = _valid_name(name)
     key = name_key(name)
     existing = await Community.get_or_none(workspace=ctx.workspace, name_key=key)
     if existing is not None:
-        raise UserError("community.exists", name=existing.name)
+        raise UserError(
+            "A community called “{name}” already exists (names ignore letter case).",
+            name=existing.name,
+        )
     now = ctx.clock.now()
     channel = ctx.channel_id
     if (
@@ -259,16 +149,36 @@ async def create_community(
             created_at=now,
         )
     except IntegrityError as error:
-        raise UserError("community.exists", name=name) from error
+        raise UserError(
+            "A community called “{name}” already exists (names ignore letter case).", name=name
+        ) from error
     await Membership.create(
         member=ctx.member, community=community, role="coordinator", joined_at=now
     )
     await MembershipEvent.create(member=ctx.member, community=community, kind="join", at=now)
-    reply = Message(ephemeral=True).add(Paragraph(ctx.tr.spans("community.created", name=name)))
+    reply = Message(ephemeral=True).add(
+        Paragraph(ctx.tr.spans("Community “{name}” created. You are its coordinator.", name=name))
+    )
     if channel:
-        reply.add(Paragraph(ctx.tr.spans("community.bound", channel=ChannelRef(channel))))
+        reply.add(
+            Paragraph(
+                ctx.tr.spans(
+                    "Its home channel is {channel}: shared resources and "
+                    "meetings are posted there.",
+                    channel=ChannelRef(channel),
+                )
+            )
+        )
     else:
-        reply.add(Note(ctx.tr.spans("community.unbound", name=name)))
+        reply.add(
+            Note(
+                ctx.tr.spans(
+                    "Tip: run `community bind {name}` in a channel to make it "
+                    "the community's home.",
+                    name=name,
+                )
+            )
+        )
     return reply
 
 
@@ -283,39 +193,28 @@ async def create_community(
 )
 async def edit_community(
     ctx: Ctx,
-    community: Annotated[str, Arg("the community", "la communauté", max_length=80)],
+    community: CommunityArg,
     description: Annotated[
-        str | None,
-        Arg("the new description", "la nouvelle description", kind="text", max_length=500),
+        str | None, Arg(N_("the new description"), kind="text", max_length=500)
     ] = None,
-    tags: Annotated[list[str], Arg("#tags", "#étiquettes", kind="tags")] = [],  # noqa: B006
+    tags: TAGS = [],  # noqa: B006
 ) -> Message:
     """Change a community's description or tags"""
-    found, description = await _name_then_text(ctx, community, description)
-    await require_coordinator(ctx, found)
+    # an unquoted name of several words ("Online course design New text") is re-split at
+    # the longest name that exists by the community resolver
+    found = community
     if description is None and not tags:
-        raise UserError("community.nothing_to_edit")
+        raise UserError(
+            "Give a new description or #tags: `community edit <community> <description> #tags`"
+        )
     if description is not None:
         found.description = description
     if tags:
         found.tags = tags
     await found.save()
-    return Message(ephemeral=True).add(Paragraph(ctx.tr.spans("community.edited", name=found.name)))
-
-
-async def _name_then_text(ctx: Ctx, first: str, text: str | None) -> tuple[Community, str | None]:
-    """``community edit Online course design New text``: an unquoted name of several words
-    arrives split between the community and the text. The longest run of leading words
-    that names a community of this workspace is the community; the rest is the text."""
-    words = (text or "").split()
-    for cut in range(len(words), 0, -1):
-        name = " ".join([first, *words[:cut]])
-        if len(name) <= 80 and await Community.exists(
-            workspace=ctx.workspace, name_key=name_key(name)
-        ):
-            rest = " ".join(words[cut:])
-            return await find_community(ctx, name), rest or None
-    return await find_community(ctx, first), text
+    return Message(ephemeral=True).add(
+        Paragraph(ctx.tr.spans("“{name}” updated.", name=found.name))
+    )
 
 
 @command(
@@ -326,17 +225,21 @@ async def _name_then_text(ctx: Ctx, first: str, text: str | None) -> tuple[Commu
 )
 async def bind_community(ctx: Ctx, community: CommunityArg) -> Message:
     """Make this channel the community's home channel"""
-    found = await find_community(ctx, community)
-    await require_coordinator(ctx, found)
+    found = community
     if not ctx.channel_id:
-        raise UserError("community.bind_needs_channel")
+        raise UserError("Run this in the channel that should become the home channel.")
     other = await Community.get_or_none(workspace=ctx.workspace, home_channel_id=ctx.channel_id)
     if other is not None and other.id != found.id:
-        raise UserError("community.channel_taken", name=other.name)
+        raise UserError("This channel is already the home of “{name}”.", name=other.name)
     found.home_channel_id = ctx.channel_id
     await found.save(update_fields=["home_channel_id"])
     return Message(ephemeral=True).add(
-        Paragraph(ctx.tr.spans("community.bound", channel=ChannelRef(ctx.channel_id)))
+        Paragraph(
+            ctx.tr.spans(
+                "Its home channel is {channel}: shared resources and meetings are posted there.",
+                channel=ChannelRef(ctx.channel_id),
+            )
+        )
     )
 
 
@@ -348,13 +251,16 @@ async def bind_community(ctx: Ctx, community: CommunityArg) -> Message:
 )
 async def archive_community(ctx: Ctx, community: CommunityArg) -> Message:
     """Archive a community (its history is kept)"""
-    found = await find_community(ctx, community)
-    await require_coordinator(ctx, found)
+    found = community
     found.archived = True
     found.home_channel_id = None
     await found.save(update_fields=["archived", "home_channel_id"])
     return Message(ephemeral=True).add(
-        Paragraph(ctx.tr.spans("community.archived", name=found.name))
+        Paragraph(
+            ctx.tr.spans(
+                "“{name}” is archived. Its members and resources are kept.", name=found.name
+            )
+        )
     )
 
 
@@ -366,16 +272,12 @@ async def archive_community(ctx: Ctx, community: CommunityArg) -> Message:
 )
 async def coordinator(
     ctx: Ctx,
-    action: Annotated[
-        str, Arg("add or remove", "add ou remove", kind="choice", choices=CHOICE_ADD_REMOVE)
-    ],
-    member: Annotated[str, Arg("the member", "le membre", kind="member")],
-    community: OptionalCommunity = None,
+    action: Annotated[str, Arg(N_("add or remove"), kind="choice", choices=CHOICE_ADD_REMOVE)],
+    member: MemberArg,
+    community: InCommunity = IMPLIED,
 ) -> Message:
     """Add or remove a coordinator"""
-    found = await community_for(ctx, community)
-    await require_coordinator(ctx, found)
-    target = await find_member(ctx, member)
+    found, target = community, member
     now = ctx.clock.now()
     membership = await membership_of(target, found)
     if action == "add":
@@ -383,15 +285,22 @@ async def coordinator(
             membership = await _join(target, found, now)
         membership.role = "coordinator"
         await membership.save(update_fields=["role"])
-        key = "coordinator.added"
+        key = N_("{member} is now a coordinator of “{name}”.")
     else:
         if membership is None or membership.role != "coordinator":
-            raise UserError("coordinator.not_one", member=_mention(target), name=found.name)
+            raise UserError(
+                "{member} is not a coordinator of “{name}”.",
+                member=_mention(target),
+                name=found.name,
+            )
         if len(await coordinators_of(found)) <= 1:
-            raise UserError("coordinator.last", name=found.name)
+            raise UserError(
+                "“{name}” needs at least one coordinator: add another before removing this one.",
+                name=found.name,
+            )
         membership.role = "member"
         await membership.save(update_fields=["role"])
-        key = "coordinator.removed"
+        key = N_("{member} is no longer a coordinator of “{name}”.")
     return Message(ephemeral=True).add(
         Paragraph(ctx.tr.spans(key, member=_mention(target), name=found.name))
     )
@@ -419,81 +328,90 @@ async def join_community(ctx: Ctx, community: Community) -> Message:
     """Shared by the join command and the Join button."""
     if await membership_of(ctx.member, community) is not None:
         return Message(ephemeral=True).add(
-            Paragraph(ctx.tr.spans("join.already", name=community.name))
+            Paragraph(ctx.tr.spans("You are already in “{name}”.", name=community.name))
         )
     await _join(ctx.member, community, ctx.clock.now())
-    reply = Message(ephemeral=True).add(Paragraph(ctx.tr.spans("join.done", name=community.name)))
-    reply.add(*await newcomers.on_joined_community(ctx, community))
+    reply = Message(ephemeral=True).add(
+        Paragraph(ctx.tr.spans("Welcome to “{name}”!", name=community.name))
+    )
+    # the other areas' part: the newcomer flow greets, asks for an introduction, suggests
+    for parts in await ctx.emit("community.joined", community=community):
+        reply.add(*parts)
     return reply
 
 
 @command("join", usage="join <community>", examples=["join python"])
 async def join(ctx: Ctx, community: CommunityArg) -> Message:
     """Join a community"""
-    return await join_community(ctx, await find_community(ctx, community))
+    return await join_community(ctx, community)
 
 
-async def press_join(ctx: Ctx, value: str) -> Message:
+@button("join")
+async def press_join(ctx: Ctx, community: CommunityArg) -> Message:
+    return await join_community(ctx, community)
+
+
+@on("member_joined_channel")
+async def member_joined_channel(ctx: Ctx, channel_id: str = "", **_: str) -> Message | None:
+    """Joining a community's home channel is joining the community."""
+    if ctx.member.is_bot or not channel_id:
+        return None
     community = await Community.get_or_none(
-        id=int(value) if is_number(value) else -1, workspace=ctx.workspace, archived=False
+        workspace=ctx.workspace, home_channel_id=channel_id, archived=False
     )
-    if community is None:
-        raise UserError("error.stale_button")
+    if community is None or await membership_of(ctx.member, community) is not None:
+        return None
     return await join_community(ctx, community)
 
 
 @command("leave", usage="leave <community>", examples=["leave python"])
-async def leave(ctx: Ctx, community: CommunityArg) -> Message:
+async def leave(ctx: Ctx, community: AnyCommunityArg) -> Message:
     """Leave a community"""
-    found = await find_community(ctx, community, allow_archived=True)
+    found = community
     membership = await membership_of(ctx.member, found)
     if membership is None:
-        raise UserError("leave.not_member", name=found.name)
+        raise UserError("You are not in “{name}”.", name=found.name)
     if membership.role == "coordinator" and len(await coordinators_of(found)) <= 1:
         others = await Membership.filter(community=found, left_at__isnull=True).count()
         if others > 1:
-            raise UserError("leave.last_coordinator", name=found.name)
+            raise UserError(
+                "You are the last coordinator of “{name}”: make someone else coordinator first.",
+                name=found.name,
+            )
     now = ctx.clock.now()
     membership.left_at = now
     await membership.save(update_fields=["left_at"])
     await MembershipEvent.create(member=ctx.member, community=found, kind="leave", at=now)
-    return Message(ephemeral=True).add(Paragraph(ctx.tr.spans("leave.done", name=found.name)))
+    return Message(ephemeral=True).add(
+        Paragraph(
+            ctx.tr.spans(
+                "You left “{name}”. You can come back any time with `join {name}`.", name=found.name
+            )
+        )
+    )
 
 
 @command("members", usage="members <community>", examples=["members python"])
-async def members(ctx: Ctx, community: OptionalCommunity = None) -> Message:
+async def members(ctx: Ctx, community: InCommunity = IMPLIED) -> Message:
     """Who is in a community, with their one-line introductions"""
-    found = await community_for(ctx, community)
+    found = community
     rows = (
         await Membership.filter(community=found, left_at__isnull=True)
         .prefetch_related("member")
         .order_by("joined_at")
     )
     message = Message(ephemeral=True).add(
-        Heading(ctx.tr("members.title", name=found.name, count=len(rows)))
+        Heading(ctx.tr("Members of {name} ({count})", name=found.name, count=len(rows)))
     )
     if not rows:
-        return message.add(Paragraph(ctx.tr.spans("members.empty")))
+        return message.add(Paragraph(ctx.tr.spans("Nobody yet.")))
     items = []
     for row in rows:
         line: list[Span] = [_mention(row.member)]
         if row.role == "coordinator":
-            line.append(Text(f" ({ctx.tr('members.coordinator')})"))
-        summary = newcomers.one_line_intro(row.member)
+            line.append(Text(f" ({ctx.tr('coordinator')})"))
+        summary = one_line_intro(row.member)
         if summary:
             line.append(Text(" — " + summary))
         items.append(spans(*line))
     return message.add(BulletList(tuple(items)))
-
-
-async def complete_community(ctx: Ctx, prefix: str) -> list[Choice]:
-    key = name_key(prefix)
-    return [
-        Choice(c.name, c.name)
-        for c in await active_communities(ctx)
-        if not key or key in c.name_key
-    ]
-
-
-PRESS_HANDLERS = {"join": press_join}
-COMPLETERS = {"community": complete_community}

@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated
 
+from bot.kernel.args import CommunityArg
 from bot.kernel.context import Ctx
-from bot.kernel.i18n import Translator
-from bot.kernel.lookups import find_community, require_coordinator
+from bot.kernel.i18n import N_, Translator
 from bot.kernel.messages import (
     BulletList,
     Heading,
@@ -27,48 +27,10 @@ from bot.kernel.messages import (
     Text,
     Time,
 )
+from bot.kernel.occurrences import meetings_touching, occurrences_between
 from bot.kernel.registry import Arg, command
 from bot.kernel.schedules import describe_spans
-from bot.meetings.query import meetings_touching, occurrences_between
 from data.models import Community, Membership, Prompt, Resource
-
-TEXTS = {
-    "help.digest": (
-        "Turn a community's weekly digest on or off",
-        "Activer ou arrêter le résumé hebdomadaire d'une communauté",
-    ),
-    "digest.on": (
-        "Weekly digest for “{community}” is on: ",
-        "Le résumé hebdomadaire de « {community} » est activé : ",
-    ),
-    "digest.off": (
-        "Weekly digest for “{community}” is off.",
-        "Le résumé hebdomadaire de « {community} » est arrêté.",
-    ),
-    "digest.needs_channel": (
-        "“{community}” has no home channel yet, so the digest waits until one is bound: run "
-        "`community bind {community}` in a channel.",
-        "« {community} » n'a pas encore de canal d'attache ; le résumé attendra : lancez "
-        "`community bind {community}` dans un canal.",
-    ),
-    "digest.heading": ("This week in {community}", "Cette semaine dans {community}"),
-    "digest.new_members": ("New members ({count})", "Nouveaux membres ({count})"),
-    "digest.new_resources": ("New resources ({count})", "Nouvelles ressources ({count})"),
-    "digest.resource_by": (" — shared by {name}", " — partagée par {name}"),
-    "digest.more_resources": (
-        "…and {count} more: `resources in {community}`",
-        "…et {count} de plus : `resources in {community}`",
-    ),
-    "digest.upcoming": ("Meetings in the next 7 days", "Rencontres des 7 prochains jours"),
-    "digest.busiest": ("Busiest discussion", "Discussion la plus active"),
-    "digest.replies": ("{count} replies", "{count} réponses"),
-    "digest.quiet": (
-        "A quiet week. Share something useful (`share <link>`) or answer the latest "
-        "discussion prompt!",
-        "Une semaine tranquille. Partagez une ressource utile (`share <lien>`) ou répondez "
-        "à la dernière question de discussion !",
-    ),
-}
 
 DIGEST_RRULE = "FREQ=WEEKLY;BYDAY=MO"
 DIGEST_START_LOCAL = "2024-01-01T09:00"  # a Monday; only the weekday and time matter
@@ -82,7 +44,7 @@ async def digest_message(community: Community, tr: Translator, now: datetime, zo
     """The digest of the seven days before ``now`` and the meetings of the seven after.
     Times are shown in each reader's own zone where the platform can; ``zone`` elsewhere."""
     since = now - WEEK
-    message = Message().add(Heading(tr("digest.heading", community=community.name)))
+    message = Message().add(Heading(tr("This week in {community}", community=community.name)))
     quiet = True
 
     joined = (
@@ -102,7 +64,7 @@ async def digest_message(community: Community, tr: Translator, now: datetime, zo
         if len(joined) > MAX_MEMBERS:
             line.append(Text(f" (+{len(joined) - MAX_MEMBERS})"))
         message.add(
-            Paragraph((Strong(tr("digest.new_members", count=len(joined))),)),
+            Paragraph((Strong(tr("New members ({count})", count=len(joined))),)),
             Paragraph(tuple(line)),
         )
 
@@ -118,16 +80,22 @@ async def digest_message(community: Community, tr: Translator, now: datetime, zo
             item: list[Span] = [Link(resource.url, resource.title or resource.url)]
             if resource.shared_by is not None:
                 name = Text(resource.shared_by.display_name)
-                item += tr.spans("digest.resource_by", name=name)
+                item += tr.spans(" — shared by {name}", name=name)
             items.append(tuple(item))
         message.add(
-            Paragraph((Strong(tr("digest.new_resources", count=len(resources))),)),
+            Paragraph((Strong(tr("New resources ({count})", count=len(resources))),)),
             BulletList(tuple(items)),
         )
         if len(resources) > MAX_RESOURCES:
             more = len(resources) - MAX_RESOURCES
             message.add(
-                Note(tr.spans("digest.more_resources", count=more, community=community.name))
+                Note(
+                    tr.spans(
+                        "…and {count} more: `resources in {community}`",
+                        count=more,
+                        community=community.name,
+                    )
+                )
             )
 
     meetings = await meetings_touching(now, now + WEEK, community_ids=[community.id])
@@ -142,7 +110,9 @@ async def digest_message(community: Community, tr: Translator, now: datetime, zo
             )
             for occurrence in upcoming
         ]
-        message.add(Paragraph((Strong(tr("digest.upcoming")),)), BulletList(tuple(items)))
+        message.add(
+            Paragraph((Strong(tr("Meetings in the next 7 days")),)), BulletList(tuple(items))
+        )
 
     busiest = (
         await Prompt.filter(community=community, last_posted_at__gte=since, answers__gt=0)
@@ -152,18 +122,25 @@ async def digest_message(community: Community, tr: Translator, now: datetime, zo
     if busiest is not None:
         quiet = False
         message.add(
-            Paragraph((Strong(tr("digest.busiest")),)),
+            Paragraph((Strong(tr("Busiest discussion")),)),
             Paragraph(
                 (
                     Text(busiest.text),
                     Text(" — "),
-                    *tr.spans("digest.replies", count=busiest.answers),
+                    *tr.spans("{count} replies", count=busiest.answers),
                 )
             ),
         )
 
     if quiet:
-        message.add(Paragraph(tr.spans("digest.quiet")))
+        message.add(
+            Paragraph(
+                tr.spans(
+                    "A quiet week. Share something useful (`share <link>`) or "
+                    "answer the latest discussion prompt!"
+                )
+            )
+        )
     return message
 
 
@@ -175,27 +152,36 @@ async def digest_message(community: Community, tr: Translator, now: datetime, zo
 )
 async def digest(
     ctx: Ctx,
-    community: Annotated[
-        str, Arg("the community", "la communauté", kind="community", max_length=80)
-    ],
-    mode: Annotated[
-        str, Arg("weekly or off", "weekly ou off", kind="choice", choices=("weekly", "off"))
-    ],
+    community: CommunityArg,
+    mode: Annotated[str, Arg(N_("weekly or off"), kind="choice", choices=("weekly", "off"))],
 ) -> Message:
     """Turn a community's weekly digest on or off"""
-    found = await find_community(ctx, community)
-    await require_coordinator(ctx, found)
+    found = community
     found.digest_enabled = mode == "weekly"
     await found.save(update_fields=["digest_enabled"])
     if not found.digest_enabled:
         return Message(ephemeral=True).add(
-            Paragraph(ctx.tr.spans("digest.off", community=found.name))
+            Paragraph(ctx.tr.spans("Weekly digest for “{community}” is off.", community=found.name))
         )
     zone = ctx.settings.default_timezone
     described = describe_spans(DIGEST_RRULE, DIGEST_START_LOCAL, zone, ctx.tr, ctx.clock.now())
     reply = Message(ephemeral=True).add(
-        Paragraph((*ctx.tr.spans("digest.on", community=found.name), *described))
+        Paragraph(
+            (
+                *ctx.tr.spans("Weekly digest for “{community}” is on: ", community=found.name),
+                *described,
+            )
+        )
     )
     if not found.home_channel_id:
-        reply.add(Note(ctx.tr.spans("digest.needs_channel", community=found.name)))
+        reply.add(
+            Note(
+                ctx.tr.spans(
+                    "“{community}” has no home channel yet, so the digest waits "
+                    "until one is bound: run `community bind {community}` in a "
+                    "channel.",
+                    community=found.name,
+                )
+            )
+        )
     return reply

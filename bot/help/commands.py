@@ -5,45 +5,41 @@ from __future__ import annotations
 from typing import Annotated
 
 from bot.kernel.context import Ctx
+from bot.kernel.i18n import N_
 from bot.kernel.messages import BulletList, Code, Heading, Message, Note, Paragraph, Text, spans
 from bot.kernel.parser import UnknownCommand
 from bot.kernel.registry import Arg, Command, command
 
-TEXTS = {
-    "help.help": (
-        "What I can do, or how to use one command",
-        "Ce que je sais faire, ou comment utiliser une commande",
-    ),
-    "help.title": ("What I can do", "Ce que je sais faire"),
-    "help.more": (
-        "Type `help <command>` for its usage and examples.",
-        "Tapez `help <commande>` pour son utilisation et des exemples.",
-    ),
-    "help.quote": (
-        'Put a name with spaces in quotes: `community edit "Online course design" #design`.',
-        "Mettez un nom qui contient des espaces entre guillemets : "
-        '`community edit "Online course design" #design`.',
-    ),
-    "help.usage": ("Usage:", "Utilisation :"),
-    "help.examples": ("Examples:", "Exemples :"),
-    "help.who": ("Who can use it: {role}", "Qui peut l'utiliser : {role}"),
-    "role.anyone": ("anyone", "tout le monde"),
-    "role.member": ("members of the community", "les membres de la communauté"),
-    "role.coordinator": ("coordinators of the community", "les coordonnateurs de la communauté"),
-    "role.admin": ("workspace administrators", "les administrateurs de l'espace"),
+# who may run a command, as help says it
+ROLE_NAMES = {
+    "anyone": N_("anyone"),
+    "member": N_("members of the community"),
+    "coordinator": N_("coordinators of the community"),
+    "admin": N_("workspace administrators"),
 }
+# usage lines and examples are catalog entries too: the command words stay English (they
+# are what members type), the placeholders and sample values are the reader's
+USAGE_CONTEXT = "command usage"
+EXAMPLE_CONTEXT = "command example"
 
 
 def command_help(ctx: Ctx, cmd: Command) -> str:
-    return ctx.tr(f"help.{cmd.name}")
+    """The docstring's first line is the English help; other languages read the catalog."""
+    return ctx.tr(cmd.help_en)
+
+
+def command_usage(ctx: Ctx, cmd: Command) -> str:
+    return ctx.tr.pgettext(USAGE_CONTEXT, cmd.usage)
+
+
+def command_examples(ctx: Ctx, cmd: Command) -> list[str]:
+    return [ctx.tr.pgettext(EXAMPLE_CONTEXT, example) for example in cmd.examples]
 
 
 @command("help", usage="help [command]", examples=["help", "help share"])
 async def help_command(
     ctx: Ctx,
-    topic: Annotated[
-        str | None, Arg("a command", "une commande", kind="text", max_length=60)
-    ] = None,
+    topic: Annotated[str | None, Arg(N_("a command"), kind="text", max_length=60)] = None,
 ) -> Message:
     """What I can do, or how to use one command"""
     visible = [c for c in ctx.registry.commands.values() if not c.hidden]
@@ -58,21 +54,36 @@ async def help_command(
         message = Message(ephemeral=True)
         for cmd in matching:
             message.add(Heading(cmd.name), Paragraph(spans(command_help(ctx, cmd))))
-            message.add(Paragraph(spans(ctx.tr("help.usage") + " ", Code(cmd.usage))))
+            message.add(Paragraph(spans(ctx.tr("Usage:") + " ", Code(command_usage(ctx, cmd)))))
             if cmd.examples:
                 message.add(
-                    Paragraph(spans(ctx.tr("help.examples"))),
-                    BulletList(tuple(spans(Code(e)) for e in cmd.examples)),
+                    Paragraph(spans(ctx.tr("Examples:"))),
+                    BulletList(tuple(spans(Code(e)) for e in command_examples(ctx, cmd))),
                 )
             if any(p.name == "community" or p.arg.kind == "community" for p in cmd.params):
-                message.add(Note(ctx.tr.spans("help.quote")))
-            message.add(Note(ctx.tr.spans("help.who", role=ctx.tr(f"role.{cmd.role}"))))
+                message.add(
+                    Note(
+                        ctx.tr.spans(
+                            'Put a name with spaces in quotes: `community edit "Online '
+                            'course design" #design`.'
+                        )
+                    )
+                )
+            message.add(
+                Note(ctx.tr.spans("Who can use it: {role}", role=ctx.tr(ROLE_NAMES[cmd.role])))
+            )
         return message
-    message = Message(ephemeral=True).add(Heading(ctx.tr("help.title")))
+    message = Message(ephemeral=True).add(Heading(ctx.tr("What I can do")))
     items = tuple(
-        spans(Code(cmd.usage), Text(" — " + command_help(ctx, cmd)))
+        spans(Code(command_usage(ctx, cmd)), Text(" — " + command_help(ctx, cmd)))
         for cmd in sorted(visible, key=lambda c: c.name)
     )
     return message.add(
-        BulletList(items), Note(ctx.tr.spans("help.more")), Note(ctx.tr.spans("help.quote"))
+        BulletList(items),
+        Note(ctx.tr.spans("Type `help <command>` for its usage and examples.")),
+        Note(
+            ctx.tr.spans(
+                'Put a name with spaces in quotes: `community edit "Online course design" #design`.'
+            )
+        ),
     )

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.kernel.clock import Clock
 from bot.kernel.errors import DirectMessagesBlocked
-from bot.kernel.i18n import Translator
+from bot.kernel.i18n import Translator, translator_for
 from bot.kernel.messages import Message, Part
 from bot.kernel.outbox import Outbox
 from bot.kernel.settings import Settings
@@ -55,9 +55,15 @@ class Ctx:
     def channel_id(self) -> str | None:
         return self.who.channel_id
 
+    async def emit(self, event: str, **values: Any) -> list[Any]:
+        """Tell every area listening for ``event`` (``@listens``), in this transaction; what
+        each listener returned, in order."""
+        listeners = self.registry.listeners.get(event, [])
+        return [await listener(self, **values) for listener in listeners]
+
     def translator_for(self, member: Member) -> Translator:
         """Texts for another member, in their language (for DMs and mentions)."""
-        return Translator(self.registry.texts, member.language or self.settings.default_language)
+        return translator_for(self.settings, member.language)
 
     def zone_for(self, member: Member) -> str:
         return member.timezone or self.settings.default_timezone

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.kernel.errors import UserError
 from bot.kernel.parser import choice_value, is_url
-from bot.kernel.registry import Param
 from bot.kernel.urls import clean_url
+
+if TYPE_CHECKING:  # the registry's resolvers use this module
+    from bot.kernel.registry import Param
 
 _TAG = re.compile(r"^[\w][\w\-.+]{0,39}$", re.UNICODE)
 _MENTION_ID = re.compile(r"^<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>$")
@@ -38,41 +40,56 @@ def parse_tags(raw: str) -> list[str]:
         if not tag:
             continue
         if not _TAG.match(tag):
-            raise UserError("error.bad_tag", tag=word)
+            raise UserError(
+                "“{tag}” is not a tag: use letters, digits and dashes after "
+                "#, e.g. #course-design.",
+                tag=word,
+            )
         if tag not in tags:
             tags.append(tag)
     if len(tags) > 10:
-        raise UserError("error.too_many_tags", limit=10)
+        raise UserError("At most {limit} tags, please.", limit=10)
     return tags
 
 
 def convert(param: Param, raw: str, label: str | None = None) -> Any:
     """``label`` names the parameter in errors, in the member's language ("the title")."""
     kind = param.arg.kind
-    name = label or param.arg.en
+    name = label or param.arg.label
     text = clean_text(raw)
     if kind == "tags":
         return parse_tags(text)
     if kind == "url":
         if not is_url(text) and "://" not in text:
-            raise UserError("error.bad_url", url=text[:100])
+            raise UserError(
+                "“{url}” is not a web link I can share: use a full http:// or https:// address.",
+                url=text[:100],
+            )
         return clean_url(text)
     if kind == "int":
         if not is_number(text.lstrip("#")):
-            raise UserError("error.not_a_number", name=name, value=text[:40])
+            raise UserError(
+                "I need a number for {name}, not “{value}”.", name=name, value=text[:40]
+            )
         return int(text.lstrip("#"))
     if kind == "choice":
         value = choice_value(text, param.arg.choices)
         if value is None:
             raise UserError(
-                "error.bad_choice", value=text[:40], choices=", ".join(param.arg.choices)
+                "“{value}” is not one of: {choices}.",
+                value=text[:40],
+                choices=", ".join(param.arg.choices),
             )
         return value
     if kind == "member":
         match = _MENTION_ID.match(text)
         return match.group(1) if match else text.lstrip("@")
     if not text and param.required:
-        raise UserError("error.missing_argument", name=name)
+        raise UserError("Please give {name}.", name=name)
     if len(text) > param.arg.max_length:
-        raise UserError("error.too_long_for", name=name, limit=param.arg.max_length)
+        raise UserError(
+            "That is too long for {name}: at most {limit} characters.",
+            name=name,
+            limit=param.arg.max_length,
+        )
     return text

@@ -20,16 +20,18 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from bot.kernel import identity as member_store
+from bot.kernel.checks import enforce
 from bot.kernel.clock import Clock
 from bot.kernel.context import Ctx
-from bot.kernel.convert import convert
-from bot.kernel.errors import NotFound, UserError
-from bot.kernel.i18n import Translator
+from bot.kernel.convert import clean_text
+from bot.kernel.errors import UserError
+from bot.kernel.i18n import Translator, translator_for
 from bot.kernel.logcontext import log_context
 from bot.kernel.messages import Choice, Message, Paragraph
 from bot.kernel.outbox import Outbox
 from bot.kernel.parser import UnknownCommand, parse_line
-from bot.kernel.registry import Command, Registry
+from bot.kernel.registry import Action, Command, Param, Registry
+from bot.kernel.resolvers.community import UnknownCommunity
 from bot.kernel.settings import Settings
 from bot.kernel.who import Who
 from data.models import Member, ProcessedEvent
@@ -72,7 +74,7 @@ class Core:
         self.outboxes[outbox.platform] = outbox
 
     def translator(self, language: str | None) -> Translator:
-        return Translator(self.registry.texts, language or self.settings.default_language)
+        return translator_for(self.settings, language)
 
     # ---- inbound ------------------------------------------------------------------
 
@@ -89,25 +91,34 @@ class Core:
 
     async def press(self, who: Who, action: str, value: str) -> Message:
         """A button or select: ``action`` and ``value`` as the core put them on it."""
-        handler = self.registry.press_handlers.get(action)
-        if handler is None:
+        pressed = self.registry.press_handlers.get(action)
+        if pressed is None:
             log.warning("unknown button action %r", action)
-            return self._error(self.translator(None), UserError("error.stale_button"))
-        return await self._run(who, f"press:{action}", lambda ctx: handler(ctx, value))
+            return self._error(
+                self.translator(None),
+                UserError("That button no longer works. Try the command again."),
+            )
+        return await self._run(who, pressed.entry, lambda ctx: self._act(ctx, pressed, value))
 
     async def submit_form(
         self, who: Who, form_id: str, values: dict[str, str], context: str = ""
     ) -> Message:
-        handler = self.registry.form_handlers.get(form_id)
-        if handler is None:
+        submitted = self.registry.form_handlers.get(form_id)
+        if submitted is None:
             log.warning("unknown form %r", form_id)
-            return self._error(self.translator(None), UserError("error.stale_button"))
-        return await self._run(who, f"form:{form_id}", lambda ctx: handler(ctx, values, context))
+            return self._error(
+                self.translator(None),
+                UserError("That button no longer works. Try the command again."),
+            )
+        return await self._run(
+            who, submitted.entry, lambda ctx: self._act(ctx, submitted, context, values)
+        )
 
     async def event(self, who: Who, name: str, **values: str) -> Message | None:
-        """A platform event with no reply of its own (member joined, channel joined)."""
-        handler = self.registry.event_handlers.get(name)
-        if handler is None:
+        """A platform event with no reply of its own (member joined, channel joined). Each
+        area's handler of it runs, in one transaction; their replies are joined."""
+        handlers = self.registry.event_handlers.get(name)
+        if not handlers:
             log.warning("no handler for event %r", name)
             return None
 
@@ -115,7 +126,13 @@ class Core:
             if who.event_id and not await self._first_delivery(who):
                 log.info("event %s %s already handled", name, who.event_id)
                 return None
-            return await handler(ctx, **values)
+            replies = [await handler(ctx, **values) for handler in handlers]
+            messages = [reply for reply in replies if isinstance(reply, Message)]
+            if not messages:
+                return None
+            for other in messages[1:]:
+                messages[0].add(*other.parts)
+            return messages[0]
 
         return await self._run(who, f"event:{name}", once)
 
@@ -150,18 +167,19 @@ class Core:
         language = member.language if member is not None else None
         return (
             language
-            or member_store.language_from_locale(who.locale)
+            or member_store.language_from_locale(who.locale, self.settings)
             or (self.settings.default_language)
         )
 
     async def autocomplete(self, who: Who, kind: str, prefix: str) -> list[Choice]:
-        completer = self.registry.completers.get(kind)
-        if completer is None:
+        """Values of an argument kind that fit what was typed so far (its resolver's)."""
+        resolver = self.registry.resolvers.get(kind)
+        if resolver is None or not resolver.completes:
             return []
         try:
             async with in_transaction():
                 ctx = await self._context(who)
-                return list(await completer(ctx, prefix[:100]))[:25]
+                return list(await resolver.complete(ctx, prefix[:100]))[:25]
         except Exception:
             log.exception("autocomplete %s failed", kind)
             return []
@@ -208,13 +226,21 @@ class Core:
             # two requests raced on a unique key; the loser is told to try again
             outcome = "conflict"
             log.info("unique key conflict in %s", name, exc_info=True)
-            return self._error(tr, UserError("error.conflict"))
+            return self._error(
+                tr,
+                UserError("Someone else just changed this at the same moment. Please try again."),
+            )
         except Exception:
             outcome = "error"
             log.exception(
                 "command %s failed", name, extra={"workspace": who.workspace_id, "command": name}
             )
-            return self._error(tr, UserError("error.unexpected"))
+            return self._error(
+                tr,
+                UserError(
+                    "Sorry, something went wrong on my side. It has been logged; please try again."
+                ),
+            )
         finally:
             elapsed = time.perf_counter() - started
             # typed text is reported under the command it named ("join"), not as "text"
@@ -231,8 +257,10 @@ class Core:
         if isinstance(error, UnknownCommand):
             close = difflib.get_close_matches(error.name.lower(), self._command_names(), n=3)
             if close:
-                message.add(Paragraph(tr.spans("error.did_you_mean", options=", ".join(close))))
-            message.add(Paragraph(tr.spans("error.see_help")))
+                message.add(
+                    Paragraph(tr.spans("Did you mean: {options}?", options=", ".join(close)))
+                )
+            message.add(Paragraph(tr.spans("Type `help` to see what I can do.")))
         return message
 
     def _command_names(self) -> list[str]:
@@ -253,10 +281,10 @@ class Core:
         try:
             async with in_transaction():  # a savepoint: a failed first reading leaves nothing
                 return await self._invoke(ctx, parsed.command, parsed.raw)
-        except NotFound as error:
+        except UnknownCommunity as error:
             del ctx.effects[queued:]  # nor any effect
             # a name close to a community's ("in pyton") is a typo to report, not text
-            if error.key != "error.unknown_community":
+            if "options" in error.values:
                 raise
             literal = parse_line(self.registry, line, read_in=False)
             try:
@@ -265,17 +293,66 @@ class Core:
                 raise error from None
 
     async def _invoke(self, ctx: Ctx, command: Command, raw: dict[str, str]) -> Any:
+        """Resolve the command's arguments, enforce its declared check, run it."""
         ctx.command_name = command.name
-        kwargs: dict[str, Any] = {}
-        for param in command.params:
-            # errors name the parameter as its help does, in the member's language
-            label = param.arg.fr if ctx.language == "fr" else param.arg.en
-            text = raw.get(param.name)
-            if text is None or (not text.strip() and param.arg.kind != "tags"):
-                if param.required:
-                    raise UserError("error.missing_argument_usage", name=label, usage=command.usage)
-                kwargs[param.name] = param.default
-                continue
-            kwargs[param.name] = convert(param, text, label)
+        kwargs = await self._resolve(ctx, command.params, raw, command.usage)
+        await enforce(ctx, command.role, kwargs.values())
         with log_context(command=command.name):
             return await command.handler(ctx, **kwargs)
+
+    async def _act(
+        self, ctx: Ctx, action: Action, value: str, values: dict[str, str] | None = None
+    ) -> Any:
+        """A button's value (or a form's context) read into the handler's parameters: split
+        on ``:``, each piece read by its resolver as an exact value; then the declared check."""
+        kwargs: dict[str, Any] = {}
+        parts = max(len(action.params) - 1, 0)
+        pieces = value.split(action.separator, parts) if action.params else []
+        for param, piece in zip(action.params, pieces, strict=False):
+            if not piece and not param.required:
+                kwargs[param.name] = param.default
+                continue
+            resolver = self.registry.resolver(param.arg.kind)
+            label = ctx.tr(param.arg.label)
+            kwargs[param.name] = await resolver.from_value(ctx, clean_text(piece), param, label)
+        if any(p.required and p.name not in kwargs for p in action.params):
+            raise UserError("That button no longer works. Try the command again.")
+        await enforce(ctx, action.role, kwargs.values())
+        if action.is_form:
+            return await action.handler(ctx, values or {}, **kwargs)
+        return await action.handler(ctx, **kwargs)
+
+    async def _resolve(
+        self, ctx: Ctx, params: tuple[Param, ...], raw: dict[str, str], usage: str
+    ) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {}
+        resplit: dict[str, str | None] = {}
+        for index, param in enumerate(params):
+            # errors name the parameter as its help does, in the member's language
+            label = ctx.tr(param.arg.label)
+            resolver = self.registry.resolver(param.arg.kind)
+            if param.name in resplit:  # what a name before it left of the text
+                rest = resplit[param.name]
+                kwargs[param.name] = rest or ("" if param.required else param.default)
+                continue
+            # control and format characters never reach a resolver (nor the database)
+            text = None if param.name not in raw else clean_text(raw[param.name])
+            if text is None or (not text.strip() and param.arg.kind != "tags"):
+                if param.required:
+                    raise UserError("Please give {name}. Usage: `{usage}`", name=label, usage=usage)
+                if param.implied:
+                    kwargs[param.name] = await resolver.implied(ctx, param, label)
+                else:
+                    kwargs[param.name] = param.default
+                continue
+            following = params[index + 1] if index + 1 < len(params) else None
+            if resolver.splits and following is not None and following.arg.kind == "text":
+                rest = raw.get(following.name)
+                value, rest = await resolver.resolve_split(
+                    ctx, text, clean_text(rest or ""), following.required, param, label
+                )
+                resplit[following.name] = rest
+            else:
+                value = await resolver.resolve(ctx, text, param, label)
+            kwargs[param.name] = value
+        return kwargs

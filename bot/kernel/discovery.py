@@ -43,12 +43,5 @@ def _by_name(info: pkgutil.ModuleInfo) -> str:
 
 
 def default_registry() -> Registry:
-    """The registry of every discovered area, plus the kernel's own texts."""
-    return Registry.from_modules([*kernel_text_modules(), *area_modules()])
-
-
-def kernel_text_modules() -> list[ModuleType]:
-    """Kernel modules that still carry legacy ``TEXTS`` tables (until they are catalog
-    entries)."""
-    legacy = ("bot.kernel.lookups", "bot.kernel.schedules")
-    return [importlib.import_module(name) for name in legacy]
+    """The registry of every discovered area."""
+    return Registry.from_modules(area_modules())

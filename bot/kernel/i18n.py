@@ -3,15 +3,19 @@ catalogs (``locale/<lang>/LC_MESSAGES/copbot.po``), the files translators' tools
 
     ctx.tr("No community called {name}.", name=name)
     ctx.tr.spans("Welcome, {member}!", member=Mention(...))   # typed values stay typed
-    ctx.tr.ngettext("{n} member", "{n} members", n)
-    ctx.tr.pgettext("button", "Join")                          # one English word, two meanings
+    ctx.tr.ngettext("{n} member", "{n} members", n)           # CLDR plural rules
+    ctx.tr.pgettext("button", "Join")                         # one English word, two meanings
+    N_("Tool")                                                # marked here, translated later
 
-Catalogs are read from the ``.po`` files directly (through Babel, compiled in memory), so
-there is no compiled file to forget or to drift from its source; reading them costs a few
-milliseconds once per process. Fuzzy entries are ignored, as gettext does.
+A language is a file: the ``LANGUAGES`` setting lists the codes offered, and each one
+other than English (the source language) has ``locale/<code>/LC_MESSAGES/copbot.po``.
+No Python names a language.
 
-Transitional: area modules that still declare ``TEXTS = {key: (english, french)}`` are
-looked up by key first; everything else is a gettext msgid.
+Catalogs are read from the ``.po`` files directly (through Babel, compiled in memory once
+per process and language), so there is no compiled ``.mo`` file to forget to rebuild or
+to drift from its source after an edit; reading one costs a few milliseconds at the first
+message in that language. Fuzzy entries are ignored, as gettext does. ``make catalogs``
+still runs ``pybabel compile`` as a check that the files compile.
 """
 
 from __future__ import annotations
@@ -23,18 +27,21 @@ import string
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from bot.kernel.messages import Span, Text
 
-LANGUAGES = ("en", "fr")
+if TYPE_CHECKING:
+    from bot.kernel.settings import Settings
+
+SOURCE_LANGUAGE = "en"  # the language of the msgids; it needs no catalog
 DOMAIN = "copbot"
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-Catalog = Mapping[str, tuple[str, str]]
 
 
 def N_(msgid: str) -> str:
@@ -46,14 +53,33 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
+def catalog_path(language: str, locale_dir: Path = LOCALE_DIR) -> Path:
+    return locale_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def has_catalog(language: str, locale_dir: Path = LOCALE_DIR) -> bool:
+    return language == SOURCE_LANGUAGE or catalog_path(language, locale_dir).exists()
+
+
+def babel_locale(language: str) -> Locale:
+    """The CLDR locale that formats dates, numbers, lists and plurals for a language code.
+    A code CLDR does not know (a pseudo-locale such as ``en-XA``) uses its base language."""
+    for candidate in (language.replace("-", "_"), language.split("-", 1)[0]):
+        try:
+            return Locale.parse(candidate)
+        except (UnknownLocaleError, ValueError):
+            continue
+    return Locale.parse(SOURCE_LANGUAGE)
+
+
 @cache
 def translations(language: str, locale_dir: Path = LOCALE_DIR) -> gettext.NullTranslations:
     """The catalog of one language; English (the source language) needs none."""
-    path = locale_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not path.exists():
+    path = catalog_path(language, locale_dir)
+    if language == SOURCE_LANGUAGE or not path.exists():
         return gettext.NullTranslations()
     with path.open("rb") as po:
-        catalog = read_po(po, locale=language.replace("-", "_"))
+        catalog = read_po(po, locale=babel_locale(language))
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
@@ -65,16 +91,15 @@ def _format(template: str, values: Mapping[str, object]) -> str:
 
 
 class Translator:
-    def __init__(self, catalog: Catalog, language: str) -> None:
-        self.catalog = catalog
-        self.language = language if language in LANGUAGES else "en"
-        self._gettext = translations(self.language)
+    """One language's texts. ``language`` should be one the settings offer (see
+    ``bot.kernel.languages``); a code without a catalog reads as English."""
+
+    def __init__(self, language: str, locale_dir: Path = LOCALE_DIR) -> None:
+        self.language = language if has_catalog(language, locale_dir) else SOURCE_LANGUAGE
+        self.locale = babel_locale(self.language)
+        self._gettext = translations(self.language, locale_dir)
 
     def template(self, msgid: str) -> str:
-        legacy = self.catalog.get(msgid)
-        if legacy is not None:
-            english, french = legacy
-            return french if self.language == "fr" else english
         return self._gettext.gettext(msgid)
 
     def __call__(self, msgid: str, /, **values: object) -> str:
@@ -93,6 +118,40 @@ class Translator:
     def spans(self, msgid: str, /, **values: Span | str | int) -> tuple[Span, ...]:
         """The translated text as spans: literal parts are ``Text``; each value stays typed."""
         return template_spans(self.template(msgid), values)
+
+    def nspans(
+        self, singular: str, plural: str, n: int, /, **values: Span | str | int
+    ) -> tuple[Span, ...]:
+        """``ngettext`` as spans."""
+        return template_spans(self._gettext.ngettext(singular, plural, n), {"n": n, **values})
+
+    def pspans(self, context: str, msgid: str, /, **values: Span | str | int) -> tuple[Span, ...]:
+        """``pgettext`` as spans."""
+        return template_spans(self._gettext.pgettext(context, msgid), values)
+
+
+def language_name(code: str, tr: Translator) -> str:
+    """A language's name in the reader's language, from CLDR ("French", "français")."""
+    return babel_locale(code).get_display_name(tr.locale) or code
+
+
+def offered_language(settings: Settings, code: str | None) -> str | None:
+    """``code`` when the settings offer it (``fr_CA`` and ``fr-ca`` read as ``fr``)."""
+    if not code:
+        return None
+    offered = settings.language_codes
+    normal = code.replace("_", "-")
+    for candidate in (normal, normal.split("-", 1)[0]):
+        for language in offered:
+            if language.lower() == candidate.lower():
+                return language
+    return None
+
+
+def translator_for(settings: Settings, language: str | None) -> Translator:
+    """A translator in ``language`` if the settings offer it, else the default language."""
+    code = offered_language(settings, language) or settings.default_language
+    return Translator(code, settings.locale_dir)
 
 
 def template_spans(template: str, values: Mapping[str, Span | str | int]) -> tuple[Span, ...]:

@@ -7,16 +7,15 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from bot.kernel.i18n import offered_language
 from bot.kernel.settings import Settings
 from bot.kernel.who import Who
 from data.models import Member, Workspace
 
 
-def language_from_locale(locale: str | None) -> str | None:
-    if not locale:
-        return None
-    code = locale.replace("_", "-").split("-", 1)[0].lower()
-    return code if code in ("en", "fr") else None
+def language_from_locale(locale: str | None, settings: Settings) -> str | None:
+    """The offered language a platform locale names (``fr-CA`` -> ``fr``), if any."""
+    return offered_language(settings, locale)
 
 
 async def ensure_workspace(platform: str, external_id: str, name: str, now: datetime) -> Workspace:
@@ -55,13 +54,13 @@ async def ensure_member(who: Who, now: datetime, settings: Settings) -> tuple[Wo
     if member is None:
         try:
             async with in_transaction():  # a savepoint, as for the workspace
-                member = await _create_member(who, workspace, now)
+                member = await _create_member(who, workspace, now, settings)
         except IntegrityError:  # the same person's two first requests raced
             member = await Member.get(workspace=workspace, external_id=who.user_id)
         return workspace, member
     changed = []
-    if member.language is None and language_from_locale(who.locale):
-        member.language = language_from_locale(who.locale)
+    if member.language is None and language_from_locale(who.locale, settings):
+        member.language = language_from_locale(who.locale, settings)
         changed.append("language")
     if member.timezone is None and who.timezone:
         member.timezone = who.timezone
@@ -77,12 +76,14 @@ async def ensure_member(who: Who, now: datetime, settings: Settings) -> tuple[Wo
     return workspace, member
 
 
-async def _create_member(who: Who, workspace: Workspace, now: datetime) -> Member:
+async def _create_member(
+    who: Who, workspace: Workspace, now: datetime, settings: Settings
+) -> Member:
     return await Member.create(
         workspace=workspace,
         external_id=who.user_id,
         display_name=(who.user_name or who.user_id)[:100],
-        language=language_from_locale(who.locale),
+        language=language_from_locale(who.locale, settings),
         timezone=who.timezone,
         is_admin=who.is_admin,
         is_bot=who.is_bot,

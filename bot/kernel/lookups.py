@@ -1,5 +1,7 @@
-"""Look-ups every command area needs: the community a command is about, a member named in
-it, and the coordinator check. Texts for the errors every area can raise live here too."""
+"""Look-ups every command area needs: a community by name, a member named in a command,
+memberships and the coordinator check. The resolvers (``bot.kernel.resolvers``) and the
+declared checks (``bot.kernel.checks``) are built on these; handlers receive their results.
+Texts for the errors every area can raise live here too."""
 
 from __future__ import annotations
 
@@ -9,121 +11,7 @@ from collections import Counter
 
 from bot.kernel.context import Ctx
 from bot.kernel.errors import NotFound, PermissionDenied, UserError
-from bot.kernel.i18n import Translator
 from data.models import Community, Member, Membership
-
-TEXTS = {
-    "error.unknown_command": (
-        "I don't know the command “{name}”.",
-        "Je ne connais pas la commande « {name} ».",
-    ),
-    "error.did_you_mean": ("Did you mean: {options}?", "Vouliez-vous dire : {options} ?"),
-    "error.see_help": (
-        "Type `help` to see what I can do.",
-        "Tapez `help` pour voir ce que je sais faire.",
-    ),
-    "error.empty_command": (
-        "Type a command, for example `help`.",
-        "Tapez une commande, par exemple `help`.",
-    ),
-    "error.too_many_arguments": (
-        "I didn't understand “{extra}” here. Put text with spaces in quotes.",
-        "Je n'ai pas compris « {extra} » ici. Mettez un texte avec des espaces entre guillemets.",
-    ),
-    # {name} is the parameter as its help describes it: "the community", "la communauté"
-    "error.missing_argument": ("Please give {name}.", "Veuillez indiquer : {name}."),
-    "error.missing_argument_usage": (
-        "Please give {name}. Usage: `{usage}`",
-        "Veuillez indiquer : {name}. Utilisation : `{usage}`",
-    ),
-    "error.too_long_for": (
-        "That is too long for {name}: at most {limit} characters.",
-        "C'est trop long pour {name} : {limit} caractères au plus.",
-    ),
-    "error.url_too_long": (
-        "That link is too long: at most {limit} characters.",
-        "Ce lien est trop long : {limit} caractères au plus.",
-    ),
-    "error.too_long": (
-        "The {name} is too long (at most {limit} characters).",
-        "Le champ {name} est trop long ({limit} caractères au plus).",
-    ),
-    "error.bad_tag": (
-        "“{tag}” is not a tag: use letters, digits and dashes after #, e.g. #course-design.",
-        "« {tag} » n'est pas une étiquette : utilisez lettres, chiffres et tirets après #, "
-        "p. ex. #conception-de-cours.",
-    ),
-    "error.too_many_tags": ("At most {limit} tags, please.", "{limit} étiquettes au plus, svp."),
-    "error.bad_url": (
-        "“{url}” is not a web link I can share: use a full http:// or https:// address.",
-        "« {url} » n'est pas un lien web partageable : utilisez une adresse http:// ou "
-        "https:// complète.",
-    ),
-    "error.not_a_number": (
-        "I need a number for {name}, not “{value}”.",
-        "Il me faut un nombre pour {name}, pas « {value} ».",
-    ),
-    "error.bad_choice": (
-        "“{value}” is not one of: {choices}.",
-        "« {value} » n'est pas l'un de : {choices}.",
-    ),
-    "error.stale_button": (
-        "That button no longer works. Try the command again.",
-        "Ce bouton ne fonctionne plus. Réessayez la commande.",
-    ),
-    "error.conflict": (
-        "Someone else just changed this at the same moment. Please try again.",
-        "Quelqu'un d'autre vient de modifier ceci au même moment. Veuillez réessayer.",
-    ),
-    "error.unexpected": (
-        "Sorry, something went wrong on my side. It has been logged; please try again.",
-        "Désolé, un problème est survenu de mon côté. Il a été noté ; veuillez réessayer.",
-    ),
-    "error.unknown_community": (
-        "There is no community called “{name}”.",
-        "Il n'y a pas de communauté nommée « {name} ».",
-    ),
-    "error.unknown_community_suggest": (
-        "There is no community called “{name}”. Did you mean: {options}?",
-        "Il n'y a pas de communauté nommée « {name} ». Vouliez-vous dire : {options} ?",
-    ),
-    "error.which_community": (
-        "Which community? Add `in <community>`; yours are: {options}.",
-        "Quelle communauté ? Ajoutez `in <communauté>` ; les vôtres sont : {options}.",
-    ),
-    "error.no_community": (
-        "Name a community (`in <community>`), or join one first: type `communities`.",
-        "Nommez une communauté (`in <communauté>`), ou rejoignez-en une : tapez `communities`.",
-    ),
-    "error.archived": (
-        "The community “{name}” is archived.",
-        "La communauté « {name} » est archivée.",
-    ),
-    "error.not_coordinator": (
-        "Only coordinators of “{name}” can do that. Ask one of them: {coordinators}.",
-        "Seuls les coordonnateurs de « {name} » peuvent faire cela. Demandez à : {coordinators}.",
-    ),
-    "error.not_member": (
-        "You are not a member of “{name}”. Join it first: `join {name}`.",
-        "Vous n'êtes pas membre de « {name} ». Rejoignez-la d'abord : `join {name}`.",
-    ),
-    "error.unknown_member": (
-        "I don't know anyone called “{name}” here. Mention them with @.",
-        "Je ne connais personne nommé « {name} » ici. Mentionnez la personne avec @.",
-    ),
-    "error.admins_only": (
-        "Only workspace administrators can do that here.",
-        "Seuls les administrateurs de l'espace peuvent faire cela ici.",
-    ),
-    "word.none": ("none", "aucun"),
-}
-
-
-def counted(tr: Translator, key: str, count: int) -> str:
-    """``key`` for a plural count, ``key.one`` for a singular one: 1 in English, 0 and 1 in
-    French ("1 vote", "0 vote")."""
-    singular = count in (0, 1) if tr.language == "fr" else count == 1
-    return f"{key}.one" if singular else key
 
 
 def name_key(name: str) -> str:
@@ -167,30 +55,15 @@ async def find_community(ctx: Ctx, name: str, *, allow_archived: bool = False) -
         # suggest each community as it is spelled, not as its lower-case key
         close = [by_key[k] for k in keys[:3]]
         if close:
-            raise NotFound("error.unknown_community_suggest", name=name, options=", ".join(close))
-        raise NotFound("error.unknown_community", name=name)
+            raise NotFound(
+                "There is no community called “{name}”. Did you mean: {options}?",
+                name=name,
+                options=", ".join(close),
+            )
+        raise NotFound("There is no community called “{name}”.", name=name)
     if community.archived and not allow_archived:
-        raise UserError("error.archived", name=community.name)
+        raise UserError("The community “{name}” is archived.", name=community.name)
     return community
-
-
-async def community_for(ctx: Ctx, name: str | None, *, allow_archived: bool = False) -> Community:
-    """The community a command is about: the one named, else the channel's, else the
-    member's only one; with several, the member is asked which."""
-    if name:
-        return await find_community(ctx, name, allow_archived=allow_archived)
-    if ctx.channel_id:
-        home = await Community.get_or_none(
-            workspace=ctx.workspace, home_channel_id=ctx.channel_id, archived=False
-        )
-        if home is not None:
-            return home
-    mine = await my_communities(ctx)
-    if len(mine) == 1:
-        return mine[0]
-    if not mine:
-        raise UserError("error.no_community")
-    raise UserError("error.which_community", options=", ".join(c.name for c in mine))
 
 
 async def membership_of(member: Member, community: Community) -> Membership | None:
@@ -218,16 +91,18 @@ async def require_coordinator(ctx: Ctx, community: Community) -> None:
     if not await is_coordinator(ctx, community):
         names = ", ".join(m.display_name for m in await coordinators_of(community))
         raise PermissionDenied(
-            "error.not_coordinator",
+            "Only coordinators of “{name}” can do that. Ask one of them: {coordinators}.",
             name=community.name,
-            coordinators=names or ctx.tr("word.none"),
+            coordinators=names or ctx.tr("none"),
         )
 
 
 async def require_member(ctx: Ctx, community: Community) -> Membership:
     membership = await membership_of(ctx.member, community)
     if membership is None:
-        raise PermissionDenied("error.not_member", name=community.name)
+        raise PermissionDenied(
+            "You are not a member of “{name}”. Join it first: `join {name}`.", name=community.name
+        )
     return membership
 
 
@@ -241,7 +116,9 @@ async def find_member(ctx: Ctx, reference: str) -> Member:
         if len(matches) == 1:
             member = matches[0]
     if member is None:
-        raise NotFound("error.unknown_member", name=reference[:60])
+        raise NotFound(
+            "I don't know anyone called “{name}” here. Mention them with @.", name=reference[:60]
+        )
     return member
 
 
@@ -250,8 +127,7 @@ async def community_language(community: Community, default: str) -> str:
     languages = await Member.filter(
         memberships__community=community, memberships__left_at__isnull=True, is_bot=False
     ).values_list("language", flat=True)
-    counts = Counter(language or default for language in languages)
-    english, french = counts.get("en", 0), counts.get("fr", 0)
-    if english == french:
+    ranked = Counter(language or default for language in languages).most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return default
-    return "fr" if french > english else "en"
+    return str(ranked[0][0])

@@ -5,6 +5,10 @@ paragraph, fields, list, buttons, form request). Inside parts, text is a sequenc
 typed *spans*: member-written text (``Text``), emphasis, mentions, channels, links and
 timestamps are values, never pre-formatted strings, so each adapter renders them in its
 platform's native form and escapes member text so it can never ping anyone.
+
+Every function that renders parts or spans matches them exhaustively (``match`` ending in
+``case _: assert_never(...)``): adding a part or a span to ``Part`` or ``Span`` fails
+type-checking (mypy) until every renderer handles it, so nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, assert_never
 
 # ---- spans: pieces of a line of text -------------------------------------------------
 
@@ -214,37 +218,44 @@ class Message:
 
 def plain_text(parts: Iterable[Span] | Sequence[Span]) -> str:
     """A span sequence as unformatted text (for search, logs, notifications' fallback)."""
-    out: list[str] = []
-    for span in parts:
-        if isinstance(span, Text | Strong | Code):
-            out.append(span.text)
-        elif isinstance(span, Mention):
-            out.append("@" + span.name)
-        elif isinstance(span, ChannelRef):
-            out.append("#" + (span.name or span.channel_id))
-        elif isinstance(span, Link):
-            out.append(span.label or span.url)
-        else:
-            out.append(span.instant.isoformat())
-    return "".join(out)
+    return "".join(span_text(span) for span in parts)
+
+
+def span_text(span: Span) -> str:
+    match span:
+        case Text(text) | Strong(text) | Code(text):
+            return text
+        case Mention():
+            return "@" + span.name
+        case ChannelRef():
+            return "#" + (span.name or span.channel_id)
+        case Link():
+            return span.label or span.url
+        case Time():
+            return span.instant.isoformat()
+        case _:
+            assert_never(span)
 
 
 def message_text(message: Message) -> str:
     """The whole message as unformatted text, one line per part; for tests and logs."""
     lines: list[str] = []
     for part in message.parts:
-        if isinstance(part, Heading):
-            lines.append(part.text)
-        elif isinstance(part, Paragraph | Note):
-            lines.append(plain_text(part.spans))
-        elif isinstance(part, Fields):
-            lines.extend(f"{f.label}: {plain_text(f.value)}" for f in part.fields)
-        elif isinstance(part, BulletList):
-            lines.extend("- " + plain_text(item) for item in part.items)
-        elif isinstance(part, Buttons):
-            lines.append(" ".join(f"[{b.label}]" for b in part.buttons))
-        elif isinstance(part, Select):
-            lines.append(f"[{part.placeholder}]")
-        elif isinstance(part, FormRequest):
-            lines.append(f"[{part.label}]")
+        match part:
+            case Heading():
+                lines.append(part.text)
+            case Paragraph() | Note():
+                lines.append(plain_text(part.spans))
+            case Fields():
+                lines.extend(f"{f.label}: {plain_text(f.value)}" for f in part.fields)
+            case BulletList():
+                lines.extend("- " + plain_text(item) for item in part.items)
+            case Buttons():
+                lines.append(" ".join(f"[{b.label}]" for b in part.buttons))
+            case Select():
+                lines.append(f"[{part.placeholder}]")
+            case FormRequest():
+                lines.append(f"[{part.label}]")
+            case _:
+                assert_never(part)
     return "\n".join(lines)

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.kernel.errors import UserError
-from bot.kernel.registry import Command, Registry
+from bot.kernel.i18n import N_
+
+if TYPE_CHECKING:  # the registry's resolvers read choices through this module
+    from bot.kernel.registry import Command, Registry
 
 _QUOTES = {'"': '"', "“": "”", "«": "»", "'": "'"}
 _TAG = re.compile(r"^#([\w][\w\-.+]{0,39})$", re.UNICODE)
@@ -97,7 +101,7 @@ def parse_line(registry: Registry, line: str, *, read_in: bool = True) -> Parsed
         text = text[1:]
     tokens = tokenize(text)
     if not tokens:
-        raise UserError("error.empty_command")
+        raise UserError("Type a command, for example `help`.")
     found = registry.find([t.text for t in tokens if not t.quoted][:3])
     if found is None:
         raise UnknownCommand(tokens[0].text)
@@ -113,7 +117,7 @@ def _had_in(tokens: list[Token]) -> bool:
 
 class UnknownCommand(UserError):
     def __init__(self, name: str) -> None:
-        super().__init__("error.unknown_command", name=name)
+        super().__init__(N_("I don't know the command “{name}”."), name=name)
         self.name = name
 
 
@@ -177,7 +181,9 @@ def assign_arguments(
                 # the choice stands in the usage (first, or at the end)
                 word = rest[0] if param is params[0] else rest[-1]
                 raise UserError(
-                    "error.bad_choice", value=word.text[:40], choices=", ".join(param.arg.choices)
+                    "“{value}” is not one of: {choices}.",
+                    value=word.text[:40],
+                    choices=", ".join(param.arg.choices),
                 )
 
     # tags, URLs and choices only come from their own kind of token
@@ -196,5 +202,8 @@ def assign_arguments(
         else:
             raw[param.name] = rest.pop(0).text
     if rest:
-        raise UserError("error.too_many_arguments", extra=" ".join(t.text for t in rest))
+        raise UserError(
+            "I didn't understand “{extra}” here. Put text with spaces in quotes.",
+            extra=" ".join(t.text for t in rest),
+        )
     return raw

@@ -22,6 +22,7 @@ import dateparser
 from dateutil.rrule import rrule, rrulestr
 
 from bot.kernel.errors import UserError
+from bot.kernel.i18n import N_
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -201,7 +202,11 @@ def parse_recurrence(text: str) -> Recurrence | None:
         else:
             code = _weekdays(weekday)
             raise AmbiguousRecurrence(
-                "recurrence.ambiguous",
+                N_(
+                    "“{phrase}” can mean two things. Write “{monthly}” for that "
+                    "day of each month, or “{biweekly}” to repeat every few "
+                    "weeks."
+                ),
                 phrase=text[: ambiguous.end()].strip(),
                 monthly_en=f"every month on the {_EN_ORDINALS[number]} {_EN_DAYS[code]}",
                 biweekly_en=f"every {number} weeks on {_EN_DAYS[code]}",
@@ -211,7 +216,12 @@ def parse_recurrence(text: str) -> Recurrence | None:
     if best is None:
         first = folded.split(" ", 1)[0] if folded else ""
         if first in ("every", "each", "chaque", "tous", "toutes"):
-            raise UserError("recurrence.unknown", phrase=text.strip()[:80])
+            raise UserError(
+                "I don't understand the repetition “{phrase}”. Try “every "
+                "week”, “every 2 weeks”, “every weekday” or “every month on "
+                "the last Monday”.",
+                phrase=text.strip()[:80],
+            )
         return None
     end, rule = best
     rest = folded[end:]
@@ -220,12 +230,22 @@ def parse_recurrence(text: str) -> Recurrence | None:
         if match:
             value = match["n"] if name == "COUNT" else match["d"].replace("-", "") + "T235959"
             if name == "COUNT" and int(value) < 1:
-                raise UserError("recurrence.unknown", phrase=text.strip()[:80])
+                raise UserError(
+                    "I don't understand the repetition “{phrase}”. Try “every "
+                    "week”, “every 2 weeks”, “every weekday” or “every month on "
+                    "the last Monday”.",
+                    phrase=text.strip()[:80],
+                )
             rule += f";{name}={value}"
             end += match.end()
             rest = folded[end:]
     if re.search(r"INTERVAL=0\b", rule):
-        raise UserError("recurrence.unknown", phrase=text.strip()[:80])
+        raise UserError(
+            "I don't understand the repetition “{phrase}”. Try “every "
+            "week”, “every 2 weeks”, “every weekday” or “every month on "
+            "the last Monday”.",
+            phrase=text.strip()[:80],
+        )
     return Recurrence(rule, end)
 
 
@@ -234,9 +254,14 @@ def validate_rrule(rule: str, start_local: datetime) -> None:
     try:
         parsed = rrulestr(rule, dtstart=start_local)
     except (ValueError, TypeError) as error:
-        raise UserError("recurrence.unknown", phrase=rule) from error
+        raise UserError(
+            "I don't understand the repetition “{phrase}”. Try “every "
+            "week”, “every 2 weeks”, “every weekday” or “every month on "
+            "the last Monday”.",
+            phrase=rule,
+        ) from error
     if not isinstance(parsed, rrule) or parsed.after(start_local, inc=True) is None:
-        raise UserError("recurrence.never", phrase=rule)
+        raise UserError("The repetition “{phrase}” never happens after the start.", phrase=rule)
 
 
 def first_local_instance(rule: str, start_local: datetime) -> datetime:
@@ -247,7 +272,7 @@ def first_local_instance(rule: str, start_local: datetime) -> datetime:
     assert isinstance(parsed, rrule)
     found = parsed.after(start_local, inc=True)
     if found is None:
-        raise UserError("recurrence.never", phrase=rule)
+        raise UserError("The repetition “{phrase}” never happens after the start.", phrase=rule)
     return found
 
 
@@ -402,7 +427,11 @@ def parse_when(text: str, zone: str, language: str, now: datetime) -> datetime:
     now_local = now.astimezone(tz)
     folded = fold(text)
     if not folded:
-        raise UserError("when.unreadable", text=text)
+        raise UserError(
+            "I couldn't read “{text}” as a time. Try “next Monday "
+            "4:30pm”, “tomorrow 9am” or “2027-05-29 16:30”.",
+            text=text,
+        )
     relative = _RELATIVE.match(folded)
     if relative:
         amount, unit = int(relative["n"]), relative["u"][0]
@@ -412,18 +441,36 @@ def parse_when(text: str, zone: str, language: str, now: datetime) -> datetime:
         instant = (now + delta).replace(second=0, microsecond=0)
         if instant <= now:  # "in 0 minutes"
             local = instant.astimezone(tz)
-            raise UserError("when.past", when=local.strftime("%Y-%m-%d %H:%M"), zone=zone)
+            raise UserError(
+                "{when} ({zone}) has already passed. Give a time in the future.",
+                when=local.strftime("%Y-%m-%d %H:%M"),
+                zone=zone,
+            )
         return instant.astimezone(tz)
     at, rest = _take_time(folded)
     if at is None:
         if _day(folded, language, now_local.date(), time(0), now_local.replace(tzinfo=None)):
-            raise UserError("when.no_time", text=text)
-        raise UserError("when.unreadable", text=text)
+            raise UserError(
+                "“{text}” has a day but no time of day. Add one, e.g. “{text} 4:30pm”.", text=text
+            )
+        raise UserError(
+            "I couldn't read “{text}” as a time. Try “next Monday "
+            "4:30pm”, “tomorrow 9am” or “2027-05-29 16:30”.",
+            text=text,
+        )
     day = _day(rest, language, now_local.date(), at, now_local.replace(tzinfo=None))
     if day is None:
-        raise UserError("when.unreadable", text=text)
+        raise UserError(
+            "I couldn't read “{text}” as a time. Try “next Monday "
+            "4:30pm”, “tomorrow 9am” or “2027-05-29 16:30”.",
+            text=text,
+        )
     local = datetime.combine(day, at)
     instant = place(local, zone)
     if instant <= now:
-        raise UserError("when.past", when=local.strftime("%Y-%m-%d %H:%M"), zone=zone)
+        raise UserError(
+            "{when} ({zone}) has already passed. Give a time in the future.",
+            when=local.strftime("%Y-%m-%d %H:%M"),
+            zone=zone,
+        )
     return instant.astimezone(tz)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from babel.lists import format_list
 from dateutil.rrule import rrule, rrulestr
 
 from bot.kernel.errors import UserError
@@ -146,14 +147,20 @@ class _Parts:
 
     def set_freq(self, freq: str, interval: int | None = None) -> None:
         if self.freq is not None and self.freq != freq:
-            raise UserError("cadence.conflict")
+            raise UserError(
+                "That schedule says two different things. Examples: `weekly "
+                "wed 10:00`, `monthly last friday 15:00`."
+            )
         self.freq = freq
         if interval is not None:
             self.set_interval(interval)
 
     def set_interval(self, interval: int) -> None:
         if self.interval is not None and self.interval != interval:
-            raise UserError("cadence.conflict")
+            raise UserError(
+                "That schedule says two different things. Examples: `weekly "
+                "wed 10:00`, `monthly last friday 15:00`."
+            )
         self.interval = interval
 
 
@@ -161,7 +168,10 @@ def zone_or_error(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise UserError("cadence.bad_zone", zone=name[:60]) from error
+        raise UserError(
+            "“{zone}” is not a time zone I know. Use an IANA name such as America/Vancouver.",
+            zone=name[:60],
+        ) from error
 
 
 def _extract_time(text: str) -> tuple[int, int, str]:
@@ -179,15 +189,23 @@ def _extract_time(text: str) -> tuple[int, int, str]:
                 suffix = (match.group(3) or "") if match.re.groups >= 3 else ""
                 if suffix:
                     if not 1 <= hour <= 12:
-                        raise UserError("cadence.bad_time", time=match.group(0).strip())
+                        raise UserError(
+                            "“{time}” is not a time of day. Use 24-hour `14:30` or `2:30pm`.",
+                            time=match.group(0).strip(),
+                        )
                     hour = hour % 12 + (12 if suffix.startswith("p") else 0)
             if hour > 23 or minute > 59:
-                raise UserError("cadence.bad_time", time=match.group(0).strip())
+                raise UserError(
+                    "“{time}” is not a time of day. Use 24-hour `14:30` or `2:30pm`.",
+                    time=match.group(0).strip(),
+                )
             found.append((hour, minute, match))
     if not found:
-        raise UserError("cadence.no_time")
+        raise UserError(
+            "Give a time of day, e.g. `weekly wed 10:00` or `every 2 weeks monday 9am`."
+        )
     if len(found) > 1:
-        raise UserError("cadence.one_time")
+        raise UserError("Give only one time of day, e.g. `weekly wed 10:00`.")
     hour, minute, match = found[0]
     return hour, minute, text[: match.start()] + " " + text[match.end() :]
 
@@ -245,14 +263,27 @@ def _read_words(words: list[str]) -> _Parts:
             unknown.append(word)
         previous = word
     if unknown:
-        raise UserError("cadence.not_understood", words=" ".join(unknown)[:80])
+        raise UserError(
+            "I didn't understand “{words}” in the schedule. Examples: "
+            "`weekly wed 10:00`, `every 2 weeks monday 9am`, `monthly "
+            "first tuesday 12:00`.",
+            words=" ".join(unknown)[:80],
+        )
     # "monthly on the 15th" / "le 15 de chaque mois": a day of the month
     leftover = pending_ordinal if pending_ordinal is not None else pending_number
     if leftover is not None:
         if parts.freq not in (None, "MONTHLY") or days or leftover < 1:
-            raise UserError("cadence.not_understood", words=str(leftover))
+            raise UserError(
+                "I didn't understand “{words}” in the schedule. Examples: "
+                "`weekly wed 10:00`, `every 2 weeks monday 9am`, `monthly "
+                "first tuesday 12:00`.",
+                words=str(leftover),
+            )
         if leftover > MAX_MONTH_DAY:
-            raise UserError("cadence.bad_month_day", limit=MAX_MONTH_DAY)
+            raise UserError(
+                "Use a day of the month from 1 to {limit}, or a weekday such as `last friday`.",
+                limit=MAX_MONTH_DAY,
+            )
         parts.set_freq("MONTHLY")
         parts.month_day = leftover
     parts.days = days
@@ -266,40 +297,61 @@ def _rrule_text(parts: _Parts) -> str:
         if parts.freq is None:
             if any(n in (2, 3, 4) for n, _ in ordinal_days):
                 # "every 2nd tuesday": every other week, or the 2nd of the month? Ask.
-                raise UserError("cadence.ambiguous")
+                raise UserError(
+                    "Do you mean every other week (`every 2 weeks` + the day) or "
+                    "the same week of each month (`monthly` + “2nd” + the day)? "
+                    "Please say which."
+                )
             parts.freq = "MONTHLY"
         if parts.freq != "MONTHLY" or len(ordinal_days) != len(days):
-            raise UserError("cadence.conflict")
+            raise UserError(
+                "That schedule says two different things. Examples: `weekly "
+                "wed 10:00`, `monthly last friday 15:00`."
+            )
         if any(n not in (1, 2, 3, 4, -1) for n, _ in ordinal_days):
-            raise UserError("cadence.bad_ordinal")
+            raise UserError(
+                "Use first, second, third, fourth or last, e.g. `monthly last friday 15:00`."
+            )
     if parts.freq is None:
         if not days:
-            raise UserError("cadence.no_frequency")
+            raise UserError(
+                "How often? Start with weekly, every 2 weeks, monthly or "
+                "daily, e.g. `weekly wed 10:00` or `monthly first tuesday "
+                "12:00`."
+            )
         parts.freq = "WEEKLY"
     interval = parts.interval or 1
     if not 1 <= interval <= MAX_INTERVAL:
-        raise UserError("cadence.bad_interval", limit=MAX_INTERVAL)
+        raise UserError("Repeat at most every {limit} weeks, months or days.", limit=MAX_INTERVAL)
     rule = [f"FREQ={parts.freq}"]
     if interval > 1:
         rule.append(f"INTERVAL={interval}")
     if parts.freq == "DAILY":
         if days:
-            raise UserError("cadence.conflict")
+            raise UserError(
+                "That schedule says two different things. Examples: `weekly "
+                "wed 10:00`, `monthly last friday 15:00`."
+            )
     elif parts.freq == "WEEKLY":
         if not days:
-            raise UserError("cadence.weekly_needs_day")
+            raise UserError("Which day of the week? e.g. `weekly wed 10:00`.")
         codes = sorted({code for _, code in days}, key=WEEKDAYS.index)
         rule.append("BYDAY=" + ",".join(codes))
     else:  # MONTHLY
         if parts.month_day is not None:
             if days:
-                raise UserError("cadence.conflict")
+                raise UserError(
+                    "That schedule says two different things. Examples: `weekly "
+                    "wed 10:00`, `monthly last friday 15:00`."
+                )
             rule.append(f"BYMONTHDAY={parts.month_day}")
         elif ordinal_days:
             unique = sorted(set(ordinal_days), key=lambda d: (d[0] % 10, WEEKDAYS.index(d[1])))
             rule.append("BYDAY=" + ",".join(f"{'+' if n > 0 else ''}{n}{c}" for n, c in unique))
         else:
-            raise UserError("cadence.monthly_needs_day")
+            raise UserError(
+                "Which day of the month? e.g. `monthly first tuesday 12:00` or `monthly 15th 9:00`."
+            )
     return ";".join(rule)
 
 
@@ -309,7 +361,11 @@ def parse_cadence(text: str, default_zone: str, now: datetime) -> Cadence:
     it cannot read with certainty."""
     lowered = " ".join(text.lower().replace(",", " ").split())
     if not lowered:
-        raise UserError("cadence.no_frequency")
+        raise UserError(
+            "How often? Start with weekly, every 2 weeks, monthly or "
+            "daily, e.g. `weekly wed 10:00` or `monthly first tuesday "
+            "12:00`."
+        )
     zone_name = default_zone
     kept: list[str] = []
     for word in lowered.split():
@@ -336,7 +392,10 @@ def _canonical_zone(word: str) -> str:
         return "UTC"
     by_lower = _zones_by_lower_name()
     if word not in by_lower:
-        raise UserError("cadence.bad_zone", zone=word[:60])
+        raise UserError(
+            "“{zone}” is not a time zone I know. Use an IANA name such as America/Vancouver.",
+            zone=word[:60],
+        )
     return by_lower[word]
 
 
@@ -353,7 +412,11 @@ def _first_occurrence(rule: str, hour: int, minute: int, zone: ZoneInfo, now: da
     for local in expanded:
         if place(local, zone.key) > now:
             return local
-    raise UserError("cadence.no_frequency")  # pragma: no cover - rules here never end
+    raise UserError(
+        "How often? Start with weekly, every 2 weeks, monthly or "
+        "daily, e.g. `weekly wed 10:00` or `monthly first tuesday "
+        "12:00`."
+    )  # pragma: no cover - rules here never end
 
 
 # Expansion is the meetings' own (bot.kernel.recurrence): one wall-clock rule, one DST behaviour.
@@ -389,32 +452,71 @@ def describe(rrule_text: str, start_local: str, timezone: str, tr: Translator) -
     interval = int(fields.get("INTERVAL", "1"))
     time = start_local[11:16]
     freq = fields["FREQ"].lower()
-    key = f"cadence.{freq}" + ("_n" if interval > 1 else "")
     if freq == "weekly":
-        days = [tr(f"weekday.{code}") for code in fields["BYDAY"].split(",")]
-        which = days[0] if len(days) == 1 else ", ".join(days[:-1]) + tr("cadence.and") + days[-1]
+        days = [_weekday(tr, code) for code in fields["BYDAY"].split(",")]
+        which = format_list(days, locale=tr.locale)
     elif freq == "monthly":
         if "BYMONTHDAY" in fields:
-            which = _day_of_month(int(fields["BYMONTHDAY"]), tr.language)
+            which = _day_of_month(int(fields["BYMONTHDAY"]), tr)
         else:
             whiches = []
             for item in fields["BYDAY"].split(","):
                 match = re.match(r"^([+-]?\d)(\w\w)$", item)
                 assert match is not None
-                whiches.append(
-                    tr(f"ordinal.{int(match.group(1))}") + " " + tr(f"weekday.{match.group(2)}")
-                )
-            which = tr("cadence.and").join(whiches)
+                whiches.append(_nth(tr, int(match.group(1))) + " " + _weekday(tr, match.group(2)))
+            which = format_list(whiches, locale=tr.locale)
     else:
         which = ""
-    return tr(key, n=interval, which=which, time=time, zone=timezone)
+    values = {"n": interval, "which": which, "time": time, "zone": timezone}
+    if freq == "daily":
+        return tr.ngettext(
+            "every day at {time} ({zone})", "every {n} days at {time} ({zone})", interval, **values
+        )
+    if freq == "weekly":
+        return tr.ngettext(
+            "every week on {which} at {time} ({zone})",
+            "every {n} weeks on {which} at {time} ({zone})",
+            interval,
+            **values,
+        )
+    return tr.ngettext(
+        "every month on the {which} at {time} ({zone})",
+        "every {n} months on the {which} at {time} ({zone})",
+        interval,
+        **values,
+    )
 
 
-def _day_of_month(day: int, language: str) -> str:
-    if language == "fr":
-        return "1er" if day == 1 else str(day)
-    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-    return f"{day}{suffix}"
+_WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _weekday(tr: Translator, code: str) -> str:
+    """The CLDR name of the day in the reader's language ("Monday", "lundi")."""
+    return str(tr.locale.days["format"]["wide"][_WEEKDAY_CODES.index(code)])
+
+
+def _nth(tr: Translator, ordinal: int) -> str:
+    if ordinal == 1:
+        return tr("first")
+    if ordinal == 2:
+        return tr("second")
+    if ordinal == 3:
+        return tr("third")
+    if ordinal == 4:
+        return tr("fourth")
+    return tr("last")
+
+
+def _day_of_month(day: int, tr: Translator) -> str:
+    """ "1st", "2nd", "1er", "2": the ordinal category is CLDR's, its words the catalog's."""
+    form = tr.locale.ordinal_form(day)
+    if form == "one":
+        return tr.pgettext("day of the month", "{n}st", n=day)
+    if form == "two":
+        return tr.pgettext("day of the month", "{n}nd", n=day)
+    if form == "few":
+        return tr.pgettext("day of the month", "{n}rd", n=day)
+    return tr.pgettext("day of the month", "{n}th", n=day)
 
 
 def describe_spans(
@@ -427,7 +529,7 @@ def describe_spans(
     if upcoming is None:
         return (Text(text),)
     when = Time(upcoming, "full", timezone, tr.language)
-    return tr.spans("cadence.next", cadence=text, when=when)
+    return tr.spans("{cadence}; next: {when}", cadence=text, when=when)
 
 
 async def store_cadence(
@@ -451,104 +553,3 @@ async def store_cadence(
     row.timezone, row.active = parsed.timezone, True
     await row.save()
     return parsed
-
-
-TEXTS = {
-    "cadence.no_time": (
-        "Give a time of day, e.g. `weekly wed 10:00` or `every 2 weeks monday 9am`.",
-        "Indiquez une heure, p. ex. `weekly wed 10:00` ou `chaque semaine mercredi 10h`.",
-    ),
-    "cadence.one_time": (
-        "Give only one time of day, e.g. `weekly wed 10:00`.",
-        "Indiquez une seule heure, p. ex. `chaque semaine mercredi 10h`.",
-    ),
-    "cadence.bad_time": (
-        "“{time}” is not a time of day. Use 24-hour `14:30` or `2:30pm`.",
-        "« {time} » n'est pas une heure valide. Utilisez `14:30` ou `14h30`.",
-    ),
-    "cadence.bad_zone": (
-        "“{zone}” is not a time zone I know. Use an IANA name such as America/Vancouver.",
-        "« {zone} » n'est pas un fuseau horaire connu. Utilisez un nom IANA comme "
-        "America/Montreal.",
-    ),
-    "cadence.no_frequency": (
-        "How often? Start with weekly, every 2 weeks, monthly or daily, e.g. "
-        "`weekly wed 10:00` or `monthly first tuesday 12:00`.",
-        "À quelle fréquence ? Commencez par chaque semaine, toutes les 2 semaines, chaque mois "
-        "ou chaque jour, p. ex. `chaque semaine mercredi 10h` ou `chaque mois premier mardi 12h`.",
-    ),
-    "cadence.not_understood": (
-        "I didn't understand “{words}” in the schedule. Examples: `weekly wed 10:00`, "
-        "`every 2 weeks monday 9am`, `monthly first tuesday 12:00`.",
-        "Je n'ai pas compris « {words} » dans l'horaire. Exemples : `chaque semaine mercredi "
-        "10h`, `toutes les 2 semaines lundi 9h`, `chaque mois premier mardi 12h`.",
-    ),
-    "cadence.conflict": (
-        "That schedule says two different things. Examples: `weekly wed 10:00`, "
-        "`monthly last friday 15:00`.",
-        "Cet horaire se contredit. Exemples : `chaque semaine mercredi 10h`, "
-        "`chaque mois dernier vendredi 15h`.",
-    ),
-    "cadence.ambiguous": (
-        "Do you mean every other week (`every 2 weeks` + the day) or the same week of each "
-        "month (`monthly` + “2nd” + the day)? Please say which.",
-        "Voulez-vous dire une semaine sur deux (`toutes les 2 semaines` + le jour) ou la même "
-        "semaine de chaque mois (`chaque mois` + « 2e » + le jour) ? Précisez, svp.",
-    ),
-    "cadence.bad_interval": (
-        "Repeat at most every {limit} weeks, months or days.",
-        "La répétition est d'au plus {limit} semaines, mois ou jours.",
-    ),
-    "cadence.bad_ordinal": (
-        "Use first, second, third, fourth or last, e.g. `monthly last friday 15:00`.",
-        "Utilisez premier, deuxième, troisième, quatrième ou dernier, p. ex. `chaque mois "
-        "dernier vendredi 15h`.",
-    ),
-    "cadence.bad_month_day": (
-        "Use a day of the month from 1 to {limit}, or a weekday such as `last friday`.",
-        "Utilisez un jour du mois de 1 à {limit}, ou un jour de semaine comme `dernier vendredi`.",
-    ),
-    "cadence.weekly_needs_day": (
-        "Which day of the week? e.g. `weekly wed 10:00`.",
-        "Quel jour de la semaine ? p. ex. `chaque semaine mercredi 10h`.",
-    ),
-    "cadence.monthly_needs_day": (
-        "Which day of the month? e.g. `monthly first tuesday 12:00` or `monthly 15th 9:00`.",
-        "Quel jour du mois ? p. ex. `chaque mois premier mardi 12h` ou `chaque mois le 15 9h`.",
-    ),
-    "cadence.daily": ("every day at {time} ({zone})", "chaque jour à {time} ({zone})"),
-    "cadence.daily_n": (
-        "every {n} days at {time} ({zone})",
-        "tous les {n} jours à {time} ({zone})",
-    ),
-    "cadence.weekly": (
-        "every week on {which} at {time} ({zone})",
-        "chaque semaine, le {which} à {time} ({zone})",
-    ),
-    "cadence.weekly_n": (
-        "every {n} weeks on {which} at {time} ({zone})",
-        "toutes les {n} semaines, le {which} à {time} ({zone})",
-    ),
-    "cadence.monthly": (
-        "every month on the {which} at {time} ({zone})",
-        "chaque mois, le {which} à {time} ({zone})",
-    ),
-    "cadence.monthly_n": (
-        "every {n} months on the {which} at {time} ({zone})",
-        "tous les {n} mois, le {which} à {time} ({zone})",
-    ),
-    "cadence.and": (" and ", " et "),
-    "cadence.next": ("{cadence}; next: {when}", "{cadence} ; prochaine fois : {when}"),
-    "ordinal.1": ("first", "premier"),
-    "ordinal.2": ("second", "deuxième"),
-    "ordinal.3": ("third", "troisième"),
-    "ordinal.4": ("fourth", "quatrième"),
-    "ordinal.-1": ("last", "dernier"),
-    "weekday.MO": ("Monday", "lundi"),
-    "weekday.TU": ("Tuesday", "mardi"),
-    "weekday.WE": ("Wednesday", "mercredi"),
-    "weekday.TH": ("Thursday", "jeudi"),
-    "weekday.FR": ("Friday", "vendredi"),
-    "weekday.SA": ("Saturday", "samedi"),
-    "weekday.SU": ("Sunday", "dimanche"),
-}

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.kernel.i18n import LOCALE_DIR, catalog_path, has_catalog
 
 _OFFSET = re.compile(r"^\s*(\d+)\s*([dhm])\s*$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
@@ -57,6 +60,9 @@ class Settings(BaseSettings):
     reminder_offsets: str = Field("24h,15m", alias="REMINDER_OFFSETS")
     default_timezone: str = Field("America/Toronto", alias="DEFAULT_TIMEZONE")
     default_language: str = Field("en", alias="DEFAULT_LANGUAGE")
+    # the languages offered; each one but English is a catalog in locale_dir
+    languages: str = Field("en,fr", alias="LANGUAGES")
+    locale_dir: Path = Field(LOCALE_DIR, alias="LOCALE_DIR")
 
     log_level: str = Field("INFO", alias="LOG_LEVEL")
     log_format: str = Field("text", alias="LOG_FORMAT")
@@ -76,12 +82,33 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from error
         return value
 
-    @field_validator("default_language")
+    @field_validator("languages")
     @classmethod
-    def _valid_language(cls, value: str) -> str:
-        if value not in ("en", "fr"):
-            raise ValueError("DEFAULT_LANGUAGE must be en or fr")
-        return value
+    def _listed_languages(cls, value: str) -> str:
+        codes = [code.strip() for code in value.split(",") if code.strip()]
+        if not codes:
+            raise ValueError("LANGUAGES must list at least one language code, e.g. en,fr")
+        return ",".join(dict.fromkeys(codes))
+
+    @model_validator(mode="after")
+    def _languages_have_catalogs(self) -> Settings:
+        missing = [
+            str(catalog_path(code, self.locale_dir))
+            for code in self.language_codes
+            if not has_catalog(code, self.locale_dir)
+        ]
+        if missing:
+            raise ValueError(f"LANGUAGES: no catalog at {', '.join(missing)}")
+        if self.default_language not in self.language_codes:
+            raise ValueError(
+                f"DEFAULT_LANGUAGE must be one of LANGUAGES ({', '.join(self.language_codes)})"
+            )
+        return self
+
+    @property
+    def language_codes(self) -> tuple[str, ...]:
+        """The languages offered, in the order LANGUAGES lists them."""
+        return tuple(self.languages.split(","))
 
     @field_validator("log_format")
     @classmethod

@@ -16,14 +16,20 @@ def clean_url(text: str) -> str:
     well-formed http(s) link."""
     url = text.strip().strip("<>").split("|", 1)[0].strip()
     if len(url) > MAX_URL_LENGTH:
-        raise UserError("error.url_too_long", limit=MAX_URL_LENGTH)
+        raise UserError("That link is too long: at most {limit} characters.", limit=MAX_URL_LENGTH)
     try:
         parts = urlsplit(url)
         port = parts.port  # raises on a bad port
     except ValueError as error:
-        raise UserError("error.bad_url", url=url[:100]) from error
+        raise UserError(
+            "“{url}” is not a web link I can share: use a full http:// or https:// address.",
+            url=url[:100],
+        ) from error
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in url:
-        raise UserError("error.bad_url", url=url[:100])
+        raise UserError(
+            "“{url}” is not a web link I can share: use a full http:// or https:// address.",
+            url=url[:100],
+        )
     del port
     return url
 

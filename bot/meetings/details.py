@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.kernel.errors import UserError
+from bot.kernel.i18n import N_
 from bot.kernel.parser import is_url
 from bot.kernel.recurrence import fold, parse_recurrence, parse_when
 
@@ -134,7 +135,14 @@ def _when_prefix(
         except UserError as error:
             errors.append(error)
     # "that time has passed" says more than "I can't read that"
-    past = next((error for error in errors if error.key == "when.past"), None)
+    past = next(
+        (
+            error
+            for error in errors
+            if error.key == N_("{when} ({zone}) has already passed. Give a time in the future.")
+        ),
+        None,
+    )
     raise past or errors[0]
 
 
@@ -142,7 +150,11 @@ def parse_details(text: str, zone: str, language: str, now: datetime) -> Meeting
     reader = _Reader(text)
     tokens = reader.tokens
     if not tokens:
-        raise UserError("when.unreadable", text="")
+        raise UserError(
+            "I couldn't read “{text}” as a time. Try “next Monday "
+            "4:30pm”, “tomorrow 9am” or “2027-05-29 16:30”.",
+            text="",
+        )
     boundary = next((i for i in range(1, len(tokens)) if reader.is_boundary(i)), len(tokens))
     when, used = _when_prefix(tokens[:boundary], zone, language, now)
     details = MeetingDetails(when=when)
@@ -162,7 +174,9 @@ def parse_details(text: str, zone: str, language: str, now: datetime) -> Meeting
             assert minutes_used is not None
             minutes, count = minutes_used
             if not 1 <= minutes <= MAX_MINUTES:
-                raise UserError("meeting.bad_duration")
+                raise UserError(
+                    "A meeting lasts between 1 minute and 24 hours, e.g. “for 90m” or “for 1h30”."
+                )
             details.duration_minutes = minutes
             index += 1 + count
         elif reader.is_location(index):

@@ -1,13 +1,16 @@
 """The messages about meetings: listings, the announcement, reminders, cancellations and
 moves. Used by the meetings commands and by the scheduler's meetings planner, so a
-reminder looks the same whoever sends it. Texts live in ``bot.meetings.TEXTS``."""
+reminder looks the same whoever sends it."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.kernel.i18n import Translator
+from babel.dates import format_datetime
+from babel.lists import format_list
+
+from bot.kernel.i18n import N_, Translator
 from bot.kernel.messages import (
     BulletList,
     Button,
@@ -22,40 +25,22 @@ from bot.kernel.messages import (
     Text,
     Time,
 )
+from bot.kernel.occurrences import Upcoming
 from bot.kernel.recurrence import describe
-from bot.meetings.query import Upcoming
 from data.models import AgendaItem, Community, Rsvp
 
 RSVP_ACTION = "rsvp"
 RSVP_STATUSES = ("going", "maybe", "no")
 
-_EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_FR_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_EN_MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
-_FR_MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-    "octobre", "novembre", "décembre",
-)  # fmt: skip
 
-
-def local_text(instant: datetime, zone: str, language: str) -> str:
+def local_text(instant: datetime, zone: str, tr: Translator) -> str:
     """A spelled-out local time, for echoing back what was understood (unambiguous even
     where a platform would render a ``Time`` in the reader's own zone)."""
     local = instant.astimezone(ZoneInfo(zone))
-    if language == "fr":
-        return (
-            f"{_FR_DAYS[local.weekday()]} {local.day} {_FR_MONTHS[local.month - 1]} "
-            f"{local.year}, {local.hour} h {local.minute:02d} ({zone})"
-        )
-    hour = local.hour % 12 or 12
-    suffix = "AM" if local.hour < 12 else "PM"
-    return (
-        f"{_EN_DAYS[local.weekday()]}, {_EN_MONTHS[local.month - 1]} {local.day}, "
-        f"{local.year}, {hour}:{local.minute:02d} {suffix} ({zone})"
-    )
+    # the pattern is a catalog entry (CLDR pattern syntax), so each language writes the
+    # time its own way; Babel fills in the names of days and months from CLDR
+    pattern = tr.pgettext("CLDR date pattern", "EEEE, MMMM d, y, h:mm a")
+    return f"{format_datetime(local, pattern, locale=tr.locale)} ({zone})"
 
 
 def offset_label(offset: timedelta) -> str:
@@ -68,37 +53,57 @@ def offset_label(offset: timedelta) -> str:
 
 def recurrence_words(tr: Translator, rule: str | None) -> str:
     if not rule:
-        return tr("recurrence.once")
+        return tr("once")
     parts = describe(rule)
     freq = parts.get("FREQ", "")
     interval = int(parts.get("INTERVAL", "1"))
     byday = parts.get("BYDAY", "")
-    key = {
-        "DAILY": "recurrence.daily",
-        "WEEKLY": "recurrence.weekly",
-        "MONTHLY": "recurrence.monthly",
-        "YEARLY": "recurrence.yearly",
-    }.get(freq, "recurrence.custom")
     if freq == "WEEKLY" and byday == "MO,TU,WE,TH,FR" and interval == 1:
-        return tr("recurrence.weekdays")
-    text = tr(key + ("_n" if interval != 1 else ""), n=interval, rule=rule)
+        return tr("every weekday")
+    if freq == "DAILY":
+        text = tr.ngettext("every day", "every {n} days", interval)
+    elif freq == "WEEKLY":
+        text = tr.ngettext("every week", "every {n} weeks", interval)
+    elif freq == "MONTHLY":
+        text = tr.ngettext("every month", "every {n} months", interval)
+    elif freq == "YEARLY":
+        text = tr.ngettext("every year", "every {n} years", interval)
+    else:
+        text = tr("repeating ({rule})", rule=rule)
     if byday:
-        text += " " + tr("recurrence.on", days=_days_words(tr, byday))
+        text += " " + tr("on {days}", days=_days_words(tr, byday))
     return text
 
 
+_WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def weekday_name(tr: Translator, code: str) -> str:
+    """``MO`` -> "Monday", "lundi": the CLDR name in the reader's language."""
+    return str(tr.locale.days["format"]["wide"][_WEEKDAY_CODES.index(code)])
+
+
+def _nth_weekday(tr: Translator, ordinal: int, day: str) -> str:
+    if ordinal == 1:
+        return tr("the first {day}", day=day)
+    if ordinal == 2:
+        return tr("the second {day}", day=day)
+    if ordinal == 3:
+        return tr("the third {day}", day=day)
+    if ordinal == 4:
+        return tr("the fourth {day}", day=day)
+    if ordinal == 5:
+        return tr("the fifth {day}", day=day)
+    return tr("the last {day}", day=day)
+
+
 def _days_words(tr: Translator, byday: str) -> str:
-    names = _FR_DAYS if tr.language == "fr" else _EN_DAYS
-    codes = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
     words = []
     for item in byday.split(","):
         ordinal, code = item[:-2], item[-2:]
-        name = names[codes.index(code)]
-        if ordinal:
-            words.append(tr(f"recurrence.ordinal{ordinal}", day=name))
-        else:
-            words.append(name)
-    return ", ".join(words)
+        name = weekday_name(tr, code)
+        words.append(_nth_weekday(tr, int(ordinal), name) if ordinal else name)
+    return format_list(words, locale=tr.locale)
 
 
 def location_span(location: str) -> Span:
@@ -107,11 +112,19 @@ def location_span(location: str) -> Span:
     return Text(location)
 
 
+def rsvp_label(tr: Translator, status: str) -> str:
+    if status == "going":
+        return tr("Going")
+    if status == "maybe":
+        return tr("Maybe")
+    return tr("Can't come")
+
+
 def rsvp_buttons(tr: Translator, item: Upcoming) -> Buttons:
     return Buttons(
         tuple(
             Button(
-                tr(f"rsvp.button.{status}"),
+                rsvp_label(tr, status),
                 RSVP_ACTION,
                 f"{item.key}:{status}",
                 "primary" if status == "going" else "default",
@@ -169,16 +182,16 @@ async def occurrence_block(
     notes: list[Span] = [Text(recurrence_words(tr, item.meeting.rrule))]
     if item.moved:
         moved_from = Time(item.original_start, "full", zone, tr.language)
-        notes += [Text(" · "), *tr.spans("meeting.moved_from", when=moved_from)]
+        notes += [Text(" · "), *tr.spans("moved from {when}", when=moved_from)]
     counts = await rsvp_counts(item)
     notes += [
         Text(" · "),
-        *tr.spans("meeting.counts", going=counts["going"], maybe=counts["maybe"]),
+        *tr.spans("{going} going, {maybe} maybe", going=counts["going"], maybe=counts["maybe"]),
     ]
     parts.append(Note(tuple(notes)))
     agenda = await agenda_lines(item)
     if agenda:
-        parts.append(Paragraph((Text(tr("meeting.agenda_heading")),)))
+        parts.append(Paragraph((Text(tr("Agenda:")),)))
         parts.append(BulletList(tuple(agenda)))
     if buttons:
         parts.append(rsvp_buttons(tr, item))
@@ -188,9 +201,13 @@ async def occurrence_block(
 async def announcement_message(
     tr: Translator, item: Upcoming, community: Community, zone: str
 ) -> Message:
-    message = Message().add(Heading(tr("meeting.announcement_heading")))
+    message = Message().add(Heading(tr("Upcoming meeting")))
     message.add(*await occurrence_block(tr, item, community, zone, buttons=True))
-    message.add(Note(tr.spans("meeting.thread_hint")))
+    message.add(
+        Note(
+            tr.spans("Reply in this thread with agenda ideas before, and notes during the meeting.")
+        )
+    )
     return message
 
 
@@ -202,7 +219,7 @@ async def reminder_message(
     message = Message().add(
         Paragraph(
             tr.spans(
-                "meeting.reminder",
+                "Reminder: {title} ({community}) starts {soon}.",
                 title=Strong(item.meeting.title),
                 soon=Time(item.starts_at, "relative", zone, tr.language),
                 community=community.name,
@@ -212,13 +229,17 @@ async def reminder_message(
     )
     agenda = await agenda_lines(item)
     if agenda:
-        message.add(Paragraph((Text(tr("meeting.agenda_heading")),)), BulletList(tuple(agenda)))
+        message.add(Paragraph((Text(tr("Agenda:")),)), BulletList(tuple(agenda)))
     # plans change: answer again right from the reminder
     return message.add(rsvp_buttons(tr, item))
 
 
 def cancelled_message(tr: Translator, item: Upcoming, zone: str, *, series: bool) -> Message:
-    key = "meeting.cancelled_series_notice" if series else "meeting.cancelled_notice"
+    key = (
+        N_("{title} is cancelled (the whole series; next would have been {when}).")
+        if series
+        else N_("{title} on {when} is cancelled.")
+    )
     return Message().add(
         Paragraph(
             tr.spans(
@@ -234,7 +255,7 @@ def moved_message(tr: Translator, item: Upcoming, old_start: datetime, zone: str
     return Message().add(
         Paragraph(
             tr.spans(
-                "meeting.moved_notice",
+                "{title} has moved: it was {old}, it is now {new}.",
                 title=Strong(item.meeting.title),
                 old=Time(old_start, "full", zone, tr.language),
                 new=Time(item.starts_at, "full", zone, tr.language),

@@ -10,16 +10,13 @@ welcome post or fallback mention.
 from __future__ import annotations
 
 import logging
-import re
 import secrets
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.kernel.context import Ctx
-from bot.kernel.i18n import Translator
-from bot.kernel.lookups import community_language, membership_of
+from bot.kernel.i18n import N_, Translator, translator_for
+from bot.kernel.lookups import community_language
 from bot.kernel.messages import (
     BulletList,
     ChannelRef,
@@ -29,7 +26,6 @@ from bot.kernel.messages import (
     Form,
     FormField,
     FormRequest,
-    Mention,
     Message,
     Note,
     Paragraph,
@@ -38,111 +34,12 @@ from bot.kernel.messages import (
     Text,
     spans,
 )
+from bot.kernel.people import hashtags as _hashtags
+from bot.kernel.people import join_spans, mention, words_of
+from bot.kernel.registry import listens, on
 from data.models import Community, Delivery, Member, Membership
 
 log = logging.getLogger(__name__)
-
-TEXTS = {
-    "intro.form_title": ("Introduce yourself", "Présentez-vous"),
-    "intro.form_button": ("Introduce yourself", "Me présenter"),
-    "intro.form_submit": ("Save", "Enregistrer"),
-    "intro.field.title": ("Title or role", "Titre ou rôle"),
-    "intro.field.organization": ("Organization", "Organisation"),
-    "intro.field.location": ("Location", "Lieu"),
-    "intro.field.interests": (
-        "Interests (#tags or words separated by commas)",
-        "Intérêts (#étiquettes ou mots séparés par des virgules)",
-    ),
-    "intro.field.can_help_with": ("I can help with", "Je peux aider avec"),
-    "intro.field.wants_to_learn": ("I want to learn", "Je veux apprendre"),
-    "intro.field.networking": (
-        "Pair me with other members for one-to-one chats",
-        "Me jumeler avec d'autres membres pour des échanges individuels",
-    ),
-    "intro.placeholder.title": ("e.g. Instructional designer", "p. ex. Conseillère pédagogique"),
-    "intro.placeholder.organization": ("e.g. Red River College", "p. ex. Cégep de Jonquière"),
-    "intro.placeholder.location": ("e.g. Winnipeg", "p. ex. Montréal"),
-    "intro.placeholder.interests": (
-        "e.g. #moodle, course design, micro-credentials",
-        "p. ex. #moodle, conception de cours, microcertifications",
-    ),
-    "intro.placeholder.can_help_with": (
-        "e.g. Moodle quizzes, rubrics",
-        "p. ex. questionnaires Moodle, grilles d'évaluation",
-    ),
-    "intro.placeholder.wants_to_learn": (
-        "e.g. video editing, accessibility",
-        "p. ex. montage vidéo, accessibilité",
-    ),
-    "choice.yes": ("Yes", "Oui"),
-    "choice.no": ("No", "Non"),
-    "profile.title": ("Title or role", "Titre ou rôle"),
-    "profile.organization": ("Organization", "Organisation"),
-    "profile.location": ("Location", "Lieu"),
-    "profile.interests": ("Interests", "Intérêts"),
-    "profile.can_help_with": ("Can help with", "Peut aider avec"),
-    "profile.wants_to_learn": ("Wants to learn", "Veut apprendre"),
-    "greeting.workspace": (
-        "Welcome to {workspace}, {member}! I help its communities of practice meet, share "
-        "and learn together. Tell the others who you are: a short introduction helps people "
-        "with the same interests find you.",
-        "Bienvenue dans {workspace}, {member} ! J'aide ses communautés de pratique à se "
-        "rencontrer, partager et apprendre ensemble. Dites aux autres qui vous êtes : une "
-        "courte présentation aide les personnes aux mêmes intérêts à vous trouver.",
-    ),
-    "greeting.this_workspace": ("this workspace", "cet espace"),
-    "greeting.community": (
-        "Welcome to “{community}”, {member}! Introduce yourself so its members know who you "
-        "are and what you are looking for.",
-        "Bienvenue dans « {community} », {member} ! Présentez-vous pour que ses membres "
-        "sachent qui vous êtes et ce que vous cherchez.",
-    ),
-    "greeting.how": (
-        "Type `intro` any time to fill in or edit your introduction; `communities` lists "
-        "the communities you can join.",
-        "Tapez `intro` à tout moment pour remplir ou modifier votre présentation ; "
-        "`communities` liste les communautés que vous pouvez rejoindre.",
-    ),
-    "greeting.fallback": (
-        "Welcome, {member}! I could not send you a direct message. Introduce yourself to "
-        "the community by typing `intro`.",
-        "Bienvenue, {member} ! Je n'ai pas pu vous écrire en message direct. Présentez-vous "
-        "à la communauté en tapant `intro`.",
-    ),
-    "intro.ask": (
-        "Introduce yourself so the members of “{community}” know who you are.",
-        "Présentez-vous pour que les membres de « {community} » sachent qui vous êtes.",
-    ),
-    "intro.sent_by_dm": (
-        "I sent you a direct message to introduce yourself; you can also do it right here.",
-        "Je vous ai envoyé un message privé pour vous présenter ; vous pouvez aussi le faire "
-        "ici même.",
-    ),
-    "welcome.post": (
-        "Please welcome {member} to “{community}”!",
-        "Souhaitons la bienvenue à {member} dans « {community} » !",
-    ),
-    "welcome.no_details": (
-        "They have not said much about themself yet: say hello!",
-        "Cette personne ne s'est pas encore beaucoup présentée : dites-lui bonjour !",
-    ),
-    "welcome.posted": ("I introduced you in {channels}.", "Je vous ai présenté dans {channels}."),
-    "suggest.title": ("People you might like to meet:", "Des personnes à rencontrer :"),
-    "suggest.shares": ("shares {tags}", "partage {tags}"),
-    "suggest.topic": (
-        "is into {tags}, a topic of “{community}”",
-        "s'intéresse à {tags}, un sujet de « {community} »",
-    ),
-    "suggest.can_help": ("can help with {what}", "peut aider avec {what}"),
-    "suggest.wants_to_learn": (
-        "wants to learn {what}, which you can help with",
-        "veut apprendre {what}, ce en quoi vous pouvez aider",
-    ),
-    "suggest.coordinator": (
-        "coordinator of “{community}”, happy to show you around",
-        "coordonnateur de « {community} », pour vous orienter",
-    ),
-}
 
 # Profile field limits (the database columns' sizes); the form and validation use the same.
 FIELD_LIMITS = {
@@ -157,6 +54,32 @@ TEXT_FIELDS = ("title", "organization", "location", "can_help_with", "wants_to_l
 MAX_SUGGESTIONS = 3
 
 
+# the introduction form's questions and hints, and the profile's labels, by field name
+FORM_LABELS = {
+    "title": N_("Title or role"),
+    "organization": N_("Organization"),
+    "location": N_("Location"),
+    "interests": N_("Interests (#tags or words separated by commas)"),
+    "can_help_with": N_("I can help with"),
+    "wants_to_learn": N_("I want to learn"),
+}
+FORM_PLACEHOLDERS = {
+    "title": N_("e.g. Instructional designer"),
+    "organization": N_("e.g. Red River College"),
+    "location": N_("e.g. Winnipeg"),
+    "interests": N_("e.g. #moodle, course design, micro-credentials"),
+    "can_help_with": N_("e.g. Moodle quizzes, rubrics"),
+    "wants_to_learn": N_("e.g. video editing, accessibility"),
+}
+PROFILE_LABELS = {
+    "title": N_("Title or role"),
+    "organization": N_("Organization"),
+    "location": N_("Location"),
+    "can_help_with": N_("Can help with"),
+    "wants_to_learn": N_("Wants to learn"),
+}
+
+
 def intro_form(tr: Translator, member: Member, context: str = "") -> Form:
     """The introduction form, filled with what the member already said (so it edits)."""
 
@@ -164,23 +87,23 @@ def intro_form(tr: Translator, member: Member, context: str = "") -> Form:
         initial = ", ".join(member.interests) if name == "interests" else getattr(member, name)
         return FormField(
             name=name,
-            label=tr(f"intro.field.{name}"),
+            label=tr(FORM_LABELS[name]),
             kind=kind,
             max_length=FIELD_LIMITS[name],
             initial=initial,
-            placeholder=tr(f"intro.placeholder.{name}"),
+            placeholder=tr(FORM_PLACEHOLDERS[name]),
         )
 
     networking = FormField(
         name="networking",
-        label=tr("intro.field.networking"),
+        label=tr("Pair me with other members for one-to-one chats"),
         kind="choice",
         initial="yes" if member.networking_opt_in else "no",
-        choices=(Choice(tr("choice.yes"), "yes"), Choice(tr("choice.no"), "no")),
+        choices=(Choice(tr("Yes"), "yes"), Choice(tr("No"), "no")),
     )
     return Form(
         form_id="intro",
-        title=tr("intro.form_title"),
+        title=tr.pgettext("form title", "Introduce yourself"),
         fields=(
             short("title"),
             short("organization"),
@@ -190,13 +113,13 @@ def intro_form(tr: Translator, member: Member, context: str = "") -> Form:
             short("wants_to_learn", "long"),
             networking,
         ),
-        submit_label=tr("intro.form_submit"),
+        submit_label=tr("Save"),
         context=context,
     )
 
 
 def intro_request(tr: Translator, member: Member) -> FormRequest:
-    return FormRequest(intro_form(tr, member), tr("intro.form_button"))
+    return FormRequest(intro_form(tr, member), tr.pgettext("button", "Introduce yourself"))
 
 
 def has_profile(member: Member) -> bool:
@@ -208,47 +131,13 @@ def profile_fields(tr: Translator, member: Member) -> list[Field]:
     out: list[Field] = []
     for name in ("title", "organization", "location"):
         if getattr(member, name):
-            out.append(Field(tr(f"profile.{name}"), (Text(getattr(member, name)),)))
+            out.append(Field(tr(PROFILE_LABELS[name]), (Text(getattr(member, name)),)))
     if member.interests:
-        out.append(Field(tr("profile.interests"), (Text(_hashtags(member.interests)),)))
+        out.append(Field(tr("Interests"), (Text(_hashtags(member.interests)),)))
     for name in ("can_help_with", "wants_to_learn"):
         if getattr(member, name):
-            out.append(Field(tr(f"profile.{name}"), (Text(getattr(member, name)),)))
+            out.append(Field(tr(PROFILE_LABELS[name]), (Text(getattr(member, name)),)))
     return out
-
-
-def one_line_intro(member: Member) -> str:
-    """A member's profile in one line (title, organization, interests)."""
-    bits = [b for b in (member.title, member.organization) if b]
-    if member.interests:
-        bits.append(_hashtags(member.interests))
-    return ", ".join(bits)
-
-
-def mention(member: Member) -> Mention:
-    return Mention(member.external_id, member.display_name)
-
-
-def join_spans(
-    tr: Translator, key: str, placeholder: str, items: Iterable[Span]
-) -> tuple[Span, ...]:
-    """A translated text whose ``placeholder`` is a comma-separated list of typed spans."""
-    marker = Text("\x00list\x00")
-    listed = list(items)
-    out: list[Span] = []
-    for span in tr.spans(key, **{placeholder: marker}):
-        if span != marker:
-            out.append(span)
-            continue
-        for index, item in enumerate(listed):
-            if index:
-                out.append(Text(", "))
-            out.append(item)
-    return tuple(out)
-
-
-def _hashtags(tags: Iterable[str]) -> str:
-    return " ".join("#" + tag for tag in tags)
 
 
 # ---- the ledger: each automatic post goes out once ----------------------------------
@@ -298,25 +187,52 @@ async def greet(
         return False
     tr = ctx.translator_for(member)
     if community is None:
-        place = ctx.workspace.name or tr("greeting.this_workspace")
-        text = tr.spans("greeting.workspace", workspace=place, member=mention(member))
+        place = ctx.workspace.name or tr("this workspace")
+        text = tr.spans(
+            "Welcome to {workspace}, {member}! I help its communities of "
+            "practice meet, share and learn together. Tell the others "
+            "who you are: a short introduction helps people with the "
+            "same interests find you.",
+            workspace=place,
+            member=mention(member),
+        )
     else:
-        text = tr.spans("greeting.community", community=community.name, member=mention(member))
+        text = tr.spans(
+            "Welcome to “{community}”, {member}! Introduce yourself so "
+            "its members know who you are and what you are looking for.",
+            community=community.name,
+            member=mention(member),
+        )
     message = Message().add(
-        Paragraph(text), Note(tr.spans("greeting.how")), intro_request(tr, member)
+        Paragraph(text),
+        Note(
+            tr.spans(
+                "Type `intro` any time to fill in or edit your introduction; "
+                "`communities` lists the communities you can join."
+            )
+        ),
+        intro_request(tr, member),
     )
 
     async def send() -> None:
         if await ctx.direct_now(member, message):
             if tell:  # the DM asks already: say so in one line
-                ctx.reply_notes.append(Note(ctx.tr.spans("intro.sent_by_dm")))
+                note = ctx.tr.spans(
+                    "I sent you a direct message to introduce yourself; you can "
+                    "also do it right here."
+                )
+                ctx.reply_notes.append(Note(note))
             return
         await Delivery.filter(
             kind="greeting", target=member_target(member), subject=subject
         ).update(status="failed", detail="direct messages refused")
         await fallback_mention(ctx, member, community)
         if tell and community is not None:
-            ctx.reply_notes.append(Paragraph(ctx.tr.spans("intro.ask", community=community.name)))
+            ask = ctx.tr.spans(
+                "Introduce yourself so the members of “{community}” know who you are.",
+                community=community.name,
+            )
+            ctx.reply_notes.append(Paragraph(ask))
 
     ctx.after_commit(send)
     return True
@@ -334,7 +250,16 @@ async def fallback_mention(ctx: Ctx, member: Member, community: Community | None
         return
     tr = ctx.translator_for(member)
     await ctx.post(
-        channel, Message().add(Paragraph(tr.spans("greeting.fallback", member=mention(member))))
+        channel,
+        Message().add(
+            Paragraph(
+                tr.spans(
+                    "Welcome, {member}! I could not send you a direct message. "
+                    "Introduce yourself to the community by typing `intro`.",
+                    member=mention(member),
+                )
+            )
+        ),
     )
 
 
@@ -349,68 +274,26 @@ async def post_welcome(ctx: Ctx, member: Member, community: Community) -> Channe
         return None
     # a channel is read by everyone: its posts use the language most of its members read
     language = await community_language(community, ctx.settings.default_language)
-    tr = Translator(ctx.registry.texts, language)
+    tr = translator_for(ctx.settings, language)
     message = Message().add(
-        Paragraph(tr.spans("welcome.post", member=mention(member), community=community.name))
+        Paragraph(
+            tr.spans(
+                "Please welcome {member} to “{community}”!",
+                member=mention(member),
+                community=community.name,
+            )
+        )
     )
     details = profile_fields(tr, member)
     if details:
         message.add(Fields(tuple(details)))
     else:
-        message.add(Note(tr.spans("welcome.no_details")))
+        message.add(Note(tr.spans("They have not said much about themself yet: say hello!")))
     await ctx.post(channel, message)
     return ChannelRef(channel)
 
 
 # ---- suggestions ----------------------------------------------------------------------
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-_STOPWORDS = frozenset(
-    (
-        "and",
-        "the",
-        "for",
-        "with",
-        "how",
-        "into",
-        "from",
-        "about",
-        "our",
-        "your",
-        "their",
-        "les",
-        "des",
-        "une",
-        "pour",
-        "avec",
-        "dans",
-        "sur",
-        "par",
-        "aux",
-        "est",
-        "que",
-        "qui",
-        "comment",
-        "mon",
-        "mes",
-        "son",
-        "ses",
-        "leur",
-        "leurs",
-    )
-)
-
-
-def words_of(text: str) -> set[str]:
-    """Comparable words: lower case, without accents, no short or filler words, no plural s."""
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    out = set()
-    for word in _WORD.findall(plain.replace("_", " ")):
-        if len(word) < 3 or word in _STOPWORDS:
-            continue
-        out.add(word[:-1] if len(word) > 4 and word.endswith("s") else word)
-    return out
 
 
 @dataclass
@@ -427,18 +310,26 @@ def _rank(tr: Translator, me: Member, other: Member, topics: dict[str, str]) -> 
     shared = [tag for tag in other.interests if tag in set(me.interests)]
     if shared:
         found.score += 3 * len(shared)
-        found.reasons.append(tr.spans("suggest.shares", tags=_hashtags(shared)))
+        found.reasons.append(tr.spans("shares {tags}", tags=_hashtags(shared)))
     if other.can_help_with and words_of(other.can_help_with) & words_of(me.wants_to_learn):
         found.score += 2
-        found.reasons.append(tr.spans("suggest.can_help", what=_short(other.can_help_with)))
+        found.reasons.append(tr.spans("can help with {what}", what=_short(other.can_help_with)))
     if other.wants_to_learn and words_of(other.wants_to_learn) & words_of(me.can_help_with):
         found.score += 2
-        found.reasons.append(tr.spans("suggest.wants_to_learn", what=_short(other.wants_to_learn)))
+        found.reasons.append(
+            tr.spans(
+                "wants to learn {what}, which you can help with", what=_short(other.wants_to_learn)
+            )
+        )
     on_topic = [tag for tag in other.interests if tag in topics and tag not in shared]
     if on_topic:
         found.score += len(on_topic)
         found.reasons.append(
-            tr.spans("suggest.topic", tags=_hashtags(on_topic), community=topics[on_topic[0]])
+            tr.spans(
+                "is into {tags}, a topic of “{community}”",
+                tags=_hashtags(on_topic),
+                community=topics[on_topic[0]],
+            )
         )
     return found
 
@@ -483,7 +374,10 @@ async def suggested_members(
     coordinators: dict[int, Suggestion] = {}
     for row in rows:
         if row.role == "coordinator" and row.member.id not in coordinators:
-            reason = tr.spans("suggest.coordinator", community=row.community.name)
+            reason = tr.spans(
+                "coordinator of “{community}”, happy to show you around",
+                community=row.community.name,
+            )
             coordinators[row.member.id] = Suggestion(row.member, 0, [reason])
     return list(coordinators.values())[:MAX_SUGGESTIONS]
 
@@ -502,12 +396,13 @@ async def suggestion_parts(ctx: Ctx, member: Member, communities: list[Community
                 line.append(Text("; "))
             line.extend(reason)
         items.append(tuple(line))
-    return [Paragraph(spans(tr("suggest.title"))), BulletList(tuple(items))]
+    return [Paragraph(spans(tr("People you might like to meet:"))), BulletList(tuple(items))]
 
 
 # ---- the flows --------------------------------------------------------------------------
 
 
+@listens("community.joined")
 async def on_joined_community(ctx: Ctx, community: Community) -> list[Part]:
     """Called by ``join`` once the membership is saved: greets, asks for an introduction or
     posts the existing one, suggests members. Returns parts for the joiner's reply."""
@@ -523,40 +418,31 @@ async def on_joined_community(ctx: Ctx, community: Community) -> list[Part]:
             parts.append(intro_request(ctx.tr, member))
         else:
             # no direct message now (refused, or greeted here before): ask in the reply
-            parts.append(Paragraph(ctx.tr.spans("intro.ask", community=community.name)))
+            parts.append(
+                Paragraph(
+                    ctx.tr.spans(
+                        "Introduce yourself so the members of “{community}” know who you are.",
+                        community=community.name,
+                    )
+                )
+            )
             parts.append(intro_request(ctx.tr, member))
     else:
         channel = await post_welcome(ctx, member, community)
         if channel is not None:
-            parts.append(Note(join_spans(ctx.tr, "welcome.posted", "channels", [channel])))
+            parts.append(
+                Note(
+                    join_spans(ctx.tr, N_("I introduced you in {channels}."), "channels", [channel])
+                )
+            )
     parts.extend(await suggestion_parts(ctx, member, [community]))
     return parts
 
 
+@on("member_joined_workspace")
 async def member_joined_workspace(ctx: Ctx, **_: str) -> Message | None:
     """A person joined the workspace (or the console's ``/as`` met them): greet them once."""
     if ctx.member.is_bot or ctx.member.intro_posted_at is not None:
         return None
     await greet(ctx, ctx.member, None)
     return None
-
-
-async def member_joined_channel(ctx: Ctx, channel_id: str = "", **_: str) -> Message | None:
-    """Joining a community's home channel is joining the community."""
-    if ctx.member.is_bot or not channel_id:
-        return None
-    community = await Community.get_or_none(
-        workspace=ctx.workspace, home_channel_id=channel_id, archived=False
-    )
-    if community is None or await membership_of(ctx.member, community) is not None:
-        return None
-    # imported here: bot.communities.commands imports this module to call on_joined_community
-    from bot.communities.commands import join_community
-
-    return await join_community(ctx, community)
-
-
-EVENT_HANDLERS = {
-    "member_joined_workspace": member_joined_workspace,
-    "member_joined_channel": member_joined_channel,
-}

@@ -23,9 +23,10 @@ from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
+from bot.kernel.args import CommunityArg
 from bot.kernel.context import Ctx
-from bot.kernel.i18n import Translator
-from bot.kernel.lookups import counted, find_community, my_communities, require_coordinator
+from bot.kernel.i18n import N_, Translator
+from bot.kernel.lookups import my_communities
 from bot.kernel.messages import (
     BulletList,
     Heading,
@@ -37,9 +38,9 @@ from bot.kernel.messages import (
     Text,
     Time,
 )
+from bot.kernel.people import join_spans, mention, one_line_intro, words_of
 from bot.kernel.registry import Arg, command
 from bot.kernel.schedules import describe_spans, store_cadence
-from bot.members.newcomers import join_spans, mention, one_line_intro, words_of
 from data.models import (
     Community,
     Member,
@@ -49,110 +50,6 @@ from data.models import (
 )
 
 log = logging.getLogger(__name__)
-
-TEXTS = {
-    "help.networking on": (
-        "Take part in networking rounds: be paired with another member now and then",
-        "Participer aux rondes de réseautage : être jumelé de temps en temps avec un membre",
-    ),
-    "help.networking off": (
-        "Stop taking part in networking rounds",
-        "Ne plus participer aux rondes de réseautage",
-    ),
-    "help.networking schedule": (
-        "How often a community's networking rounds happen (or off)",
-        "La fréquence des rondes de réseautage d'une communauté (ou off pour arrêter)",
-    ),
-    "networking.on": (
-        "You're in. In each networking round of your communities I'll pair you with another "
-        "member and introduce you both by direct message.",
-        "C'est noté. À chaque ronde de réseautage de vos communautés, je vous jumellerai avec "
-        "un autre membre et vous présenterai l'un à l'autre par message direct.",
-    ),
-    "networking.on_profile_tip": (
-        "Tip: fill in your interests, what you can help with and what you want to learn "
-        "(`intro`), so I can pair you well and say why.",
-        "Astuce : indiquez vos intérêts, ce en quoi vous pouvez aider et ce que vous voulez "
-        "apprendre (`intro`) : je pourrai mieux vous jumeler et dire pourquoi.",
-    ),
-    "networking.on_rounds": (
-        "Rounds in your communities:",
-        "Rondes dans vos communautés :",
-    ),
-    "networking.on_no_rounds": (
-        "None of your communities has networking rounds yet; a coordinator can start them "
-        "with `networking schedule <community> <cadence>`.",
-        "Aucune de vos communautés n'a encore de rondes de réseautage ; un coordonnateur peut "
-        "les lancer avec `networking schedule <communauté> <fréquence>`.",
-    ),
-    "networking.off": (
-        "Done: you won't be paired in networking rounds any more. `networking on` to come back.",
-        "C'est fait : vous ne serez plus jumelé dans les rondes de réseautage. "
-        "`networking on` pour revenir.",
-    ),
-    "networking.already_on": (
-        "You are already taking part in networking rounds.",
-        "Vous participez déjà aux rondes de réseautage.",
-    ),
-    "networking.already_off": (
-        "You are not taking part in networking rounds.",
-        "Vous ne participez pas aux rondes de réseautage.",
-    ),
-    "networking.scheduled": (
-        "Networking rounds for “{community}”: ",
-        "Rondes de réseautage pour « {community} » : ",
-    ),
-    "networking.scheduled_count": (
-        "{count} members have opted in so far (`networking on`).",
-        "{count} membres y participent pour l'instant (`networking on`).",
-    ),
-    "networking.scheduled_count.one": (
-        "{count} member has opted in so far (`networking on`).",
-        "{count} membre y participe pour l'instant (`networking on`).",
-    ),
-    "networking.schedule_off": (
-        "Networking rounds for “{community}” are off.",
-        "Les rondes de réseautage de « {community} » sont arrêtées.",
-    ),
-    "networking.intro_heading": ("Networking: {community}", "Réseautage : {community}"),
-    "networking.intro_pair": (
-        "This round, meet {partners}.",
-        "Pour cette ronde, faites connaissance avec {partners}.",
-    ),
-    "networking.intro_trio": (
-        "This round you are a group of three: meet {partners}.",
-        "Pour cette ronde, vous êtes un groupe de trois : faites connaissance avec {partners}.",
-    ),
-    "networking.why": ("Why you were matched:", "Pourquoi ce jumelage :"),
-    "networking.why_interests": (
-        "you share an interest in {tags}",
-        "vous avez en commun l'intérêt pour {tags}",
-    ),
-    "networking.why_they_help": (
-        "{name} can help with what you want to learn: {what}",
-        "{name} peut vous aider dans ce que vous voulez apprendre : {what}",
-    ),
-    "networking.why_you_help": (
-        "you can help {name} with what they want to learn: {what}",
-        "vous pouvez aider {name} dans ce qu'il ou elle veut apprendre : {what}",
-    ),
-    "networking.why_hours": (
-        "your working days overlap from {start} to {end}",
-        "vos journées de travail se chevauchent de {start} à {end}",
-    ),
-    "networking.why_new": (
-        "you have not been paired before",
-        "vous n'avez jamais été jumelés",
-    ),
-    "networking.no_overlap": (
-        "Your working hours don't overlap: suggest an early or late slot.",
-        "Vos heures de travail ne se chevauchent pas : proposez un créneau tôt ou tard.",
-    ),
-    "networking.next_step": (
-        "Suggest a 30-minute call this week: write to them directly.",
-        "Proposez un appel de 30 minutes cette semaine : écrivez-leur directement.",
-    ),
-}
 
 WORK_START, WORK_END = time(9, 0), time(17, 0)
 WORKDAY = timedelta(hours=8)
@@ -524,9 +421,13 @@ def introduction(
 ) -> Message:
     """The direct message introducing ``reader`` to their partners, with why they match.
     ``met_before`` holds the partners paired with the reader in an earlier round."""
-    key = "networking.intro_trio" if len(partners) > 1 else "networking.intro_pair"
+    key = (
+        N_("This round you are a group of three: meet {partners}.")
+        if len(partners) > 1
+        else N_("This round, meet {partners}.")
+    )
     message = Message().add(
-        Heading(tr("networking.intro_heading", community=community.name)),
+        Heading(tr("Networking: {community}", community=community.name)),
         Paragraph(join_spans(tr, key, "partners", [mention(p) for p in partners])),
     )
     reader_zone = reader.timezone or default_zone
@@ -540,11 +441,11 @@ def introduction(
         shared = sorted(set(partner.interests or ()) & set(reader.interests or ()))
         if shared:
             tags = " ".join("#" + tag for tag in shared)
-            reasons.append(tr.spans("networking.why_interests", tags=tags))
+            reasons.append(tr.spans("you share an interest in {tags}", tags=tags))
         if words_of(partner.can_help_with) & words_of(reader.wants_to_learn):
             reasons.append(
                 tr.spans(
-                    "networking.why_they_help",
+                    "{name} can help with what you want to learn: {what}",
                     name=Text(partner.display_name),
                     what=Text(_short(partner.can_help_with)),
                 )
@@ -552,7 +453,7 @@ def introduction(
         if words_of(reader.can_help_with) & words_of(partner.wants_to_learn):
             reasons.append(
                 tr.spans(
-                    "networking.why_you_help",
+                    "you can help {name} with what they want to learn: {what}",
                     name=Text(partner.display_name),
                     what=Text(_short(partner.wants_to_learn)),
                 )
@@ -561,13 +462,19 @@ def introduction(
         if window is not None:
             start = Time(window[0], "time", reader_zone, tr.language)
             end = Time(window[1], "time", reader_zone, tr.language)
-            reasons.append(tr.spans("networking.why_hours", start=start, end=end))
+            reasons.append(
+                tr.spans("your working days overlap from {start} to {end}", start=start, end=end)
+            )
         if partner.id not in met_before:
-            reasons.append(tr.spans("networking.why_new"))
-        message.add(Paragraph(tr.spans("networking.why")), BulletList(tuple(reasons)))
+            reasons.append(tr.spans("you have not been paired before"))
+        message.add(Paragraph(tr.spans("Why you were matched:")), BulletList(tuple(reasons)))
         if window is None:
-            message.add(Note(tr.spans("networking.no_overlap")))
-    return message.add(Note(tr.spans("networking.next_step")))
+            message.add(
+                Note(tr.spans("Your working hours don't overlap: suggest an early or late slot."))
+            )
+    return message.add(
+        Note(tr.spans("Suggest a 30-minute call this week: write to them directly."))
+    )
 
 
 # ---- commands -----------------------------------------------------------------------
@@ -577,10 +484,20 @@ def introduction(
 async def networking_on(ctx: Ctx) -> Message:
     """Take part in networking rounds: be paired with another member now and then"""
     if ctx.member.networking_opt_in:
-        return Message(ephemeral=True).add(Paragraph(ctx.tr.spans("networking.already_on")))
+        return Message(ephemeral=True).add(
+            Paragraph(ctx.tr.spans("You are already taking part in networking rounds."))
+        )
     ctx.member.networking_opt_in = True
     await ctx.member.save(update_fields=["networking_opt_in"])
-    reply = Message(ephemeral=True).add(Paragraph(ctx.tr.spans("networking.on")))
+    reply = Message(ephemeral=True).add(
+        Paragraph(
+            ctx.tr.spans(
+                "You're in. In each networking round of your communities "
+                "I'll pair you with another member and introduce you both by "
+                "direct message."
+            )
+        )
+    )
     mine = await my_communities(ctx)
     schedules = await NetworkingSchedule.filter(
         community_id__in=[c.id for c in mine], active=True
@@ -593,11 +510,27 @@ async def networking_on(ctx: Ctx) -> Message:
                 schedule.rrule, schedule.start_local, schedule.timezone, ctx.tr, now
             )
             lines.append((Strong(schedule.community.name), Text(": "), *described))
-        reply.add(Paragraph(ctx.tr.spans("networking.on_rounds")), BulletList(tuple(lines)))
+        reply.add(Paragraph(ctx.tr.spans("Rounds in your communities:")), BulletList(tuple(lines)))
     else:
-        reply.add(Note(ctx.tr.spans("networking.on_no_rounds")))
+        reply.add(
+            Note(
+                ctx.tr.spans(
+                    "None of your communities has networking rounds yet; a "
+                    "coordinator can start them with `networking schedule "
+                    "<community> <cadence>`."
+                )
+            )
+        )
     if not (ctx.member.interests or ctx.member.can_help_with or ctx.member.wants_to_learn):
-        reply.add(Note(ctx.tr.spans("networking.on_profile_tip")))
+        reply.add(
+            Note(
+                ctx.tr.spans(
+                    "Tip: fill in your interests, what you can help with and "
+                    "what you want to learn (`intro`), so I can pair you well "
+                    "and say why."
+                )
+            )
+        )
     return reply
 
 
@@ -605,10 +538,19 @@ async def networking_on(ctx: Ctx) -> Message:
 async def networking_off(ctx: Ctx) -> Message:
     """Stop taking part in networking rounds"""
     if not ctx.member.networking_opt_in:
-        return Message(ephemeral=True).add(Paragraph(ctx.tr.spans("networking.already_off")))
+        return Message(ephemeral=True).add(
+            Paragraph(ctx.tr.spans("You are not taking part in networking rounds."))
+        )
     ctx.member.networking_opt_in = False
     await ctx.member.save(update_fields=["networking_opt_in"])
-    return Message(ephemeral=True).add(Paragraph(ctx.tr.spans("networking.off")))
+    return Message(ephemeral=True).add(
+        Paragraph(
+            ctx.tr.spans(
+                "Done: you won't be paired in networking rounds any more. "
+                "`networking on` to come back."
+            )
+        )
+    )
 
 
 @command(
@@ -623,24 +565,35 @@ async def networking_off(ctx: Ctx) -> Message:
 )
 async def networking_schedule(
     ctx: Ctx,
-    community: Annotated[
-        str, Arg("the community", "la communauté", kind="community", max_length=80)
-    ],
-    cadence: Annotated[str, Arg("when, or off", "quand, ou off", kind="text", max_length=120)],
+    community: CommunityArg,
+    cadence: Annotated[str, Arg(N_("when, or off"), kind="text", max_length=120)],
 ) -> Message:
     """How often a community's networking rounds happen (or off)"""
-    found = await find_community(ctx, community)
-    await require_coordinator(ctx, found)
+    found = community
     parsed = await store_cadence(NetworkingSchedule, found, cadence, ctx.timezone, ctx.clock.now())
     if parsed is None:
         return Message(ephemeral=True).add(
-            Paragraph(ctx.tr.spans("networking.schedule_off", community=found.name))
+            Paragraph(
+                ctx.tr.spans("Networking rounds for “{community}” are off.", community=found.name)
+            )
         )
     described = describe_spans(
         parsed.rrule, parsed.start_local, parsed.timezone, ctx.tr, ctx.clock.now()
     )
     count = len(await opted_in_members(found))
     return Message(ephemeral=True).add(
-        Paragraph((*ctx.tr.spans("networking.scheduled", community=found.name), *described)),
-        Note(ctx.tr.spans(counted(ctx.tr, "networking.scheduled_count", count), count=count)),
+        Paragraph(
+            (
+                *ctx.tr.spans("Networking rounds for “{community}”: ", community=found.name),
+                *described,
+            )
+        ),
+        Note(
+            ctx.tr.nspans(
+                "{count} member has opted in so far (`networking on`).",
+                "{count} members have opted in so far (`networking on`).",
+                count,
+                count=count,
+            )
+        ),
     )

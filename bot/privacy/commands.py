@@ -12,15 +12,16 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from tortoise.expressions import F, Q
 
 from bot.kernel.context import Ctx
 from bot.kernel.errors import UserError
+from bot.kernel.i18n import N_
 from bot.kernel.lookups import coordinators_of, my_communities
 from bot.kernel.messages import Button, Buttons, Code, Heading, Message, Note, Paragraph
-from bot.kernel.registry import command
+from bot.kernel.registry import Arg, button, command
 from data.models import (
     AgendaItem,
     Community,
@@ -36,56 +37,6 @@ from data.models import (
     ResourceVote,
     Rsvp,
 )
-
-TEXTS = {
-    "help.export-my-data": (
-        "Everything copbot keeps about you, as JSON",
-        "Tout ce que copbot conserve à votre sujet, en JSON",
-    ),
-    "help.forget-me": (
-        "Delete your profile and personal data (asks for confirmation)",
-        "Supprimer votre profil et vos données personnelles (demande une confirmation)",
-    ),
-    "export.title": ("Your data", "Vos données"),
-    "export.note": (
-        "Everything copbot keeps about you in this workspace. `forget-me` deletes it.",
-        "Tout ce que copbot conserve à votre sujet dans cet espace. `forget-me` le supprime.",
-    ),
-    "forget.title": ("Delete your data?", "Supprimer vos données ?"),
-    "forget.explain": (
-        "This deletes your profile and introduction, your memberships and their history, "
-        "your votes, your RSVPs and your networking pairs. It cannot be undone. The resources "
-        "you shared, your agenda items and your suggested prompts stay for the community, "
-        "but no longer show your name.",
-        "Ceci supprime votre profil et votre présentation, vos adhésions et leur historique, "
-        "vos votes, vos réponses aux rencontres et vos jumelages. C'est irréversible. Les "
-        "ressources que vous avez partagées, vos points d'ordre du jour et vos questions "
-        "proposées restent pour la communauté, mais sans votre nom.",
-    ),
-    "forget.last_coordinator": (
-        "You are the only coordinator of {names}: ask a workspace administrator to name "
-        "another one afterwards.",
-        "Vous êtes le seul coordonnateur de {names} : demandez ensuite à un administrateur "
-        "de l'espace d'en nommer un autre.",
-    ),
-    "forget.expires": (
-        "This button works for {minutes} minutes.",
-        "Ce bouton fonctionne pendant {minutes} minutes.",
-    ),
-    "forget.confirm_button": ("Yes, delete my data", "Oui, supprimer mes données"),
-    "forget.cancel_button": ("Cancel", "Annuler"),
-    "forget.done": (
-        "Done: your profile, memberships, votes and RSVPs are deleted. The resources you "
-        "shared stay in the repertoire without your name.",
-        "C'est fait : votre profil, vos adhésions, vos votes et vos réponses sont supprimés. "
-        "Les ressources que vous avez partagées restent dans le répertoire, sans votre nom.",
-    ),
-    "forget.cancelled": ("Nothing was deleted.", "Rien n'a été supprimé."),
-    "forget.expired": (
-        "That confirmation has expired or is not yours. Type `forget-me` again.",
-        "Cette confirmation a expiré ou n'est pas la vôtre. Tapez de nouveau `forget-me`.",
-    ),
-}
 
 CONFIRM_MINUTES = 15
 FORGET_ACTION = "forget-me"
@@ -215,8 +166,12 @@ async def export_my_data(ctx: Ctx) -> Message:
     }
     text = json.dumps(data, ensure_ascii=False, indent=2)
     return Message(ephemeral=True).add(
-        Heading(ctx.tr("export.title")),
-        Note(ctx.tr.spans("export.note")),
+        Heading(ctx.tr("Your data")),
+        Note(
+            ctx.tr.spans(
+                "Everything copbot keeps about you in this workspace. `forget-me` deletes it."
+            )
+        ),
         Paragraph((Code(text),)),
     )
 
@@ -233,17 +188,34 @@ async def forget_me(ctx: Ctx) -> Message:
         expires_at=now + timedelta(minutes=CONFIRM_MINUTES),
     )
     message = Message(ephemeral=True).add(
-        Heading(ctx.tr("forget.title")), Paragraph(ctx.tr.spans("forget.explain"))
+        Heading(ctx.tr("Delete your data?")),
+        Paragraph(
+            ctx.tr.spans(
+                "This deletes your profile and introduction, your "
+                "memberships and their history, your votes, your RSVPs and "
+                "your networking pairs. It cannot be undone. The resources "
+                "you shared, your agenda items and your suggested prompts "
+                "stay for the community, but no longer show your name."
+            )
+        ),
     )
     alone = await _communities_only_i_coordinate(ctx)
     if alone:
-        message.add(Paragraph(ctx.tr.spans("forget.last_coordinator", names=", ".join(alone))))
+        message.add(
+            Paragraph(
+                ctx.tr.spans(
+                    "You are the only coordinator of {names}: ask a workspace "
+                    "administrator to name another one afterwards.",
+                    names=", ".join(alone),
+                )
+            )
+        )
     return message.add(
-        Note(ctx.tr.spans("forget.expires", minutes=CONFIRM_MINUTES)),
+        Note(ctx.tr.spans("This button works for {minutes} minutes.", minutes=CONFIRM_MINUTES)),
         Buttons(
             (
-                Button(ctx.tr("forget.confirm_button"), "forget-me-confirm", token, "danger"),
-                Button(ctx.tr("forget.cancel_button"), "forget-me-cancel", token),
+                Button(ctx.tr("Yes, delete my data"), "forget-me-confirm", token, "danger"),
+                Button(ctx.tr("Cancel"), "forget-me-cancel", token),
             )
         ),
     )
@@ -265,7 +237,7 @@ async def _pending_confirmation(ctx: Ctx, token: str) -> Confirmation:
         token=token, action=FORGET_ACTION, member_id=ctx.member.id
     )
     if confirmation is None or confirmation.expires_at <= ctx.clock.now():
-        raise UserError("forget.expired")
+        raise UserError("That confirmation has expired or is not yours. Type `forget-me` again.")
     return confirmation
 
 
@@ -293,16 +265,27 @@ async def erase_member(ctx: Ctx, member: Member) -> None:
     await member.delete()
 
 
-async def confirm_forget(ctx: Ctx, token: str) -> Message:
+# the token the confirmation was made with: only its member, only once
+Token = Annotated[str, Arg(N_("the confirmation"), kind="word", max_length=100)]
+
+
+@button("forget-me-confirm")
+async def confirm_forget(ctx: Ctx, token: Token) -> Message:
     await _pending_confirmation(ctx, token)
     await erase_member(ctx, ctx.member)
-    return Message(ephemeral=True).add(Paragraph(ctx.tr.spans("forget.done")))
+    return Message(ephemeral=True).add(
+        Paragraph(
+            ctx.tr.spans(
+                "Done: your profile, memberships, votes and RSVPs are "
+                "deleted. The resources you shared stay in the repertoire "
+                "without your name."
+            )
+        )
+    )
 
 
-async def cancel_forget(ctx: Ctx, token: str) -> Message:
+@button("forget-me-cancel")
+async def cancel_forget(ctx: Ctx, token: Token) -> Message:
     confirmation = await _pending_confirmation(ctx, token)
     await confirmation.delete()
-    return Message(ephemeral=True).add(Paragraph(ctx.tr.spans("forget.cancelled")))
-
-
-PRESS_HANDLERS = {"forget-me-confirm": confirm_forget, "forget-me-cancel": cancel_forget}
+    return Message(ephemeral=True).add(Paragraph(ctx.tr.spans("Nothing was deleted.")))

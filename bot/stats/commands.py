@@ -23,11 +23,13 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.kernel.args import MaybeAnyCommunity
 from bot.kernel.context import Ctx
-from bot.kernel.lookups import active_communities, find_community
+from bot.kernel.i18n import N_
+from bot.kernel.lookups import active_communities
 from bot.kernel.messages import (
     BulletList,
     Code,
@@ -41,7 +43,7 @@ from bot.kernel.messages import (
     Text,
     Time,
 )
-from bot.kernel.registry import Arg, command
+from bot.kernel.registry import command
 from bot.stats.sparkline import sparkline
 from data.models import (
     AgendaItem,
@@ -65,84 +67,14 @@ PROMPT_PREVIEW = 80
 
 # the kinds of activity, in the order they are listed
 ACTIVITY_KINDS = ("shared", "voted", "rsvp", "agenda", "suggested", "joined", "other")
-
-TEXTS = {
-    "help.stats": (
-        "How a community is doing: members, growth, activity, resources, meetings, prompts",
-        "Comment va une communauté : membres, croissance, activité, ressources, rencontres, "
-        "questions de discussion",
-    ),
-    "stats.title": ("How {name} is doing", "Comment va {name}"),
-    "stats.members": (
-        "Members: {count} ({change} in 12 weeks: joined {joins}, left {leaves})",
-        "Membres : {count} ({change} en 12 semaines : arrivées {joins}, départs {leaves})",
-    ),
-    "stats.active": (
-        "Active in the last 30 days: {active} of {members} ({percent}%)",
-        "Actifs ces 30 derniers jours : {active} sur {members} ({percent} %)",
-    ),
-    "stats.kind.shared": ("shared {n}", "ont partagé : {n}"),
-    "stats.kind.voted": ("upvoted {n}", "ont voté : {n}"),
-    "stats.kind.rsvp": ("RSVPed {n}", "ont répondu à une invitation : {n}"),
-    "stats.kind.agenda": ("added agenda items {n}", "ont ajouté à l'ordre du jour : {n}"),
-    "stats.kind.suggested": ("suggested prompts {n}", "ont proposé une question : {n}"),
-    "stats.kind.joined": ("joined {n}", "sont arrivés : {n}"),
-    "stats.kind.other": ("other activity {n}", "autre activité : {n}"),
-    "stats.newcomers": (
-        "Newcomers (12 weeks): {joined} joined → {introduced} introduced{intro_time} → "
-        "{contributed} contributed{contribution_time}",
-        "Nouveaux (12 semaines) — arrivés : {joined} → présentés : {introduced}{intro_time} → "
-        "ont contribué : {contributed}{contribution_time}",
-    ),
-    "stats.median": (" (median {duration})", " (médiane {duration})"),
-    "stats.minutes": ("{n} min", "{n} min"),
-    "stats.hours": ("{n} h", "{n} h"),
-    "stats.days": ("{n} days", "{n} jours"),
-    "stats.resources": (
-        "Resources: {total} in all; shared per month, {first} to {last}: {counts}",
-        "Ressources : {total} en tout ; partagées par mois, de {first} à {last} : {counts}",
-    ),
-    "stats.months": (
-        "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
-        "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.",
-    ),
-    "stats.top": ("Most upvoted:", "Les plus appréciées :"),
-    "stats.votes": ("votes: {n}", "votes : {n}"),
-    "stats.meetings": (
-        "Meeting attendance, going per occurrence:",
-        "Participation aux rencontres, présents par occurrence :",
-    ),
-    "stats.going_maybe": (
-        "going {going}, maybe {maybe}",
-        "présents : {going}, peut-être : {maybe}",
-    ),
-    "stats.next": ("next: ", "prochaine : "),
-    "stats.no_meetings": ("No meetings held yet.", "Aucune rencontre tenue pour l'instant."),
-    "stats.prompts": (
-        "Prompt answers per week, 12 weeks: answers {answers}, prompts posted {prompts}",
-        "Réponses aux questions par semaine, 12 semaines : réponses {answers}, "
-        "questions publiées {prompts}",
-    ),
-    "stats.most_answered": ("Most answered ({n}): ", "La plus discutée ({n}) : "),
-    "stats.no_prompts": (
-        "No discussion prompts posted in 12 weeks.",
-        "Aucune question de discussion publiée en 12 semaines.",
-    ),
-    "stats.summary_title": ("Communities at a glance", "Les communautés en un coup d'œil"),
-    "stats.summary_line": (
-        "members {members} ({change} in 12 weeks) · active in 30 days {active} · "
-        "resources shared in 30 days {resources}",
-        "membres {members} ({change} en 12 semaines) · actifs en 30 jours {active} · "
-        "ressources partagées en 30 jours {resources}",
-    ),
-    "stats.summary_more": (
-        "Type `stats <community>` for one community's details.",
-        "Tapez `stats <communauté>` pour le détail d'une communauté.",
-    ),
-    "stats.summary_none": (
-        "No communities yet. Start one: `community create <name>`",
-        "Aucune communauté pour l'instant. Créez-en une : `community create <nom>`",
-    ),
+ACTIVITY_WORDS = {
+    "shared": N_("shared {n}"),
+    "voted": N_("upvoted {n}"),
+    "rsvp": N_("RSVPed {n}"),
+    "agenda": N_("added agenda items {n}"),
+    "suggested": N_("suggested prompts {n}"),
+    "joined": N_("joined {n}"),
+    "other": N_("other activity {n}"),
 }
 
 
@@ -517,34 +449,36 @@ def signed(number: int) -> str:
 def human_duration(ctx: Ctx, duration: timedelta) -> str:
     minutes = duration.total_seconds() / 60
     if minutes < 60:
-        return ctx.tr("stats.minutes", n=round(minutes))
+        return ctx.tr("{n} min", n=round(minutes))
     hours = minutes / 60
     if hours < 48:
-        return ctx.tr("stats.hours", n=round(hours))
+        return ctx.tr("{n} h", n=round(hours))
     days = hours / 24
     shown = f"{days:.1f}".rstrip("0").rstrip(".") if days < 10 else str(round(days))
-    return ctx.tr("stats.days", n=shown.replace(".", "," if ctx.language == "fr" else "."))
+    return ctx.tr("{n} days", n=shown.replace(".", "," if ctx.language == "fr" else "."))
 
 
 def _median_text(ctx: Ctx, duration: timedelta | None) -> str:
     if duration is None:
         return ""
-    return ctx.tr("stats.median", duration=human_duration(ctx, duration))
+    return ctx.tr(" (median {duration})", duration=human_duration(ctx, duration))
 
 
 def _month_name(ctx: Ctx, start: datetime, zone: str) -> str:
     local = start.astimezone(ZoneInfo(zone))
-    return ctx.tr("stats.months").split()[local.month - 1]
+    return ctx.tr("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec").split()[local.month - 1]
 
 
 def render_stats(ctx: Ctx, community: Community, figures: CommunityStats) -> Message:
-    message = Message(ephemeral=True).add(Heading(ctx.tr("stats.title", name=community.name)))
+    message = Message(ephemeral=True).add(
+        Heading(ctx.tr("How {name} is doing", name=community.name))
+    )
     growth = figures.growth
     message.add(
         Paragraph(
             (
                 *ctx.tr.spans(
-                    "stats.members",
+                    "Members: {count} ({change} in 12 weeks: joined {joins}, left {leaves})",
                     count=growth.members_now,
                     change=signed(growth.change),
                     joins=growth.joins,
@@ -561,7 +495,7 @@ def render_stats(ctx: Ctx, community: Community, figures: CommunityStats) -> Mes
     message.add(
         Paragraph(
             ctx.tr.spans(
-                "stats.active",
+                "Active in the last 30 days: {active} of {members} ({percent}%)",
                 active=activity.active,
                 members=growth.members_now,
                 percent=percent,
@@ -569,7 +503,7 @@ def render_stats(ctx: Ctx, community: Community, figures: CommunityStats) -> Mes
         )
     )
     kinds = [
-        ctx.tr(f"stats.kind.{kind}", n=activity.by_kind[kind])
+        ctx.tr(ACTIVITY_WORDS[kind], n=activity.by_kind[kind])
         for kind in ACTIVITY_KINDS
         if activity.by_kind[kind]
     ]
@@ -580,7 +514,9 @@ def render_stats(ctx: Ctx, community: Community, figures: CommunityStats) -> Mes
     message.add(
         Paragraph(
             ctx.tr.spans(
-                "stats.newcomers",
+                "Newcomers (12 weeks): {joined} joined → {introduced} "
+                "introduced{intro_time} → {contributed} "
+                "contributed{contribution_time}",
                 joined=path.joined,
                 introduced=path.introduced,
                 intro_time=_median_text(ctx, path.median_to_intro),
@@ -595,7 +531,7 @@ def render_stats(ctx: Ctx, community: Community, figures: CommunityStats) -> Mes
         Paragraph(
             (
                 *ctx.tr.spans(
-                    "stats.resources",
+                    "Resources: {total} in all; shared per month, {first} to {last}: {counts}",
                     total=repertoire.total,
                     first=_month_name(ctx, repertoire.months[0], ctx.timezone),
                     last=_month_name(ctx, repertoire.months[-1], ctx.timezone),
@@ -607,13 +543,13 @@ def render_stats(ctx: Ctx, community: Community, figures: CommunityStats) -> Mes
         )
     )
     if repertoire.top:
-        message.add(Paragraph((Text(ctx.tr("stats.top")),)))
+        message.add(Paragraph((Text(ctx.tr("Most upvoted:")),)))
         message.add(
             BulletList(
                 tuple(
                     (
                         Link(top.url, top.title or top.url),
-                        Text(" — " + ctx.tr("stats.votes", n=top.votes)),
+                        Text(" — " + ctx.tr("votes: {n}", n=top.votes)),
                     )
                     for top in repertoire.top
                 )
@@ -629,32 +565,37 @@ def _attendance_line(ctx: Ctx, item: Attendance) -> tuple[Span, ...]:
     return (
         Time(item.starts_at, "date", ctx.timezone, ctx.language),
         Text(" " + item.title + " — "),
-        Text(ctx.tr("stats.going_maybe", going=item.going, maybe=item.maybe)),
+        Text(ctx.tr("going {going}, maybe {maybe}", going=item.going, maybe=item.maybe)),
     )
 
 
 def _add_meetings(ctx: Ctx, message: Message, figures: CommunityStats) -> None:
     if not figures.meetings and figures.next_meeting is None:
-        message.add(Paragraph((Text(ctx.tr("stats.no_meetings")),)))
+        message.add(Paragraph((Text(ctx.tr("No meetings held yet.")),)))
         return
-    header: list[Span] = [Text(ctx.tr("stats.meetings"))]
+    header: list[Span] = [Text(ctx.tr("Meeting attendance, going per occurrence:"))]
     if figures.meetings:
         header += [Text("  "), Code(sparkline([m.going for m in figures.meetings]))]
     message.add(Paragraph(tuple(header)))
     lines = [_attendance_line(ctx, item) for item in figures.meetings]
     if figures.next_meeting is not None:
-        lines.append((Text(ctx.tr("stats.next")), *_attendance_line(ctx, figures.next_meeting)))
+        lines.append((Text(ctx.tr("next: ")), *_attendance_line(ctx, figures.next_meeting)))
     message.add(BulletList(tuple(lines)))
 
 
 def _add_prompts(ctx: Ctx, message: Message, prompts: PromptAnswers) -> None:
     if not prompts.prompts:
-        message.add(Paragraph((Text(ctx.tr("stats.no_prompts")),)))
+        message.add(Paragraph((Text(ctx.tr("No discussion prompts posted in 12 weeks.")),)))
         return
     message.add(
         Paragraph(
             (
-                *ctx.tr.spans("stats.prompts", answers=prompts.answers, prompts=prompts.prompts),
+                *ctx.tr.spans(
+                    "Prompt answers per week, 12 weeks: answers {answers}, "
+                    "prompts posted {prompts}",
+                    answers=prompts.answers,
+                    prompts=prompts.prompts,
+                ),
                 Text("  "),
                 Code(sparkline(prompts.weekly)),
             )
@@ -663,14 +604,16 @@ def _add_prompts(ctx: Ctx, message: Message, prompts: PromptAnswers) -> None:
     if prompts.most_answered is not None:
         text, answers = prompts.most_answered
         preview = text if len(text) <= PROMPT_PREVIEW else text[: PROMPT_PREVIEW - 1] + "…"
-        message.add(Note((Text(ctx.tr("stats.most_answered", n=answers)), Text(preview))))
+        message.add(Note((Text(ctx.tr("Most answered ({n}): ", n=answers)), Text(preview))))
 
 
 async def workspace_summary(ctx: Ctx) -> Message:
-    message = Message(ephemeral=True).add(Heading(ctx.tr("stats.summary_title")))
+    message = Message(ephemeral=True).add(Heading(ctx.tr("Communities at a glance")))
     communities = await active_communities(ctx)
     if not communities:
-        return message.add(Paragraph(ctx.tr.spans("stats.summary_none")))
+        return message.add(
+            Paragraph(ctx.tr.spans("No communities yet. Start one: `community create <name>`"))
+        )
     now = ctx.clock.now()
     lines: list[tuple[Span, ...]] = []
     for community in communities:
@@ -680,7 +623,8 @@ async def workspace_summary(ctx: Ctx) -> Message:
                 Strong(summary.name),
                 Text(" : " if ctx.language == "fr" else ": "),
                 *ctx.tr.spans(
-                    "stats.summary_line",
+                    "members {members} ({change} in 12 weeks) · active in 30 "
+                    "days {active} · resources shared in 30 days {resources}",
                     members=summary.growth.members_now,
                     change=signed(summary.growth.change),
                     active=summary.active,
@@ -691,22 +635,17 @@ async def workspace_summary(ctx: Ctx) -> Message:
             )
         )
     message.add(BulletList(tuple(lines)))
-    return message.add(Note(ctx.tr.spans("stats.summary_more")))
+    return message.add(Note(ctx.tr.spans("Type `stats <community>` for one community's details.")))
 
 
 @command("stats", usage="stats [community]", examples=["stats", "stats python"])
 async def stats(
     ctx: Ctx,
-    community: Annotated[
-        str | None,
-        Arg("the community", "la communauté", kind="community", max_length=80, via_in=True),
-    ] = None,
+    community: MaybeAnyCommunity = None,
 ) -> Message:
     """How a community is doing: members, growth, activity, resources, meetings, prompts"""
-    found: Community | None = None
-    if community:
-        found = await find_community(ctx, community, allow_archived=True)
-    elif ctx.channel_id:
+    found = community
+    if found is None and ctx.channel_id:
         # in a community's home channel, "stats" means that community
         found = await Community.get_or_none(
             workspace=ctx.workspace, home_channel_id=ctx.channel_id, archived=False

@@ -1,5 +1,6 @@
-"""Replies in threads the bot started: prompt answers are counted, and links posted in a
-meeting's thread are offered for the community's repertoire."""
+"""Replies in threads the bot started: links posted in a meeting's thread are offered for
+the community's repertoire (the Add button is the resources area's ``share_offer``).
+Prompts count the answers in their own threads from the same event."""
 
 from __future__ import annotations
 
@@ -8,24 +9,15 @@ import re
 from bot.kernel.context import Ctx
 from bot.kernel.errors import UserError
 from bot.kernel.messages import Button, Buttons, Link, Mention, Message, Paragraph
+from bot.kernel.registry import on
 from bot.kernel.urls import normalize_url
-from bot.prompts.commands import count_prompt_reply
-from bot.resources.commands import share
 from data.models import Community, Occurrence, Resource
-
-TEXTS = {
-    "thread.offer_link": (
-        "{member} posted {link} in the meeting thread. Add it to the repertoire of {community}?",
-        "{member} a publié {link} dans le fil de la rencontre. L'ajouter au répertoire de "
-        "{community} ?",
-    ),
-    "thread.offer_button": ("Add to the repertoire", "Ajouter au répertoire"),
-}
 
 _URL = re.compile(r"<?(https?://[^\s<>|]+)")
 MAX_OFFERS = 3
 
 
+@on("thread_reply")
 async def on_thread_reply(
     ctx: Ctx, thread: str = "", text: str = "", channel_id: str = "", **_: str
 ) -> None:
@@ -33,7 +25,6 @@ async def on_thread_reply(
         return
     ctx.member.last_active_at = ctx.clock.now()  # answering counts as taking part
     await ctx.member.save(update_fields=["last_active_at"])
-    await count_prompt_reply(ctx, thread)
     occurrence = await Occurrence.get_or_none(
         thread_ref=thread, meeting__community__workspace=ctx.workspace
     ).prefetch_related("meeting__community")
@@ -48,13 +39,14 @@ async def on_thread_reply(
         offer = Message().add(
             Paragraph(
                 tr.spans(
-                    "thread.offer_link",
+                    "{member} posted {link} in the meeting thread. Add it to the "
+                    "repertoire of {community}?",
                     member=Mention(ctx.member.external_id, ctx.member.display_name),
                     link=Link(url),
                     community=community.name,
                 )
             ),
-            Buttons((Button(tr("thread.offer_button"), "share_offer", f"{community.id} {url}"),)),
+            Buttons((Button(tr("Add to the repertoire"), "share_offer", f"{community.id} {url}"),)),
         )
         await ctx.post(where, offer, thread=thread)
 
@@ -79,18 +71,3 @@ async def _new_links(community: Community, text: str) -> list[str]:
         if url not in found and not await Resource.exists(community=community, url_key=key):
             found.append(url)
     return found
-
-
-async def press_share_offer(ctx: Ctx, value: str) -> Message:
-    community_id, _, url = value.partition(" ")
-    community = await Community.get_or_none(
-        id=int(community_id) if community_id.isascii() and community_id.isdigit() else -1,
-        workspace=ctx.workspace,
-    )
-    if community is None or not url:
-        raise UserError("error.stale_button")
-    return await share(ctx, url=url, community=community.name)
-
-
-EVENT_HANDLERS = {"thread_reply": on_thread_reply}
-PRESS_HANDLERS = {"share_offer": press_share_offer}

@@ -20,9 +20,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 from bot.kernel.lookups import community_language
-from bot.kernel.settings import Settings
-from bot.meetings.posts import announcement_message, offset_label, reminder_message
-from bot.meetings.query import (
+from bot.kernel.occurrences import (
     KEY_FORMAT,
     Upcoming,
     community_id_of,
@@ -30,6 +28,8 @@ from bot.meetings.query import (
     occurrence_at,
     occurrences_between,
 )
+from bot.kernel.settings import Settings
+from bot.meetings.posts import announcement_message, offset_label, reminder_message
 from data.models import (
     Community,
     Delivery,

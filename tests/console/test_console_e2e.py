@@ -171,7 +171,7 @@ def test_console_strings_follow_the_members_language(tmp_path: Path) -> None:
     )
     assert "(maintenant dans #python)" in out
     assert "Aucun bouton de ce numéro." in out
-    assert "Utilisation : /as <nom>" in out
+    assert "Utilisation\u202f: /as <nom>" in out
     assert "(vous êtes maintenant Operator)" in out
     assert "(sorti du canal)" in out
     again = run_console(["/channel python"], tmp_path / "copbot.sqlite3")
@@ -194,10 +194,10 @@ def test_french_reader_sees_french_colons_quoted_names_and_own_dm_label(tmp_path
         ],
         tmp_path / "copbot.sqlite3",
     )
-    assert "Utilisation : share <url>" in out and "Exemples :" in out
+    assert "Utilisation\u202f: share <url>" in out and "Exemples\u202f:" in out
     reply = out[out.index("Merci, votre présentation") :]
-    assert "Titre ou rôle :" in out and "Titre ou rôle:" not in reply  # the form's question
-    assert "Titre ou rôle : Conseillère" in out  # the reply's fields
+    assert "Titre ou rôle\u202f:" in out and "Titre ou rôle:" not in reply  # the form's question
+    assert "Titre ou rôle\u202f: Conseillère" in out  # the reply's fields
     assert "avec `copbot calendar 'Pédagogie numérique'`." in out
     assert "[MP pour vous]" in out and "MP à you" not in out
 

@@ -56,7 +56,7 @@ async def test_schedule_in_french_with_a_french_recurrence(db: str) -> None:
     reply = await h.text(
         "Ada", "meeting schedule python lundi prochain 16h30 toutes les 2 semaines Café"
     )
-    assert "J'ai compris : lundi 8 mars 2027, 16 h 30 (America/Toronto)" in reply
+    assert "J'ai compris\u202f: lundi 8 mars 2027, 16 h 30 (America/Toronto)" in reply
     assert "toutes les 2 semaines" in reply
     assert (await Meeting.get(id=1)).rrule == "FREQ=WEEKLY;INTERVAL=2"
 
@@ -306,6 +306,6 @@ async def test_french_coordinator_gives_a_duration_with_pour_and_answers_oui(db:
     assert "Vous serez à « Café »" in await h.text("Ada", "rsvp café oui")
     assert "vous viendrez peut-être à « Café »" in await h.text("Ada", "rsvp café peut-être")
     assert "vous ne viendrez pas à « Café »" in await h.text("Ada", "rsvp café non")
-    assert "« jamais » n'est pas l'un de : going, maybe, no" in await h.text(
+    assert "« jamais » n'est pas l'un de\u202f: going, maybe, no" in await h.text(
         "Ada", "rsvp café jamais"
     )

@@ -4,15 +4,15 @@ languages, translations consistent, and the core free of platform libraries."""
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from bot.kernel.discovery import area_modules, default_registry
-from bot.kernel.i18n import placeholders
+from bot.kernel.i18n import Translator, placeholders
 from bot.kernel.registry import Registry, command
+from tests.support.catalogs import extracted_catalog, french_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 PLATFORM_LIBRARIES = ("discord", "slack_bolt", "slack_sdk", "aiohttp", "apscheduler")
@@ -20,14 +20,15 @@ PLATFORM_LIBRARIES = ("discord", "slack_bolt", "slack_sdk", "aiohttp", "apschedu
 
 def test_every_command_has_help_in_english_and_french() -> None:
     registry = default_registry()
+    french = Translator("fr")
     assert len(registry.commands) >= 20
     for name, cmd in registry.commands.items():
         assert cmd.help_en, f"{name} has no docstring"
-        english, french = registry.texts[f"help.{name}"]
-        assert english and french and english != french, name
+        assert french(cmd.help_en) != cmd.help_en, name
         assert cmd.usage.startswith(name), f"{name}: usage must start with the command"
         for param in cmd.params:
-            assert param.arg.en and param.arg.fr, f"{name}.{param.name} lacks a description"
+            label = param.arg.label
+            assert label and french(label) != label, f"{name}.{param.name} lacks a description"
 
 
 def test_duplicate_command_names_are_refused() -> None:
@@ -48,21 +49,29 @@ def test_duplicate_command_names_are_refused() -> None:
 
 
 def test_translations_have_the_same_placeholders() -> None:
-    for key, (english, french) in default_registry().texts.items():
-        assert english.strip() and french.strip(), key
-        assert placeholders(english) == placeholders(french), key
+    for message in french_catalog():
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(s.strip() for s in strings), message.id
+        expected = set().union(*(placeholders(i) for i in ids))
+        for string in strings:
+            # a singular may leave out {n} ("chaque jour" for "every day")
+            assert placeholders(string) <= expected, message.id
+        if not isinstance(message.id, tuple):
+            assert placeholders(strings[0]) == expected, message.id
 
 
-def test_every_text_key_used_in_the_core_exists() -> None:
-    texts = default_registry().texts
-    pattern = re.compile(
-        r"""(?:UserError|NotFound|PermissionDenied|tr|spans)\(\s*["']([a-z_]+\.[\w.\- ]+)["']"""
+def test_every_text_used_in_the_core_is_translated() -> None:
+    """Every msgid the catalogs' extraction finds in the code has its French."""
+    french = french_catalog()
+    assert len(extracted_catalog()) > 500
+    missing = sorted(
+        str(m.id)
+        for m in extracted_catalog()
+        if m.id and (french.get(m.id, m.context) is None or not french.get(m.id, m.context).string)
     )
-    missing = []
-    for path in (ROOT / "bot").glob("*.py"):
-        for key in pattern.findall(path.read_text()):
-            if key not in texts:
-                missing.append(f"{path.name}: {key}")
     assert not missing
 
 

@@ -27,7 +27,7 @@ def suggestion_lines(message: Message) -> list[str]:
     lines = message_text(message).splitlines()
     if (
         "People you might like to meet:" not in lines
-        and "Des personnes à rencontrer :" not in lines
+        and "Des personnes à rencontrer\u202f:" not in lines
     ):
         return []
     return [line for line in lines if line.startswith("- @")]
@@ -218,13 +218,13 @@ async def test_french_member_is_greeted_in_french(db: str) -> None:
     await h.say("Ada", "community create Python", channel="C1")
     reply = await h.say("Zoé", "join python", locale="fr-CA")
     text = message_text(reply)
-    assert "Je vous ai envoyé un message privé pour vous présenter ; vous pouvez" in text
-    assert "Des personnes à rencontrer :" in text
+    assert "Je vous ai envoyé un message privé pour vous présenter\u202f; vous pouvez" in text
+    assert "Des personnes à rencontrer\u202f:" in text
     assert "coordonnateur de « Python », pour vous orienter" in text
     assert reply.form_request is not None and reply.form_request.label == "Me présenter"
     [dm] = dms(h, "zoé")
     assert dm.message.form_request is not None and dm.message.form_request.label == "Me présenter"
-    assert "Bienvenue dans « Python », @Zoé !" in dm.text
+    assert "Bienvenue dans « Python », @Zoé\u202f!" in dm.text
     # the channel post speaks the workspace's default language (English here)
     await introduce(h, "Zoé", {"title": "Conseillère"})
     assert "Please welcome @Zoé to “Python”!" in h.outbox.to("C1")[0].text
@@ -237,12 +237,12 @@ async def test_channel_posts_follow_the_language_most_members_read(db: str) -> N
     await h.say("Bob", "join python", locale="en-CA")
     await introduce(h, "Bob", {"location": "Regina"})
     [post] = h.outbox.to("C1")  # two French readers, one English: the post is in French
-    assert "Souhaitons la bienvenue à @Bob dans « Python » !" in post.text
+    assert "Souhaitons la bienvenue à @Bob dans « Python »\u202f!" in post.text
     assert "Lieu: Regina" in post.text
     h.outbox.clear()
     await h.say("Bob", "share https://x.example Guide")
     [shared] = h.outbox.to("C1")
-    assert shared.text.startswith("@Bob a partagé une ressource :")
+    assert shared.text.startswith("@Bob a partagé une ressource\u202f:")
 
 
 async def test_channel_posts_follow_default_language_on_a_tie(db: str) -> None:
@@ -251,7 +251,7 @@ async def test_channel_posts_follow_default_language_on_a_tie(db: str) -> None:
     await h.say("Bob", "join python", locale="en-CA")
     await introduce(h, "Bob", {"location": "Regina"})
     [post] = h.outbox.to("C1")
-    assert "Souhaitons la bienvenue à @Bob dans « Python » !" in post.text
+    assert "Souhaitons la bienvenue à @Bob dans « Python »\u202f!" in post.text
 
 
 async def test_suggestions_never_cross_workspaces(db: str) -> None:

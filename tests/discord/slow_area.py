@@ -10,14 +10,12 @@ from bot.kernel.context import Ctx
 from bot.kernel.messages import Message, Paragraph, Text
 from bot.kernel.registry import Arg, command
 
-TEXTS = {"help.slow": ("Think for a while", "Réfléchir un moment")}
-
 
 @command("slow", usage="slow [public|private]")
 async def slow(
     ctx: Ctx,
     visibility: Annotated[
-        str, Arg("who sees it", "qui le voit", kind="choice", choices=("public", "private"))
+        str, Arg("who sees it", kind="choice", choices=("public", "private"))
     ] = "private",
 ) -> Message:
     """Think for a while"""

@@ -3,7 +3,7 @@ create, join with the newcomer introduction, share, search with autocomplete, vo
 
 from __future__ import annotations
 
-from adapters.discord.schema import build_schema, problems
+from adapters.discord.schema import core_schema, problems
 from data.models import Community, Member, Resource
 from tests.discord.conftest import ADA, BOB, CHANNEL, GUILD, ZOE, Bed
 from tests.discord.fake_discord import custom_ids, message_text
@@ -17,7 +17,7 @@ def _strip_ids(commands: list[dict[str, object]]) -> list[dict[str, object]]:
 
 
 async def test_registered_schema_is_the_registry(bed: Bed) -> None:
-    expected = build_schema(bed.core.registry).payload
+    expected = core_schema(bed.core).payload
     assert problems(expected) == []
     puts = bed.fake.calls("PUT", rf"/applications/{bed.fake.app_id}/commands")
     assert len(puts) == 1 and puts[0].body == expected
@@ -46,9 +46,7 @@ async def test_registered_schema_is_the_registry(bed: Bed) -> None:
     ]
     # every visible registry command is reachable by exactly one Discord path
     visible = {c.name for c in bed.core.registry.commands.values() if not c.hidden}
-    assert {route.command.name for route in build_schema(bed.core.registry).routes.values()} == (
-        visible
-    )
+    assert {route.command.name for route in core_schema(bed.core).routes.values()} == (visible)
 
 
 async def test_create_join_introduce_share_search(bed: Bed) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import pytest
@@ -10,8 +11,9 @@ import pytest
 import bot.kernel.lookups
 from adapters.discord.ids import Decoded, Overflow, decode, encode
 from adapters.discord.render import Forms, build_modal, escape, render, split_form
-from adapters.discord.schema import build_schema, problems
+from adapters.discord.schema import build_schema, localizers, problems
 from bot.kernel.context import Ctx
+from bot.kernel.i18n import Translator
 from bot.kernel.messages import (
     Button,
     Buttons,
@@ -33,6 +35,7 @@ from bot.kernel.messages import (
     Time,
 )
 from bot.kernel.registry import Arg, Registry, command
+from tests.support.catalogs import write_catalog
 
 WHEN = datetime(2027, 5, 31, 20, 30, tzinfo=UTC)
 EPOCH = int(WHEN.timestamp())
@@ -163,13 +166,11 @@ def test_long_forms_are_asked_in_pages_of_five() -> None:
 
 # ---- the schema, from a registry written for the purpose ----------------------------
 
-TEXTS = {"help.net": ("Networking", "Réseautage"), "help.net schedule": ("When", "Quand")}
-
 
 @command("net", usage="net on|off")
 async def net(
     ctx: Ctx,
-    state: Annotated[str, Arg("on or off", "on ou off", kind="choice", choices=("on", "off"))],
+    state: Annotated[str, Arg("on or off", kind="choice", choices=("on", "off"))],
 ) -> None:
     """Networking"""
 
@@ -177,23 +178,27 @@ async def net(
 @command("net schedule", usage="net schedule <community> <cadence>")
 async def net_schedule(
     ctx: Ctx,
-    community: Annotated[str, Arg("the community", "la communauté", kind="community")],
-    count: Annotated[int, Arg("how many", "combien", kind="int")],
-    who: Annotated[str | None, Arg("someone", "quelqu'un", kind="member")] = None,
+    community: Annotated[str, Arg("the community", kind="community")],
+    count: Annotated[int, Arg("how many", kind="int")],
+    who: Annotated[str | None, Arg("someone", kind="member")] = None,
 ) -> None:
     """When"""
 
 
 @command("grp sub leaf", usage="grp sub leaf <url>", role="admin")
-async def leaf(ctx: Ctx, url: Annotated[str, Arg("a link", "un lien", kind="url")]) -> None:
+async def leaf(ctx: Ctx, url: Annotated[str, Arg("a link", kind="url")]) -> None:
     """A leaf"""
 
 
-def test_schema_groups_subgroups_and_a_bare_command_beside_sub_commands() -> None:
+def test_schema_groups_subgroups_and_a_bare_command_beside_sub_commands(tmp_path: Path) -> None:
     import sys
 
     registry = Registry.from_modules([bot.kernel.lookups, sys.modules[__name__]])
-    schema = build_schema(registry)
+    # this test registry's own French, in a catalog of its own
+    french = Translator(
+        "fr", write_catalog(tmp_path, "fr", {"Networking": "Réseautage", "When": "Quand"})
+    )
+    schema = build_schema(registry, localizers([french]))
     assert problems(schema.payload) == []
     by_name = {c["name"]: c for c in schema.payload}
     net_options = {o["name"]: o for o in by_name["net"]["options"]}

@@ -271,9 +271,9 @@ async def test_stats_in_french_and_in_the_home_channel(db: str) -> None:
     await h.say("Ada", "community bind python", channel="C-PY")
     text = await h.text("Zoé", "stats", channel="C-PY", locale="fr-CA")
     assert text.startswith("Comment va python")
-    assert "Actifs ces 30 derniers jours : 5 sur 6 (83 %)" in text
+    assert "Actifs ces 30 derniers jours\u202f: 5 sur 6 (83 %)" in text
     assert "(médiane 7 jours)" in text
-    assert "de nov. à avr. : 0, 0, 1, 1, 2, 1" in text
+    assert "de nov. à avr.\u202f: 0, 0, 1, 1, 2, 1" in text
 
 
 async def test_workspace_summary_one_line_per_community(db: str) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.kernel.clock import Clock, ManualClock
-from bot.kernel.i18n import Translator
+from bot.kernel.i18n import Translator, translator_for
 from bot.kernel.messages import Message, message_text
 from bot.kernel.settings import Settings
 from data.models import Delivery, Member, Workspace
@@ -34,17 +34,16 @@ class RecordingSender:
     clock: Clock
     moved: ManualClock  # the same clock, as the test moves it
     settings: Settings
-    texts: dict[str, tuple[str, str]]
     posted: list[Posted] = field(default_factory=list)
     blocked: set[int] = field(default_factory=set)  # Member ids refusing DMs
     unreachable: set[int] = field(default_factory=set)  # neither DM nor fallback works
 
     @classmethod
     def for_harness(cls, h: Harness) -> RecordingSender:
-        return cls(h.clock, h.clock, h.core.settings, dict(h.core.registry.texts))
+        return cls(h.clock, h.clock, h.core.settings)
 
     def translator(self, language: str | None) -> Translator:
-        return Translator(self.texts, language or self.settings.default_language)
+        return translator_for(self.settings, language)
 
     async def to_channel(
         self, workspace: Workspace, channel_id: str, message: Message, *, thread: str | None = None

@@ -3,7 +3,10 @@ from __future__ import annotations
 import itertools
 import re
 
+from bot.kernel.i18n import Translator
 from data.prompt_library import BY_KEY, CATEGORIES, LIBRARY
+
+FRENCH, ENGLISH = Translator("fr"), Translator("en")
 
 
 def test_at_least_forty_prompts_in_each_language_with_stable_unique_keys() -> None:
@@ -13,7 +16,7 @@ def test_at_least_forty_prompts_in_each_language_with_stable_unique_keys() -> No
         assert re.fullmatch(r"[a-z]+\.[a-z0-9-]+", item.key), item.key
         assert item.category in CATEGORIES
     english = {item.en for item in LIBRARY}
-    french = {item.fr for item in LIBRARY}
+    french = {item.text(FRENCH) for item in LIBRARY}
     assert len(english) == len(LIBRARY) and len(french) == len(LIBRARY)
 
 
@@ -27,12 +30,13 @@ def test_every_theme_of_a_community_of_practice_is_covered() -> None:
 
 def test_french_is_a_translation_not_a_copy() -> None:
     for item in LIBRARY:
-        assert item.fr != item.en
-        assert item.text("fr") == item.fr and item.text("en") == item.en
-        # a question in French typography ends with " ?" (space before the mark)
+        french = item.text(FRENCH)
+        assert french != item.en
+        assert item.text(ENGLISH) == item.en
+        # a question in French typography ends with " ?" (a narrow no-break space)
         if item.en.rstrip().endswith("?"):
-            assert item.fr.rstrip().endswith(" ?"), item.key
-        assert 20 <= len(item.en) <= 300 and 20 <= len(item.fr) <= 300
+            assert french.rstrip().endswith("\u202f?"), item.key
+        assert 20 <= len(item.en) <= 300 and 20 <= len(french) <= 300
 
 
 def test_neighbouring_prompts_vary_in_theme() -> None:

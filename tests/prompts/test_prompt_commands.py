@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from bot.kernel.i18n import Translator
 from bot.kernel.messages import Buttons, message_text
 from data.models import Prompt, PromptSchedule
 from data.prompt_library import LIBRARY
@@ -190,17 +191,18 @@ async def test_french_coordinator_reads_french(db: str) -> None:
     await h.say("Luc", "join pédagogie", locale="fr-CA")
     reply = await h.text("Élise", "prompt schedule pédagogie chaque semaine mercredi 10h")
     assert (
-        "Questions de discussion pour « pédagogie » : chaque semaine, le mercredi à 10:00" in reply
+        "Questions de discussion pour « pédagogie »\u202f: chaque semaine, le mercredi à 10:00"
+        in reply
     )
     bad = await h.text("Élise", "prompt schedule pédagogie chaque 2e mardi 10h")
     assert "une semaine sur deux" in bad
     await h.say("Élise", "prompt now")
     [post] = h.outbox.to("C5")
-    assert "Question de discussion" in post.text and LIBRARY[0].fr in post.text
+    assert "Question de discussion" in post.text and LIBRARY[0].text(Translator("fr")) in post.text
     listing = await h.text("Élise", "prompt list")
     left, total = len(LIBRARY) - 1, len(LIBRARY)
-    assert f"Bibliothèque : {left} des {total} questions en français" in listing
-    assert f"Prochaine : {LIBRARY[1].fr}" in listing
+    assert f"Bibliothèque\u202f: {left} des {total} questions en français" in listing
+    assert f"Prochaine\u202f: {LIBRARY[1].text(Translator('fr'))}" in listing
 
 
 async def test_the_schedule_example_works_as_typed_for_a_name_with_spaces(db: str) -> None:
@@ -208,7 +210,7 @@ async def test_the_schedule_example_works_as_typed_for_a_name_with_spaces(db: st
     await h.say("Ada", 'community create "Pédagogie numérique"', channel="C1", locale="fr-CA")
     listing = await h.text("Ada", "prompt list")
     example = '`prompt schedule "Pédagogie numérique" chaque semaine mercredi 10h`'
-    assert f"Aucun horaire. Exemple : {example}" in listing
+    assert f"Aucun horaire. Exemple\u202f: {example}" in listing
     reply = await h.text("Ada", example.strip("`"))
     assert "chaque semaine, le mercredi à 10:00" in reply
     assert await PromptSchedule.filter(active=True).count() == 1

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.kernel.i18n import Translator
 from data.models import Community, Delivery, Prompt
 from data.prompt_library import LIBRARY
 from scheduler.planners.prompts import PromptPlanner
@@ -147,6 +148,6 @@ async def test_a_french_speaking_community_gets_french_prompts(db: str) -> None:
     await run_window(planner, sender, START, START + timedelta(weeks=2))
     texts = [p.text for p in sender.channel_posts()]
     assert len(texts) == 2
-    assert texts[0].startswith("Question de discussion\n" + LIBRARY[0].fr)
+    assert texts[0].startswith("Question de discussion\n" + LIBRARY[0].text(Translator("fr")))
     assert "Répondez dans ce fil" in texts[0]
-    assert LIBRARY[1].fr in texts[1]
+    assert LIBRARY[1].text(Translator("fr")) in texts[1]

@@ -203,7 +203,7 @@ async def test_a_french_community_gets_its_meeting_posts_in_french(db: str) -> N
     firsts = [s.text.split("\n")[0] for s in h.outbox.to("C1")]
     assert firsts[:2] == [
         "Rencontre à venir",
-        "Rappel : Café (cafe) commence 2027-03-08T21:30:00+00:00.",
+        "Rappel\u202f: Café (cafe) commence 2027-03-08T21:30:00+00:00.",
     ]
     h.outbox.clear()
     await h.say("Ada", "meeting cancel café 2027-03-15")

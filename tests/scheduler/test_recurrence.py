@@ -40,7 +40,11 @@ def test_recurrence_phrases(phrase: str, rule: str) -> None:
 def test_ambiguous_ordinals_ask(phrase: str) -> None:
     with pytest.raises(UserError) as caught:
         parse_recurrence(phrase)
-    assert caught.value.key == "recurrence.ambiguous"
+    assert caught.value.key == (
+        "“{phrase}” can mean two things. Write “{monthly}” for that "
+        "day of each month, or “{biweekly}” to repeat every few "
+        "weeks."
+    )
 
 
 @pytest.mark.parametrize(
@@ -80,7 +84,7 @@ def test_fall_back_fires_once_in_the_repeated_hour() -> None:
 def test_a_relative_time_of_zero_is_already_past(text: str) -> None:
     with pytest.raises(UserError) as caught:
         parse_when(text, "America/Vancouver", "en", NOW)
-    assert caught.value.key == "when.past"
+    assert caught.value.key == "{when} ({zone}) has already passed. Give a time in the future."
 
 
 def test_the_last_monday_of_the_month_in_a_schedule_command() -> None:

@@ -101,7 +101,7 @@ async def populate(h: Harness, names: dict[str, str]) -> Populated:
     a custom prompt and a pending suggestion, networking opt-ins and a forget-me token.
 
     ``names`` gives every member-visible string (so a test can look for them elsewhere)."""
-    from bot.meetings.query import occurrence_key
+    from bot.kernel.occurrences import occurrence_key
     from data.models import Community, Member
 
     coord, member, channel = names["coordinator"], names["member"], names["channel"]

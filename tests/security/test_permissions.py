@@ -45,6 +45,7 @@ async def setup() -> tuple[Harness, dict[str, str]]:
         "meeting": str(meeting.id),
         "member": "<@cy>",
         "int": str(pending.id),
+        "prompt": str(pending.id),
         "text": "hello there",
     }
     return h, values

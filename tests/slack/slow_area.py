@@ -7,9 +7,8 @@ import asyncio
 
 from bot.kernel.context import Ctx
 from bot.kernel.messages import Form, FormField, FormRequest, Message, Paragraph, Text
-from bot.kernel.registry import command
+from bot.kernel.registry import command, form
 
-TEXTS = {"help.slow": ("Takes its time", "Prend son temps")}
 GATE: dict[str, asyncio.Event] = {}
 
 SLOW_FORM = Form("slow", "Slow", (FormField("answer", "Answer"),))
@@ -28,9 +27,7 @@ async def slow_form(ctx: Ctx) -> Message:
     return Message(ephemeral=True).add(FormRequest(SLOW_FORM, "Open"))
 
 
-async def submit_slow(ctx: Ctx, values: dict[str, str], context: str) -> Message:
+@form("slow")
+async def submit_slow(ctx: Ctx, values: dict[str, str]) -> Message:
     await GATE["open"].wait()
     return Message(ephemeral=True).add(Paragraph((Text("got " + values["answer"]),)))
-
-
-FORM_HANDLERS = {"slow": submit_slow}

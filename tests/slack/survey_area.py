@@ -8,14 +8,7 @@ from typing import Annotated
 from bot.kernel.context import Ctx
 from bot.kernel.errors import UserError
 from bot.kernel.messages import Choice, Form, FormField, FormRequest, Message, Paragraph, Text
-from bot.kernel.registry import Arg, command
-
-TEXTS = {
-    "help.survey": ("Answer the survey", "Répondre au sondage"),
-    "survey.bad_age": ("Your age must be a number.", "Votre âge doit être un nombre."),
-    "survey.thanks": ("Thanks, {name}!", "Merci, {name} !"),
-    "survey.open": ("Open the survey", "Ouvrir le sondage"),
-}
+from bot.kernel.registry import Arg, command, form
 
 SURVEY = Form(
     form_id="survey",
@@ -38,25 +31,27 @@ SURVEY = Form(
 
 @command("survey", usage="survey [later]", examples=["survey"])
 async def survey(
-    ctx: Ctx, when: Annotated[str | None, Arg("later", "plus tard", kind="word")] = None
+    ctx: Ctx, when: Annotated[str | None, Arg("later", kind="word")] = None
 ) -> Message:
     """Answer the survey"""
-    request = FormRequest(SURVEY, ctx.tr("survey.open"))
+    request = FormRequest(SURVEY, ctx.tr("Open the survey"))
     if when == "later":  # a form inside a posted message: a button opens it
         await ctx.post(ctx.channel_id or "C1", Message().add(request))
         return Message(ephemeral=True)
     return Message(ephemeral=True).add(request)
 
 
-async def submit_survey(ctx: Ctx, values: dict[str, str], context: str) -> Message:
+@form("survey")
+async def submit_survey(
+    ctx: Ctx, values: dict[str, str], context: Annotated[str, Arg("the survey", kind="word")]
+) -> Message:
     if context != "ctx-42":
-        raise UserError("error.stale_button")
+        raise UserError("That button no longer works. Try the command again.")
     if values.get("age") and not values["age"].isdigit():
-        raise UserError("survey.bad_age", field="age")
+        raise UserError("Your age must be a number.", field="age")
     reply = Message(ephemeral=True)
     return reply.add(
-        Paragraph(ctx.tr.spans("survey.thanks", name=Text(values["name"] + " " + values["colour"])))
+        Paragraph(
+            ctx.tr.spans("Thanks, {name}!", name=Text(values["name"] + " " + values["colour"]))
+        )
     )
-
-
-FORM_HANDLERS = {"survey": submit_survey}

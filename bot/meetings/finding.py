@@ -1,0 +1,152 @@
+"""Finding the meeting a member means: by number (``12``, ``#12``), by the occurrence key a
+button carries (``12@20270529T2330Z``) or by title, with "did you mean" on a miss. The
+meeting resolver gives handlers a ``MeetingPick``: the meeting, the occurrence when the
+reference named one, and the meeting's community (which the declared checks read)."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+from bot.kernel.context import Ctx
+from bot.kernel.errors import NotFound, UserError
+from bot.kernel.i18n import N_
+from bot.kernel.lookups import my_communities
+from bot.kernel.messages import Choice
+from bot.kernel.occurrences import community_id_of, is_number, parse_occurrence_key
+from bot.kernel.recurrence import fold
+from bot.kernel.registry import Arg, Param
+from bot.kernel.resolvers.base import Resolver
+from data.models import Community, Meeting
+
+
+@dataclass(frozen=True)
+class MeetingPick:
+    meeting: Meeting
+    original: datetime | None  # the occurrence the reference named, if it named one
+    community: Community
+
+
+# how every meeting command names its meeting
+MeetingRef = Annotated[
+    MeetingPick, Arg(N_("the meeting (title or number)"), kind="meeting", max_length=200)
+]
+
+
+def _label(meeting: Meeting, community_name: str) -> str:
+    return f"#{meeting.id} {meeting.title} ({community_name})"
+
+
+async def _labels(meetings: list[Meeting]) -> str:
+    ids = [community_id_of(m) for m in meetings]
+    names = {c.id: c.name for c in await Community.filter(id__in=ids)}
+    return ", ".join(_label(m, names.get(community_id_of(m), "")) for m in meetings[:5])
+
+
+async def _pick(meeting: Meeting, original: datetime | None) -> MeetingPick:
+    return MeetingPick(meeting, original, await Community.get(id=community_id_of(meeting)))
+
+
+async def find_meeting(ctx: Ctx, reference: str) -> tuple[Meeting, datetime | None]:
+    """A meeting of this workspace by number (``12``, ``#12``), occurrence key
+    (``12@20270529T2330Z``, as on buttons) or title; with the occurrence when the key
+    names one."""
+    text = reference.strip()
+    in_workspace = Meeting.filter(community__workspace=ctx.workspace)
+    key = parse_occurrence_key(text)
+    number = text.lstrip("#")
+    if key is not None or is_number(number):
+        meeting_id = key[0] if key else int(number)
+        found = await in_workspace.filter(id=meeting_id).first()
+        if found is None:
+            raise NotFound(
+                "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
+                name=text[:60],
+            )
+        return found, key[1] if key else None
+    exact = await in_workspace.filter(title__iexact=text).order_by("cancelled", "-id")
+    if not exact:
+        exact = await in_workspace.filter(title__icontains=text, cancelled=False).order_by("-id")
+    live = [m for m in exact if not m.cancelled] or exact
+    if len(live) > 1:
+        mine = {c.id for c in await my_communities(ctx)}
+        live = [m for m in live if community_id_of(m) in mine] or live
+    if len(live) == 1:
+        return live[0], None
+    if len(live) > 1:
+        raise UserError(
+            "Several meetings are called “{name}”: {options}. Use its number, e.g. `#12`.",
+            name=text[:60],
+            options=await _labels(live),
+        )
+    titles = await in_workspace.filter(cancelled=False).limit(500).values_list("title", flat=True)
+    close = difflib.get_close_matches(fold(text), [fold(str(t)) for t in titles], n=3, cutoff=0.5)
+    if close:
+        originals = [str(t) for t in titles if fold(str(t)) in close][:3]
+        raise NotFound(
+            "There is no meeting “{name}”. Did you mean: {options}?",
+            name=text[:60],
+            options=", ".join(originals),
+        )
+    raise NotFound(
+        "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
+        name=text[:60],
+    )
+
+
+class MeetingResolver(Resolver):
+    kind = "meeting"
+    completes = True
+    splits = True
+
+    async def resolve(self, ctx: Ctx, text: str, param: Param, label: str) -> MeetingPick:
+        return await _pick(*await find_meeting(ctx, text[: param.arg.max_length]))
+
+    async def resolve_split(
+        self, ctx: Ctx, text: str, rest: str | None, rest_required: bool, param: Param, label: str
+    ) -> tuple[MeetingPick, str | None]:
+        """``meeting`` and ``rest`` as the parser split them; an unquoted title of several
+        words ("Python hour 2027-05-29") is re-split at the longest title that exists."""
+        try:
+            found, original = await find_meeting(ctx, text)
+            return await _pick(found, original), (rest or "").strip()
+        except NotFound as first_error:
+            words = (text + " " + (rest or "")).split()
+            for size in range(len(words), 0, -1):
+                title = " ".join(words[:size])
+                match = (
+                    await Meeting.filter(community__workspace=ctx.workspace, title__iexact=title)
+                    .order_by("cancelled", "-id")
+                    .first()
+                )
+                if match is not None:
+                    return await _pick(match, None), " ".join(words[size:])
+            raise first_error
+
+    async def from_value(self, ctx: Ctx, value: str, param: Param, label: str) -> MeetingPick:
+        """A button carries an occurrence key: only that occurrence of that meeting."""
+        parsed = parse_occurrence_key(value)
+        meeting = (
+            await Meeting.get_or_none(id=parsed[0], community__workspace=ctx.workspace)
+            if parsed
+            else None
+        )
+        if parsed is None or meeting is None:
+            raise UserError("That button no longer works. Try the command again.")
+        return await _pick(meeting, parsed[1])
+
+    async def complete(self, ctx: Ctx, prefix: str) -> list[Choice]:
+        query = Meeting.filter(community__workspace=ctx.workspace, cancelled=False)
+        text = prefix.strip().lstrip("#")
+        if is_number(text):
+            query = query.filter(id=int(text))
+        elif text:
+            query = query.filter(title__icontains=text)
+        meetings = await query.order_by("title").limit(25)
+        ids = [community_id_of(m) for m in meetings]
+        names = {c.id: c.name for c in await Community.filter(id__in=ids)}
+        return [
+            Choice(_label(m, names.get(community_id_of(m), ""))[:100], str(m.id)) for m in meetings
+        ]

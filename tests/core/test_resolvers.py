@@ -1,0 +1,74 @@
+"""The resolvers: each argument kind read from text into an object, completed, and a miss
+explained with "did you mean"; the community rule (named, else the channel's, else the
+member's only one, else asked) applied the same way by every command that takes one."""
+
+from __future__ import annotations
+
+from bot.kernel.messages import message_text
+from tests.support.harness import Harness
+
+
+async def two_communities() -> Harness:
+    h = Harness.build()
+    for user, line, channel in [
+        ("Ada", "community create python", "C1"),
+        ("Ada", 'community create "Online course design"', "C2"),
+        ("Bob", "join python", None),
+        ("Ada", "meeting schedule python 2027-03-10 16:30 Python hour", None),
+        ("Bob", "share https://example.org/rubric Rubric in python", None),
+    ]:
+        reply = await h.say(user, line, channel)
+        assert not reply.is_error, message_text(reply)
+    return h
+
+
+async def test_a_miss_is_explained_with_close_names_for_every_kind(db: str) -> None:
+    h = await two_communities()
+    cases = {
+        "join pyhton": "Did you mean: python?",
+        "whois @Bbo": "Did you mean: @Bob?",
+        "upvote Rubrik": "Did you mean: “Rubric”?",
+        "rsvp Pyton hour going": "Did you mean: Python hour?",
+        "timezone Vancover": "Did you mean: America/Vancouver",
+    }
+    for line, expected in cases.items():
+        reply = await h.say("Bob", line)
+        assert reply.is_error and expected in message_text(reply), (line, message_text(reply))
+
+
+async def test_a_french_member_reads_the_miss_and_the_argument_in_french(db: str) -> None:
+    h = await two_communities()
+    await h.say("Bob", "language fr")
+    assert "Vouliez-vous dire : @Bob ?" in await h.text("Bob", "whois @Bbo")
+    assert "Veuillez indiquer\u202f: le membre." in await h.text("Bob", "whois")
+
+
+async def test_the_community_rule_is_the_same_for_every_command(db: str) -> None:
+    h = await two_communities()
+    # Ada coordinates two communities: outside their channels she is asked which
+    for line in ("members", "prompt list", "prompt now"):
+        asked = await h.text("Ada", line)
+        assert "Which community?" in asked and "Online course design, python" in asked, line
+        # in a community's home channel, that community is meant
+        assert "Which community?" not in await h.text("Ada", line, channel="C2"), line
+    # Bob is in one community: it is his, anywhere
+    assert "Members of python" in await h.text("Bob", "members")
+    # Cy is in none: told to name or join one
+    assert "join one first" in await h.text("Cy", "members")
+    # named with "in", it wins over the channel
+    assert "Members of python" in await h.text("Ada", "members in python", channel="C2")
+
+
+async def test_completion_comes_from_the_resolver_of_each_kind(db: str) -> None:
+    h = await two_communities()
+    who = h.who("Bob")
+
+    async def labels(kind: str, prefix: str) -> list[str]:
+        return [c.label for c in await h.core.autocomplete(who, kind, prefix)]
+
+    assert await labels("community", "onl") == ["Online course design"]
+    assert any("Python hour" in label for label in await labels("meeting", "pyth"))
+    assert any("Rubric" in label for label in await labels("resource", "rub"))
+    assert "Vancouver (America/Vancouver)" in await labels("timezone", "vanc")
+    assert await labels("member", "bo") == ["Bob"]
+    assert await labels("word", "x") == []  # plain kinds do not complete
