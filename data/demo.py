@@ -10,12 +10,12 @@ from data.models import Community, Member, Membership, MembershipEvent, Resource
 CONSOLE_WORKSPACE = "console"
 
 MEMBERS = [
-    # id, name, zone, language, title, organization, interests, can help, wants to learn
+    # id, name, zone, platform locale, title, organization, interests, can help, wants to learn
     (
         "amira",
         "Amira",
         "America/Toronto",
-        "en",
+        "en-CA",
         "Instructional designer",
         "Seneca Polytechnic",
         ["course-design", "accessibility"],
@@ -26,7 +26,7 @@ MEMBERS = [
         "benoit",
         "Benoît",
         "America/Montreal",
-        "fr",
+        "fr-CA",
         "Conseiller pédagogique",
         "Cégep de Sherbrooke",
         ["reconnaissance-des-acquis", "assessment"],
@@ -37,7 +37,7 @@ MEMBERS = [
         "chloe",
         "Chloé",
         "America/Vancouver",
-        "en",
+        "en-CA",
         "Program coordinator",
         "BCcampus",
         ["online-facilitation", "course-design"],
@@ -48,7 +48,7 @@ MEMBERS = [
         "dev",
         "Dev",
         "America/Halifax",
-        "en",
+        "en-CA",
         "Learning technologist",
         "NSCC",
         ["h5p", "accessibility"],
@@ -130,14 +130,16 @@ async def load_demo(now: datetime) -> None:
     if await Community.filter(workspace=workspace).exists():
         return
     members: dict[str, Member] = {}
-    for index, (mid, name, zone, lang, title, org, interests, helps, learns) in enumerate(MEMBERS):
+    for index, (mid, name, zone, locale, title, org, interests, helps, learns) in enumerate(
+        MEMBERS
+    ):
         members[mid], _ = await Member.get_or_create(
             workspace=workspace,
             external_id=mid,
             defaults={
                 "display_name": name,
                 "timezone": zone,
-                "language": lang,
+                "language": locale.split("-", 1)[0],  # as a platform locale seeds it
                 "title": title,
                 "organization": org,
                 "interests": interests,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-LANGUAGES = ("en", "fr")
 RESOURCE_KINDS = ("tool", "template", "idea", "strategy", "update", "other")
 RSVP_STATUSES = ("going", "maybe", "no")
 

@@ -9,6 +9,9 @@ from datetime import datetime
 from typing import assert_never
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
+
+from bot.kernel.i18n import Translator, babel_locale
 from bot.kernel.messages import (
     BulletList,
     Button,
@@ -30,11 +33,6 @@ from bot.kernel.messages import (
     Time,
 )
 
-_WEEKDAYS = {
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "fr": ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
-}
-
 
 def safe(text: str) -> str:
     """Member text without control characters (ANSI escapes, bells, carriage returns)."""
@@ -44,35 +42,34 @@ def safe(text: str) -> str:
 
 
 def render_relative(span: Time, now: datetime) -> str:
-    """ "in 2 h 5 min", "il y a 3 days"-style wording, as Slack and Discord show it."""
+    """ "in 2 h 5 min", "il y a 3 jours"-style wording, as Slack and Discord show it."""
+    tr = Translator(span.language)
     seconds = int((span.instant - now).total_seconds())
-    french = span.language == "fr"
     if abs(seconds) < 60:
-        return "maintenant" if french else "now"
+        return tr("now")
     minutes = (abs(seconds) + 30) // 60  # to the nearest minute
     days, hours, minutes = minutes // 1440, minutes % 1440 // 60, minutes % 60
     if days:
-        amount = (
-            f"{days} {'jours' if french else 'days'}"
-            if days > 1
-            else ("1 jour" if french else "1 day")
-        )
+        amount = tr.ngettext("{n} day", "{n} days", days)
         if days < 3 and hours:
-            amount += f" {hours} h"
+            amount += " " + tr("{hours} h", hours=hours)
+    elif hours and minutes:
+        amount = tr("{hours} h {minutes} min", hours=hours, minutes=minutes)
     elif hours:
-        amount = f"{hours} h {minutes} min" if minutes else f"{hours} h"
+        amount = tr("{hours} h", hours=hours)
     else:
-        amount = f"{minutes} min"
+        amount = tr("{minutes} min", minutes=minutes)
     if seconds > 0:
-        return f"dans {amount}" if french else f"in {amount}"
-    return f"il y a {amount}" if french else f"{amount} ago"
+        return tr("in {amount}", amount=amount)
+    return tr("{amount} ago", amount=amount)
 
 
 def render_time(span: Time, now: datetime | None = None) -> str:
+    """A time on one line: the short day name from CLDR, then numbers that sort."""
     if span.style == "relative" and now is not None:
         return render_relative(span, now)
     local = span.instant.astimezone(ZoneInfo(span.zone))
-    day = _WEEKDAYS.get(span.language, _WEEKDAYS["en"])[local.weekday()]
+    day = format_datetime(local, "EEE", locale=babel_locale(span.language))
     zone = local.tzname() or span.zone
     if span.style == "date":
         return f"{day} {local:%Y-%m-%d}"
@@ -110,7 +107,7 @@ def render(
     colon: str = ": ",
 ) -> list[str]:
     """Lines for a message; each button gets a number that ``/press <n>`` presses. ``colon``
-    follows a field's label (French puts a space before it: " : ")."""
+    follows a field's label, in the reader's language (" : " in French)."""
     lines: list[str] = []
     for part in message.parts:
         match part:

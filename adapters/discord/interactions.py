@@ -32,6 +32,8 @@ from adapters.discord.render import (
 from adapters.discord.schema import USER, CommandSchema, Route
 from bot.kernel.core import Core
 from bot.kernel.errors import DirectMessagesBlocked
+from bot.kernel.i18n import N_
+from bot.kernel.identity import language_from_locale
 from bot.kernel.messages import Form, FormRequest, Message
 from bot.kernel.who import Who
 
@@ -40,14 +42,8 @@ log = logging.getLogger(__name__)
 # Discord wants an answer within 3 s of the event; past this much work we defer first
 DEFER_AFTER = 2.0
 EMPTY_REPLY = "✅"
-SERVER_ONLY = {
-    "en": "copbot works inside a server: use its commands in one of the server's channels.",
-    "fr": "copbot fonctionne dans un serveur : utilisez ses commandes dans un de ses canaux.",
-}
-NOT_A_MEMBER = {
-    "en": "This button belongs to a server you are not a member of.",
-    "fr": "Ce bouton appartient à un serveur dont vous n'êtes pas membre.",
-}
+SERVER_ONLY = N_("copbot works inside a server: use its commands in one of the server's channels.")
+NOT_A_MEMBER = N_("This button belongs to a server you are not a member of.")
 
 
 def who_for(interaction: discord.Interaction[Any]) -> Who | None:
@@ -142,7 +138,10 @@ class InteractionHandler:
         who = who_for(interaction)
         kind = interaction.type
         data: dict[str, Any] = dict(interaction.data or {})
-        language = "fr" if interaction.locale.value.startswith("fr") else "en"
+        # before a member is known: the language their Discord client shows
+        tr = self.core.translator(
+            language_from_locale(interaction.locale.value, self.core.settings)
+        )
         # in a DM, components the bot sent carry their server (None: the guild's own)
         guild: str | None = None
         if who is None and kind in _COMPONENT_KINDS:
@@ -156,11 +155,11 @@ class InteractionHandler:
                         interaction.user.id,
                         guild,
                     )
-                    await interaction.response.send_message(NOT_A_MEMBER[language], ephemeral=True)
+                    await interaction.response.send_message(tr(NOT_A_MEMBER), ephemeral=True)
                     return
         if who is None:
             if kind is not discord.InteractionType.autocomplete:
-                await interaction.response.send_message(SERVER_ONLY[language], ephemeral=True)
+                await interaction.response.send_message(tr(SERVER_ONLY), ephemeral=True)
             return
         if kind is discord.InteractionType.application_command:
             await self._command(interaction, who, data)

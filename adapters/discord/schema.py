@@ -29,14 +29,12 @@ NAME = re.compile(r"^[-_\w]{1,32}$")  # \w is Unicode: Discord's ^[-_\p{L}\p{N}]
 MAX_OPTIONS, MAX_COMMANDS, MAX_DESCRIPTION = 25, 100, 100
 
 
-# the locales Discord sends and accepts in localizations
-DISCORD_LOCALES = frozenset(
-    (
-        "id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl",
-        "no", "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi",
-        "th", "zh-CN", "ja", "zh-TW", "ko",
-    )
-)  # fmt: skip
+# the locales Discord accepts in localizations (its list, as its documentation spells it)
+_LOCALE_LIST = (
+    "id da de en-GB en-US es-ES es-419 fr hr it lt hu nl no pl pt-BR ro fi sv-SE vi tr cs "
+    "el bg ru uk hi th zh-CN ja zh-TW ko"
+)
+DISCORD_LOCALES = frozenset(_LOCALE_LIST.split())
 COMMAND_NAME, OPTION_NAME = "command name", "option name"
 # Discord locale -> the catalog that localizes it
 Localizers = dict[str, Translator]
@@ -64,9 +62,7 @@ def localized_name(name: str, tr: Translator, context: str) -> str | None:
     """The catalog's name for a command word or option, made to follow Discord's name rules
     (lower case, no spaces, 1-32 letters, digits, - or _); None when it has none."""
     text = tr.pgettext(context, name).strip().lower().replace(" ", "-").replace("'", "-")
-    if text == name or not NAME.match(text):
-        return None
-    return text
+    return text if NAME.match(text) else None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from bot.kernel.i18n import N_
 from bot.kernel.messages import BulletList, Code, Heading, Message, Note, Paragraph, Text, spans
 from bot.kernel.parser import UnknownCommand
 from bot.kernel.registry import Arg, Command, command
+from bot.kernel.timewords.forms import READS_TIME, forms
 
 # who may run a command, as help says it
 ROLE_NAMES = {
@@ -52,7 +53,9 @@ async def help_command(
         if not matching:
             raise UnknownCommand(topic)
         message = Message(ephemeral=True)
+        reads_time = False
         for cmd in matching:
+            reads_time = reads_time or cmd.name in READS_TIME
             message.add(Heading(cmd.name), Paragraph(spans(command_help(ctx, cmd))))
             message.add(Paragraph(spans(ctx.tr("Usage:") + " ", Code(command_usage(ctx, cmd)))))
             if cmd.examples:
@@ -71,6 +74,12 @@ async def help_command(
                 )
             message.add(
                 Note(ctx.tr.spans("Who can use it: {role}", role=ctx.tr(ROLE_NAMES[cmd.role])))
+            )
+        if reads_time:
+            # the forms of time in the reader's language (either language is always read)
+            message.add(
+                Paragraph(spans(ctx.tr(N_("Times you can type (in English or in French):")))),
+                BulletList(tuple(spans(Code(form)) for form in forms(ctx.language))),
             )
         return message
     message = Message(ephemeral=True).add(Heading(ctx.tr("What I can do")))

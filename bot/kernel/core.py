@@ -26,11 +26,12 @@ from bot.kernel.context import Ctx
 from bot.kernel.convert import clean_text
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import Translator, translator_for
+from bot.kernel.invoke import invoke
 from bot.kernel.logcontext import log_context
 from bot.kernel.messages import Choice, Message, Paragraph
 from bot.kernel.outbox import Outbox
 from bot.kernel.parser import UnknownCommand, parse_line
-from bot.kernel.registry import Action, Command, Param, Registry
+from bot.kernel.registry import Action, Command, Registry
 from bot.kernel.resolvers.community import UnknownCommunity
 from bot.kernel.settings import Settings
 from bot.kernel.who import Who
@@ -61,6 +62,8 @@ class Core:
         self.outboxes: dict[str, Outbox] = {}
         self.observers: list[CommandObserver] = []
         self._events_recorded = 0
+        for code in settings.language_codes:  # read the catalogs now, not at a first message
+            self.translator(code)
 
     def report_delivery(self, kind: str, outcome: str) -> None:
         """A scheduled post was handled (sent, late, skipped, failed, fallback): tell the
@@ -294,11 +297,7 @@ class Core:
 
     async def _invoke(self, ctx: Ctx, command: Command, raw: dict[str, str]) -> Any:
         """Resolve the command's arguments, enforce its declared check, run it."""
-        ctx.command_name = command.name
-        kwargs = await self._resolve(ctx, command.params, raw, command.usage)
-        await enforce(ctx, command.role, kwargs.values())
-        with log_context(command=command.name):
-            return await command.handler(ctx, **kwargs)
+        return await invoke(ctx, command, raw)
 
     async def _act(
         self, ctx: Ctx, action: Action, value: str, values: dict[str, str] | None = None
@@ -321,38 +320,3 @@ class Core:
         if action.is_form:
             return await action.handler(ctx, values or {}, **kwargs)
         return await action.handler(ctx, **kwargs)
-
-    async def _resolve(
-        self, ctx: Ctx, params: tuple[Param, ...], raw: dict[str, str], usage: str
-    ) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {}
-        resplit: dict[str, str | None] = {}
-        for index, param in enumerate(params):
-            # errors name the parameter as its help does, in the member's language
-            label = ctx.tr(param.arg.label)
-            resolver = self.registry.resolver(param.arg.kind)
-            if param.name in resplit:  # what a name before it left of the text
-                rest = resplit[param.name]
-                kwargs[param.name] = rest or ("" if param.required else param.default)
-                continue
-            # control and format characters never reach a resolver (nor the database)
-            text = None if param.name not in raw else clean_text(raw[param.name])
-            if text is None or (not text.strip() and param.arg.kind != "tags"):
-                if param.required:
-                    raise UserError("Please give {name}. Usage: `{usage}`", name=label, usage=usage)
-                if param.implied:
-                    kwargs[param.name] = await resolver.implied(ctx, param, label)
-                else:
-                    kwargs[param.name] = param.default
-                continue
-            following = params[index + 1] if index + 1 < len(params) else None
-            if resolver.splits and following is not None and following.arg.kind == "text":
-                rest = raw.get(following.name)
-                value, rest = await resolver.resolve_split(
-                    ctx, text, clean_text(rest or ""), following.required, param, label
-                )
-                resplit[following.name] = rest
-            else:
-                value = await resolver.resolve(ctx, text, param, label)
-            kwargs[param.name] = value
-        return kwargs

@@ -15,6 +15,8 @@ from types import ModuleType
 from bot.kernel.registry import Registry
 
 KERNEL = "kernel"
+# the kernel module whose @button answers a question about a time (any command may ask one)
+ANSWERS = "bot.kernel.timewords.ask"
 
 
 def area_packages(root: str = "bot") -> list[str]:
@@ -43,5 +45,6 @@ def _by_name(info: pkgutil.ModuleInfo) -> str:
 
 
 def default_registry() -> Registry:
-    """The registry of every discovered area."""
-    return Registry.from_modules(area_modules())
+    """The registry of every discovered area, plus the kernel's time questions' answer
+    button (any command may ask one)."""
+    return Registry.from_modules([importlib.import_module(ANSWERS), *area_modules()])

@@ -13,9 +13,10 @@ No Python names a language.
 
 Catalogs are read from the ``.po`` files directly (through Babel, compiled in memory once
 per process and language), so there is no compiled ``.mo`` file to forget to rebuild or
-to drift from its source after an edit; reading one costs a few milliseconds at the first
-message in that language. Fuzzy entries are ignored, as gettext does. ``make catalogs``
-still runs ``pybabel compile`` as a check that the files compile.
+to drift from its source after an edit. Reading the French catalog takes about 75 ms (``make
+bench``), once per process: the core reads every offered language when it is built.
+Fuzzy entries are ignored, as gettext does. ``make catalogs`` still runs ``pybabel compile``
+as a check that the files compile.
 """
 
 from __future__ import annotations

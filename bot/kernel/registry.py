@@ -37,6 +37,7 @@ ArgKind = Literal[
     "tags",  # any number of #tags
     "choice",  # one of Arg.choices
     "timezone",  # an IANA zone or a city (autocomplete)
+    "language",  # one of the languages the settings offer (autocomplete)
     "int",
 ]
 # who may run a command, press a button or submit a form, enforced by the core:

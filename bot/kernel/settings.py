@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.kernel.i18n import LOCALE_DIR, catalog_path, has_catalog
@@ -59,10 +59,11 @@ class Settings(BaseSettings):
 
     reminder_offsets: str = Field("24h,15m", alias="REMINDER_OFFSETS")
     default_timezone: str = Field("America/Toronto", alias="DEFAULT_TIMEZONE")
-    default_language: str = Field("en", alias="DEFAULT_LANGUAGE")
-    # the languages offered; each one but English is a catalog in locale_dir
-    languages: str = Field("en,fr", alias="LANGUAGES")
+    # the languages offered; each one but English is a catalog in locale_dir (declared in
+    # this order: each is checked against the ones before it)
     locale_dir: Path = Field(LOCALE_DIR, alias="LOCALE_DIR")
+    languages: str = Field("en,fr", alias="LANGUAGES")
+    default_language: str = Field("en", alias="DEFAULT_LANGUAGE")
 
     log_level: str = Field("INFO", alias="LOG_LEVEL")
     log_format: str = Field("text", alias="LOG_FORMAT")
@@ -84,26 +85,25 @@ class Settings(BaseSettings):
 
     @field_validator("languages")
     @classmethod
-    def _listed_languages(cls, value: str) -> str:
-        codes = [code.strip() for code in value.split(",") if code.strip()]
+    def _languages_with_catalogs(cls, value: str, info: ValidationInfo) -> str:
+        codes = list(dict.fromkeys(code.strip() for code in value.split(",") if code.strip()))
         if not codes:
             raise ValueError("LANGUAGES must list at least one language code, e.g. en,fr")
-        return ",".join(dict.fromkeys(codes))
-
-    @model_validator(mode="after")
-    def _languages_have_catalogs(self) -> Settings:
+        locale_dir = info.data.get("locale_dir", LOCALE_DIR)
         missing = [
-            str(catalog_path(code, self.locale_dir))
-            for code in self.language_codes
-            if not has_catalog(code, self.locale_dir)
+            str(catalog_path(c, locale_dir)) for c in codes if not has_catalog(c, locale_dir)
         ]
         if missing:
-            raise ValueError(f"LANGUAGES: no catalog at {', '.join(missing)}")
-        if self.default_language not in self.language_codes:
-            raise ValueError(
-                f"DEFAULT_LANGUAGE must be one of LANGUAGES ({', '.join(self.language_codes)})"
-            )
-        return self
+            raise ValueError(f"no catalog at {', '.join(missing)}")
+        return ",".join(codes)
+
+    @field_validator("default_language")
+    @classmethod
+    def _offered_language(cls, value: str, info: ValidationInfo) -> str:
+        languages = info.data.get("languages")
+        if languages is not None and value not in languages.split(","):
+            raise ValueError(f"DEFAULT_LANGUAGE must be one of LANGUAGES ({languages})")
+        return value
 
     @property
     def language_codes(self) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 import shlex
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -40,34 +41,36 @@ from bot.kernel.occurrences import (
     parse_occurrence_key,
     upcoming_of,
 )
-from bot.kernel.recurrence import (
-    LOCAL_FORMAT,
-    AmbiguousRecurrence,
-    first_local_instance,
-    fold,
-    next_instant,
-    parse_day,
-    parse_when,
-    validate_rrule,
-)
+from bot.kernel.recurrence import next_instant, place
 from bot.kernel.registry import Arg, button, command
 from bot.kernel.settings import Settings
+from bot.kernel.timewords import Question
+from bot.kernel.timewords.ask import ask
+from bot.kernel.timewords.lexicon import fold
 from bot.meetings.details import parse_details
 from bot.meetings.finding import MeetingRef
 from bot.meetings.native_events import MeetingEvent, sync_native_event
 from bot.meetings.posts import (
     RSVP_ACTION,
     cancelled_message,
-    local_text,
     moved_message,
     occurrence_block,
-    recurrence_words,
+)
+from bot.meetings.timing import (
+    Move,
+    TimeQuestion,
+    day_or_ask,
+    local_text,
+    moved_start,
+    short_local,
+    split_move,
+    understood,
 )
 from data.models import AgendaItem, Community, Meeting, Member, Occurrence, Rsvp, Workspace
 
 ALL_WORDS = ("all", "series", "tout", "toutes", "tous", "série", "serie")
-MOVE_WORDS = (" to ", " -> ", " → ", " vers ")
 MAX_TITLE, MAX_LOCATION = 200, 500
+DEFAULT_MINUTES = 60
 LISTED = 10
 PER_MEETING = 3
 
@@ -93,15 +96,13 @@ async def _next_of(ctx: Ctx, meeting: Meeting) -> Upcoming:
 
 
 def _when(ctx: Ctx, instant: datetime) -> str:
-    return local_text(instant, ctx.timezone, ctx.tr)
+    return local_text(instant, ctx.timezone, ctx.language)
 
 
 async def _next_dates(ctx: Ctx, meeting: Meeting) -> str:
     upcoming = await upcoming_of([meeting], ctx.clock.now(), limit=3)
     zone = ZoneInfo(ctx.timezone)
-    return (
-        ", ".join(item.starts_at.astimezone(zone).strftime("%Y-%m-%d") for item in upcoming) or "—"
-    )
+    return ", ".join(item.starts_at.astimezone(zone).date().isoformat() for item in upcoming) or "—"
 
 
 async def _occurrence_on(ctx: Ctx, meeting: Meeting, text: str) -> Upcoming:
@@ -139,13 +140,9 @@ async def _occurrence_on(ctx: Ctx, meeting: Meeting, text: str) -> Upcoming:
 
 
 def _read_day(ctx: Ctx, text: str) -> date:
-    now_local = ctx.clock.now().astimezone(ZoneInfo(ctx.timezone)).replace(tzinfo=None)
-    day = parse_day(text, ctx.language, now_local)
-    if day is None:
-        raise UserError(
-            "I couldn't read “{text}” as a date. Use e.g. “2027-05-29” or “May 29”.", text=text[:60]
-        )
-    return day
+    """The day a coordinator names, in either language; a date that reads two ways raises
+    ``TimeQuestion`` for the command to ask."""
+    return day_or_ask(text, ctx.clock.now(), ctx.timezone)
 
 
 # ---- telling members -------------------------------------------------------------------
@@ -224,13 +221,13 @@ RsvpStatus = Annotated[
 
 @command(
     "meeting schedule",
-    usage="meeting schedule <community> <when> [every …] [at <link or place>] [for <duration>] "
-    "[title]",
+    usage="meeting schedule <community> <when> [at <link or place>] [title]",
     examples=[
-        "meeting schedule python next Monday 4:30pm every week at https://meet.jit.si/py "
-        "Python hour",
-        "meeting schedule python 2027-05-31 16:30 every month on the last Monday Monthly chat",
-        "meeting schedule python tomorrow 9am for 90m at Room 204 — Kick-off",
+        "meeting schedule python every Tuesday at 12:30 Lunch chat",
+        "meeting schedule python tomorrow 3pm to 4:30pm at Room 204 — Workshop",
+        "meeting schedule python chaque mardi à 12 h 30 Dîner causerie",
+        "meeting schedule python le premier lundi du mois de 9 h à 10 h à https://meet.jit.si/py "
+        "Café",
     ],
     role="coordinator",
 )
@@ -240,7 +237,7 @@ async def schedule_meeting(
     details: Annotated[
         str,
         Arg(
-            N_("when, then optionally: every …, at <link or place>, for <duration>, the title"),
+            N_("when (e.g. every Tuesday at 12:30), then optionally at <link or place>, the title"),
             kind="text",
             max_length=800,
         ),
@@ -249,18 +246,11 @@ async def schedule_meeting(
     """Schedule a meeting, once or recurring, in your time zone"""
     found = community
     now = ctx.clock.now()
-    try:
-        parsed = parse_details(details, ctx.timezone, ctx.language, now)
-    except AmbiguousRecurrence as question:
-        # both phrasings, in the coordinator's own language
-        raise UserError(
-            "“{phrase}” can mean two things. Write “{monthly}” for that "
-            "day of each month, or “{biweekly}” to repeat every few "
-            "weeks.",
-            phrase=question.values["phrase"],
-            monthly=question.values[f"monthly_{ctx.language}"],
-            biweekly=question.values[f"biweekly_{ctx.language}"],
-        ) from question
+    parsed = parse_details(details, ctx.timezone, now)
+    if isinstance(parsed, Question):
+        arguments = {"community": found.name, "details": details}
+        return await ask(ctx, parsed, "meeting schedule", arguments, "details")
+    reading = parsed.reading
     title = parsed.title or ctx.tr("{community} meeting", community=found.name)
     if len(title) > MAX_TITLE:
         raise UserError(
@@ -272,31 +262,28 @@ async def schedule_meeting(
             name="location",
             limit=MAX_LOCATION,
         )
-    local = parsed.when.replace(tzinfo=None)
-    first = parsed.when.astimezone(UTC)
-    if parsed.rrule:
-        validate_rrule(parsed.rrule, local)
-        # the series starts on its first real instance: "tomorrow 9am every month on the
-        # second Tuesday" typed on a first Tuesday starts a week later, and calendar apps
-        # count DTSTART itself as an instance (RFC 5545)
-        local = first_local_instance(parsed.rrule, local)
-        following = next_instant(local.strftime(LOCAL_FORMAT), ctx.timezone, parsed.rrule, now)
-        if following is None:
-            raise UserError(
-                "The repetition “{phrase}” never happens after the start.", phrase=parsed.rrule
-            )
-        first = following
-    start_local = local.strftime(LOCAL_FORMAT)
+    rrule = reading.rule.rrule if reading.rule else None
+    first = (
+        next_instant(reading.start_local, reading.zone, rrule, now)
+        if rrule
+        else place(reading.start, reading.zone)
+    )
+    if first is None:
+        raise UserError(N_("That repeat never happens after its start."))
     meeting = await Meeting.create(
         community=found,
         title=title,
-        start_local=start_local,
-        timezone=ctx.timezone,
-        duration_minutes=parsed.duration_minutes or 60,
-        rrule=parsed.rrule,
+        start_local=reading.start_local,
+        timezone=reading.zone,
+        duration_minutes=reading.duration or DEFAULT_MINUTES,
+        rrule=rrule,
         location=parsed.location,
         created_by=ctx.member,
         created_at=now,
+    )
+    # what was read, said back with its length so that a misreading shows at once
+    echo = understood(
+        reading.start, replace(reading, duration=meeting.duration_minutes), ctx.language
     )
     reply = Message(ephemeral=True).add(
         Paragraph(
@@ -307,23 +294,14 @@ async def schedule_meeting(
                 number=meeting.id,
             )
         ),
-        Paragraph(ctx.tr.spans("I understood: {when}", when=Strong(_when(ctx, first)))),
+        Paragraph(ctx.tr.spans("I understood: {when}", when=Strong(echo))),
     )
-    if parsed.rrule:
+    if rrule:
         upcoming = await upcoming_of([meeting], now, limit=3)
-        zone = ZoneInfo(ctx.timezone)
         dates = ", ".join(
-            item.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") for item in upcoming
+            short_local(item.starts_at, ctx.timezone, ctx.language) for item in upcoming
         )
-        reply.add(
-            Note(
-                ctx.tr.spans(
-                    "Repeats: {rule}. Next: {dates}",
-                    rule=recurrence_words(ctx.tr, parsed.rrule),
-                    dates=dates,
-                )
-            )
-        )
+        reply.add(Note(ctx.tr.spans(N_("Next: {dates}"), dates=dates)))
     await mirror_native_event(ctx, meeting, found)
     if not found.home_channel_id:
         reply.add(
@@ -550,6 +528,7 @@ async def press_rsvp(ctx: Ctx, meeting: MeetingRef, status: RsvpStatus) -> Messa
         "meeting cancel 12 2027-05-31",
         "meeting cancel 12 all",
         'meeting cancel "Python hour" next Monday',
+        "meeting cancel 12 mardi prochain",
     ],
     role="coordinator",
 )
@@ -600,7 +579,11 @@ async def cancel_meeting(
                 name=f"#{found.id}",
             )
     elif rest:
-        item = await _occurrence_on(ctx, found, rest)
+        try:
+            item = await _occurrence_on(ctx, found, rest)
+        except TimeQuestion as asked:
+            arguments = {"meeting": f"#{found.id}", "which": rest}
+            return await ask(ctx, asked.question, "meeting cancel", arguments, "which")
     else:
         raise UserError(
             "“{title}” repeats: say which date, or `all` for the series. Next ones: {dates}.",
@@ -631,10 +614,11 @@ async def cancel_meeting(
 
 @command(
     "meeting move",
-    usage="meeting move <meeting> <occurrence date> to <new time>",
+    usage="meeting move <meeting> <occurrence date> to|à <new time>",
     examples=[
         "meeting move 12 2027-05-31 to 2027-06-01 16:30",
         'meeting move "Python hour" next Monday to Tuesday 5pm',
+        "meeting move 12 mardi à mercredi 17 h",
     ],
     role="coordinator",
 )
@@ -648,22 +632,10 @@ async def move_meeting(
     rest = change.strip()
     if found.cancelled:
         raise UserError("“{title}” has been cancelled.", title=found.title)
-    padded = f" {rest} "
-    split = max((padded.lower().rfind(word), word) for word in MOVE_WORDS)
-    if split[0] < 0:
-        raise UserError(
-            "Say what to move and where: `meeting move <meeting> <date> "
-            "to <new time>`, e.g. `meeting move 12 2027-05-31 to "
-            "2027-06-01 16:30`."
-        )
-    which = padded[: split[0]].strip()
-    target = padded[split[0] + len(split[1]) :].strip()
-    if not target:
-        raise UserError(
-            "Say what to move and where: `meeting move <meeting> <date> "
-            "to <new time>`, e.g. `meeting move 12 2027-05-31 to "
-            "2027-06-01 16:30`."
-        )
+    move = split_move(rest, ctx.clock.now(), ctx.timezone)
+    if isinstance(move, Question):
+        arguments = {"meeting": f"#{found.id}", "change": rest}
+        return await ask(ctx, move, "meeting move", arguments, "change")
     if original is not None:
         item = await occurrence_at(found, original)
         if item is None:
@@ -671,8 +643,14 @@ async def move_meeting(
                 "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
                 name=f"#{found.id}",
             )
-    elif which:
-        item = await _occurrence_on(ctx, found, which)
+    elif move.which:
+        try:
+            item = await _occurrence_on(ctx, found, move.which)
+        except TimeQuestion as asked:
+            # the occurrence's date reads two ways: ask, keeping the new time as typed
+            question = _prefixed(asked.question, f" {move.word} {_target_text(rest, move)}")
+            arguments = {"meeting": f"#{found.id}", "change": rest}
+            return await ask(ctx, question, "meeting move", arguments, "change")
     elif not found.rrule:
         item = await _next_of(ctx, found)
     else:
@@ -686,7 +664,12 @@ async def move_meeting(
             "That occurrence of “{title}” is cancelled; schedule a new meeting instead.",
             title=found.title,
         )
-    new_start = parse_when(target, ctx.timezone, ctx.language, ctx.clock.now()).astimezone(UTC)
+    day = item.starts_at.astimezone(ZoneInfo(move.target.zone)).date()
+    new_start = place(moved_start(move, day), move.target.zone)
+    if new_start <= ctx.clock.now():
+        raise UserError(
+            N_("{when} has already passed. Give a time in the future."), when=_when(ctx, new_start)
+        )
     old_start = item.starts_at
     row = await _occurrence_row(item)
     row.starts_at = new_start
@@ -708,6 +691,17 @@ async def move_meeting(
             )
         )
     )
+
+
+def _target_text(rest: str, move: Move) -> str:
+    """The new time as typed: what follows the word that split the move."""
+    words = rest.split()
+    return " ".join(words[len(move.which.split()) + 1 :])
+
+
+def _prefixed(question: Question, after: str) -> Question:
+    options = tuple(replace(option, text=option.text + after) for option in question.options)
+    return replace(question, options=options)
 
 
 @command(

@@ -16,9 +16,9 @@ from bot.kernel.i18n import N_
 from bot.kernel.lookups import my_communities
 from bot.kernel.messages import Choice
 from bot.kernel.occurrences import community_id_of, is_number, parse_occurrence_key
-from bot.kernel.recurrence import fold
 from bot.kernel.registry import Arg, Param
 from bot.kernel.resolvers.base import Resolver
+from bot.kernel.timewords.lexicon import fold
 from data.models import Community, Meeting
 
 
@@ -96,6 +96,14 @@ async def find_meeting(ctx: Ctx, reference: str) -> tuple[Meeting, datetime | No
     )
 
 
+async def _titled(ctx: Ctx, title: str) -> Meeting | None:
+    return (
+        await Meeting.filter(community__workspace=ctx.workspace, title__iexact=title)
+        .order_by("cancelled", "-id")
+        .first()
+    )
+
+
 class MeetingResolver(Resolver):
     kind = "meeting"
     completes = True
@@ -108,19 +116,21 @@ class MeetingResolver(Resolver):
         self, ctx: Ctx, text: str, rest: str | None, rest_required: bool, param: Param, label: str
     ) -> tuple[MeetingPick, str | None]:
         """``meeting`` and ``rest`` as the parser split them; an unquoted title of several
-        words ("Python hour 2027-05-29") is re-split at the longest title that exists."""
+        words ("Python hour 2027-05-29") is re-split at the longest title that exists, also
+        when its first word alone would find it ("python" is in "Python hour")."""
+        words = (text + " " + (rest or "")).split()
+        named = text.strip().lstrip("#")
+        if rest and not is_number(named) and parse_occurrence_key(text.strip()) is None:
+            for size in range(len(words), len(text.split()), -1):
+                match = await _titled(ctx, " ".join(words[:size]))
+                if match is not None:
+                    return await _pick(match, None), " ".join(words[size:])
         try:
             found, original = await find_meeting(ctx, text)
             return await _pick(found, original), (rest or "").strip()
         except NotFound as first_error:
-            words = (text + " " + (rest or "")).split()
             for size in range(len(words), 0, -1):
-                title = " ".join(words[:size])
-                match = (
-                    await Meeting.filter(community__workspace=ctx.workspace, title__iexact=title)
-                    .order_by("cancelled", "-id")
-                    .first()
-                )
+                match = await _titled(ctx, " ".join(words[:size]))
                 if match is not None:
                     return await _pick(match, None), " ".join(words[size:])
             raise first_error

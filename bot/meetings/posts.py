@@ -5,10 +5,6 @@ reminder looks the same whoever sends it."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
-from babel.dates import format_datetime
-from babel.lists import format_list
 
 from bot.kernel.i18n import N_, Translator
 from bot.kernel.messages import (
@@ -26,21 +22,12 @@ from bot.kernel.messages import (
     Time,
 )
 from bot.kernel.occurrences import Upcoming
-from bot.kernel.recurrence import describe
+from bot.kernel.timewords import Rule
+from bot.kernel.timewords.describe import describe_repeat
 from data.models import AgendaItem, Community, Rsvp
 
 RSVP_ACTION = "rsvp"
 RSVP_STATUSES = ("going", "maybe", "no")
-
-
-def local_text(instant: datetime, zone: str, tr: Translator) -> str:
-    """A spelled-out local time, for echoing back what was understood (unambiguous even
-    where a platform would render a ``Time`` in the reader's own zone)."""
-    local = instant.astimezone(ZoneInfo(zone))
-    # the pattern is a catalog entry (CLDR pattern syntax), so each language writes the
-    # time its own way; Babel fills in the names of days and months from CLDR
-    pattern = tr.pgettext("CLDR date pattern", "EEEE, MMMM d, y, h:mm a")
-    return f"{format_datetime(local, pattern, locale=tr.locale)} ({zone})"
 
 
 def offset_label(offset: timedelta) -> str:
@@ -52,58 +39,11 @@ def offset_label(offset: timedelta) -> str:
 
 
 def recurrence_words(tr: Translator, rule: str | None) -> str:
+    """The repeat in the reader's words ("every other Thursday", "le dernier vendredi du
+    mois"), by the describer every other place uses (``bot.kernel.timewords``)."""
     if not rule:
         return tr("once")
-    parts = describe(rule)
-    freq = parts.get("FREQ", "")
-    interval = int(parts.get("INTERVAL", "1"))
-    byday = parts.get("BYDAY", "")
-    if freq == "WEEKLY" and byday == "MO,TU,WE,TH,FR" and interval == 1:
-        return tr("every weekday")
-    if freq == "DAILY":
-        text = tr.ngettext("every day", "every {n} days", interval)
-    elif freq == "WEEKLY":
-        text = tr.ngettext("every week", "every {n} weeks", interval)
-    elif freq == "MONTHLY":
-        text = tr.ngettext("every month", "every {n} months", interval)
-    elif freq == "YEARLY":
-        text = tr.ngettext("every year", "every {n} years", interval)
-    else:
-        text = tr("repeating ({rule})", rule=rule)
-    if byday:
-        text += " " + tr("on {days}", days=_days_words(tr, byday))
-    return text
-
-
-_WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-
-
-def weekday_name(tr: Translator, code: str) -> str:
-    """``MO`` -> "Monday", "lundi": the CLDR name in the reader's language."""
-    return str(tr.locale.days["format"]["wide"][_WEEKDAY_CODES.index(code)])
-
-
-def _nth_weekday(tr: Translator, ordinal: int, day: str) -> str:
-    if ordinal == 1:
-        return tr("the first {day}", day=day)
-    if ordinal == 2:
-        return tr("the second {day}", day=day)
-    if ordinal == 3:
-        return tr("the third {day}", day=day)
-    if ordinal == 4:
-        return tr("the fourth {day}", day=day)
-    if ordinal == 5:
-        return tr("the fifth {day}", day=day)
-    return tr("the last {day}", day=day)
-
-
-def _days_words(tr: Translator, byday: str) -> str:
-    words = []
-    for item in byday.split(","):
-        ordinal, code = item[:-2], item[-2:]
-        name = weekday_name(tr, code)
-        words.append(_nth_weekday(tr, int(ordinal), name) if ordinal else name)
-    return format_list(words, locale=tr.locale)
+    return describe_repeat(Rule.from_rrule(rule), tr.language)
 
 
 def location_span(location: str) -> Span:
@@ -155,8 +95,12 @@ async def rsvp_counts(item: Upcoming) -> dict[str, int]:
 
 
 def _when_line(tr: Translator, item: Upcoming, zone: str) -> tuple[Span, ...]:
+    """When it starts and when it ends (each in the reader's zone where the platform can)."""
+    ends = item.starts_at + timedelta(minutes=item.meeting.duration_minutes)
     spans: list[Span] = [
         Time(item.starts_at, "full", zone, tr.language),
+        Text(" – "),
+        Time(ends, "time", zone, tr.language),
         Text(" ("),
         Time(item.starts_at, "relative", zone, tr.language),
         Text(")"),

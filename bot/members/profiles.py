@@ -362,15 +362,21 @@ async def timezone(
 # ---- language ------------------------------------------------------------------------
 
 
-@command("language", usage="language en|fr", examples=["language fr", "language en"])
+@command("language", usage="language <language>", examples=["language fr", "language en"])
 async def language(
     ctx: Ctx,
-    language: Annotated[str, Arg(N_("en or fr"), kind="choice", choices=("en", "fr"))],
+    language: Annotated[str, Arg(N_("a language code"), kind="language")],
 ) -> Message:
-    """Choose the language I speak to you in: en or fr"""
+    """Choose the language I speak to you in"""
+    # the languages offered are the LANGUAGES setting: a new language is a catalog file
     ctx.member.language = language
     await ctx.member.save(update_fields=["language"])
     tr = ctx.translator_for(ctx.member)
     return Message(ephemeral=True).add(
-        Paragraph(tr.spans("I will speak English with you from now on."))
+        Paragraph(
+            tr.spans(
+                "I will speak {language} with you from now on.",
+                language=language_name(language, tr),
+            )
+        )
     )

@@ -41,6 +41,8 @@ from bot.kernel.messages import (
 from bot.kernel.people import join_spans, mention, one_line_intro, words_of
 from bot.kernel.registry import Arg, command
 from bot.kernel.schedules import describe_spans, store_cadence
+from bot.kernel.timewords import Question
+from bot.kernel.timewords.ask import ask
 from data.models import (
     Community,
     Member,
@@ -557,8 +559,10 @@ async def networking_off(ctx: Ctx) -> Message:
     "networking schedule",
     usage="networking schedule <community> <cadence>|off",
     examples=[
-        "networking schedule python every 2 weeks monday 9:00",
-        "networking schedule python monthly first tuesday 12:00",
+        "networking schedule python every Wednesday at 10am",
+        "networking schedule python every other Monday at 9:00 America/Vancouver",
+        "networking schedule python le premier mardi du mois à 12 h",
+        "networking schedule python weekly wed 10:00",
         "networking schedule python off",
     ],
     role="coordinator",
@@ -571,6 +575,9 @@ async def networking_schedule(
     """How often a community's networking rounds happen (or off)"""
     found = community
     parsed = await store_cadence(NetworkingSchedule, found, cadence, ctx.timezone, ctx.clock.now())
+    if isinstance(parsed, Question):
+        arguments = {"community": found.name, "cadence": cadence}
+        return await ask(ctx, parsed, "networking schedule", arguments, "cadence")
     if parsed is None:
         return Message(ephemeral=True).add(
             Paragraph(

@@ -42,6 +42,8 @@ from bot.kernel.messages import (
 from bot.kernel.registry import Arg, Param, button, command, on
 from bot.kernel.resolvers.base import Resolver
 from bot.kernel.schedules import describe_spans, store_cadence
+from bot.kernel.timewords import Question
+from bot.kernel.timewords.ask import ask
 from data.models import Community, Prompt, PromptSchedule
 from data.prompt_library import BY_KEY, LIBRARY, LibraryPrompt
 
@@ -489,9 +491,10 @@ async def prompt_suggest(
     "prompt schedule",
     usage="prompt schedule <community> <cadence>|off",
     examples=[
+        "prompt schedule python every Wednesday at 10am",
+        "prompt schedule python every other Monday at 9:00 America/Vancouver",
+        "prompt schedule python le premier mardi du mois à 12 h",
         "prompt schedule python weekly wed 10:00",
-        "prompt schedule python every 2 weeks monday 9am America/Vancouver",
-        "prompt schedule python monthly first tuesday 12:00",
         "prompt schedule python off",
     ],
     role="coordinator",
@@ -504,6 +507,9 @@ async def prompt_schedule(
     """When discussion prompts are posted (or off)"""
     found = community
     parsed = await store_cadence(PromptSchedule, found, cadence, ctx.timezone, ctx.clock.now())
+    if isinstance(parsed, Question):
+        arguments = {"community": found.name, "cadence": cadence}
+        return await ask(ctx, parsed, "prompt schedule", arguments, "cadence")
     if parsed is None:
         return Message(ephemeral=True).add(
             Paragraph(

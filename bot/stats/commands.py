@@ -26,6 +26,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_decimal
+
 from bot.kernel.args import MaybeAnyCommunity
 from bot.kernel.context import Ctx
 from bot.kernel.i18n import N_
@@ -454,8 +456,8 @@ def human_duration(ctx: Ctx, duration: timedelta) -> str:
     if hours < 48:
         return ctx.tr("{n} h", n=round(hours))
     days = hours / 24
-    shown = f"{days:.1f}".rstrip("0").rstrip(".") if days < 10 else str(round(days))
-    return ctx.tr("{n} days", n=shown.replace(".", "," if ctx.language == "fr" else "."))
+    shown_days = round(days, 1) if days < 10 else round(days)
+    return ctx.tr("{n} days", n=format_decimal(shown_days, locale=ctx.tr.locale))
 
 
 def _median_text(ctx: Ctx, duration: timedelta | None) -> str:
@@ -621,7 +623,7 @@ async def workspace_summary(ctx: Ctx) -> Message:
         lines.append(
             (
                 Strong(summary.name),
-                Text(" : " if ctx.language == "fr" else ": "),
+                Text(ctx.tr.pgettext("label separator", ": ")),
                 *ctx.tr.spans(
                     "members {members} ({change} in 12 weeks) · active in 30 "
                     "days {active} · resources shared in 30 days {resources}",

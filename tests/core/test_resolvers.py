@@ -39,7 +39,7 @@ async def test_a_miss_is_explained_with_close_names_for_every_kind(db: str) -> N
 async def test_a_french_member_reads_the_miss_and_the_argument_in_french(db: str) -> None:
     h = await two_communities()
     await h.say("Bob", "language fr")
-    assert "Vouliez-vous dire : @Bob ?" in await h.text("Bob", "whois @Bbo")
+    assert "Vouliez-vous dire\u202f: @Bob\u202f?" in await h.text("Bob", "whois @Bbo")
     assert "Veuillez indiquer\u202f: le membre." in await h.text("Bob", "whois")
 
 

@@ -284,3 +284,10 @@ async def test_an_unreachable_platform_fails_the_check(database_url: str) -> Non
     assert "[FAIL] discord: could not reach Discord at http://127.0.0.1:1/api/v10" in check.render(
         findings
     )
+
+
+def test_a_language_without_a_catalog_fails_the_check(tmp_path: Path) -> None:
+    result = copbot(tmp_path, "check", "--offline", LANGUAGES="en,fr,de")
+    assert result.returncode != 0
+    assert "[FAIL] settings: LANGUAGES: no catalog at " in result.stdout
+    assert "de/LC_MESSAGES/copbot.po" in result.stdout

@@ -81,7 +81,9 @@ async def test_digest_lists_the_weeks_members_resources_meetings_and_busiest_pro
     unknown = await h.say("Ada", "digest pyton weekly")
     assert unknown.is_error and "Did you mean: python" in message_text(unknown)
     reply = await h.text("Ada", "digest python weekly")
-    assert "Weekly digest for “python” is on: every week on Monday at 09:00" in reply
+    assert (
+        "Weekly digest for “python” is on: every Monday at 9:00\u202fAM (America/Toronto)" in reply
+    )
 
     planner, sender = DigestPlanner(h.core.settings), RecordingSender.for_harness(h)
     await run_window(planner, sender, h.clock.now(), MONDAY + timedelta(days=1))

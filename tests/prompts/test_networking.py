@@ -50,7 +50,7 @@ async def test_opt_in_and_out(db: str) -> None:
     await h.say("Bob", "join python")
     await h.say("Bob", "networking off")
     listed = await h.text("Bob", "networking on")
-    assert "python: every 2 weeks on Monday at 09:00" in listed
+    assert "python: every other Monday at 9:00\u202fAM" in listed
     assert "won't be paired" in await h.text("Bob", "networking off")
     assert not (await member("Bob")).networking_opt_in
     assert "not taking part" in await h.text("Bob", "networking off")
@@ -62,13 +62,13 @@ async def test_schedule_by_coordinators_only_and_bad_input_changes_nothing(db: s
     h = Harness.build(start=START)
     await community_of(h, ["Bob"], ["Bob"])
     reply = await h.text("Ada", "networking schedule python monthly first tuesday 12:00")
-    assert "every month on the first Tuesday at 12:00 (America/Toronto)" in reply
+    assert "the first Tuesday of every month at 12:00\u202fPM (America/Toronto)" in reply
     assert "1 member has opted in" in reply
     schedule = await NetworkingSchedule.get()
     for user, line, expected in [
         ("Bob", "networking schedule python weekly mon 9:00", "Only coordinators"),
-        ("Ada", "networking schedule python every 3rd friday 9:00", "every other week"),
-        ("Ada", "networking schedule python fortnightly", "time of day"),
+        ("Ada", "networking schedule python fortnightly", "At what time?"),
+        ("Ada", "networking schedule python every Tuesday 9:00 for 2 hours", "not a length"),
         ("Ada", "networking schedule pyhton weekly mon 9:00", "Did you mean: python"),
     ]:
         bad = await h.say(user, line)

@@ -162,7 +162,7 @@ async def test_schedule_is_echoed_and_bad_cadences_change_nothing(db: str) -> No
     h = Harness.build()
     await setup(h)
     reply = await h.text("Ada", "prompt schedule python weekly wed 10:00")
-    assert "every week on Wednesday at 10:00 (America/Toronto); next:" in reply
+    assert "every Wednesday at 10:00\u202fAM (America/Toronto); next:" in reply
     schedule = await PromptSchedule.get()
     assert (schedule.rrule, schedule.timezone, schedule.active) == (
         "FREQ=WEEKLY;BYDAY=WE",
@@ -170,13 +170,17 @@ async def test_schedule_is_echoed_and_bad_cadences_change_nothing(db: str) -> No
         True,
     )
     for line, expected in [
-        ("prompt schedule python every 2nd tuesday 10:00", "every other week"),
-        ("prompt schedule python weekly wed", "time of day"),
+        ("prompt schedule python weekly wed", "At what time?"),
         ("prompt schedule python sometimes 10:00", "didn't understand “sometimes”"),
         ("prompt schedule nowhere weekly wed 10:00", "no community called “nowhere”"),
     ]:
         bad = await h.say("Ada", line)
         assert bad.is_error and expected in message_text(bad), message_text(bad)
+    # a cadence that reads two ways is asked about, with a button for each reading
+    asked = await h.text("Ada", "prompt schedule python every 2nd tuesday 10:00")
+    assert "can mean two things" in asked
+    assert "[the second Tuesday of every month at 10:00\u202fAM]" in asked
+    assert "[every other Tuesday at 10:00\u202fAM]" in asked
     refused = await h.say("Bob", "prompt schedule python daily 9:00")
     assert refused.is_error and "Only coordinators" in message_text(refused)
     unchanged = await PromptSchedule.get()
@@ -190,12 +194,9 @@ async def test_french_coordinator_reads_french(db: str) -> None:
     await h.say("Élise", "community create pédagogie", channel="C5", locale="fr-CA")
     await h.say("Luc", "join pédagogie", locale="fr-CA")
     reply = await h.text("Élise", "prompt schedule pédagogie chaque semaine mercredi 10h")
-    assert (
-        "Questions de discussion pour « pédagogie »\u202f: chaque semaine, le mercredi à 10:00"
-        in reply
-    )
+    assert "Questions de discussion pour « pédagogie »\u202f: chaque mercredi à 10 h 00" in reply
     bad = await h.text("Élise", "prompt schedule pédagogie chaque 2e mardi 10h")
-    assert "une semaine sur deux" in bad
+    assert "[un mardi sur deux à 10 h 00]" in bad and "[le deuxième mardi du mois" in bad
     await h.say("Élise", "prompt now")
     [post] = h.outbox.to("C5")
     assert "Question de discussion" in post.text and LIBRARY[0].text(Translator("fr")) in post.text
@@ -212,5 +213,5 @@ async def test_the_schedule_example_works_as_typed_for_a_name_with_spaces(db: st
     example = '`prompt schedule "Pédagogie numérique" chaque semaine mercredi 10h`'
     assert f"Aucun horaire. Exemple\u202f: {example}" in listing
     reply = await h.text("Ada", example.strip("`"))
-    assert "chaque semaine, le mercredi à 10:00" in reply
+    assert "chaque mercredi à 10 h 00" in reply
     assert await PromptSchedule.filter(active=True).count() == 1

@@ -31,7 +31,8 @@ async def test_weekly_vancouver_meeting_across_both_dst_changes(db: str) -> None
     h = Harness.build(start=datetime(2027, 3, 1, 18, 0, tzinfo=UTC))
     await setup_python(h)
     reply = await h.text("Ada", "meeting schedule python next Monday 4:30pm every week Python hour")
-    assert "Monday, March 8, 2027, 4:30 PM (America/Vancouver)" in reply
+    assert "I understood: every Monday at 4:30\u202fPM for 1 hour (America/Vancouver)" in reply
+    assert "Mar 8, 2027, 4:30\u202fPM" in reply  # the first one
     # Bob answers for one occurrence before, one after each change
     for key in ("1@20270309T0030Z", "1@20270315T2330Z", "1@20271109T0030Z"):
         answer = await h.core.press(h.who("Bob"), "rsvp", f"{key}:going")
@@ -79,9 +80,9 @@ async def test_last_monday_of_the_month_series(db: str) -> None:
     h = Harness.build(start=datetime(2027, 3, 1, 18, 0, tzinfo=UTC))
     await setup_python(h)
     reply = await h.text(
-        "Ada", "meeting schedule python 2027-03-29 10:00 every month on the last Monday Monthly"
+        "Ada", "meeting schedule python 2027-03-29 10:00 every month on the last Monday Talk"
     )
-    assert "Repeats: every month on the last Monday" in reply
+    assert "the last Monday of every month at 10:00\u202fAM" in reply
     await run_until(h, service_for(h), datetime(2027, 9, 1, tzinfo=UTC))
     fifteen = [r for r in await sent_rows("reminder", "channel:C1") if r.subject.endswith(":15m")]
     assert [local(r.sent_at, VAN).strftime("%Y-%m-%d %H:%M") for r in fifteen] == [
@@ -108,10 +109,10 @@ async def test_cancel_and_move_one_occurrence(db: str) -> None:
     )
     h.outbox.clear()
     cancelled = await h.text("Ada", "meeting cancel python hour 2027-03-15")
-    assert "Cancelled “Python hour” on Monday, March 15, 2027, 4:30 PM" in cancelled
+    assert "Cancelled “Python hour” on Monday, March 15, 2027 at 4:30\u202fPM" in cancelled
     assert "told 1 member" in cancelled
     moved = await h.text("Ada", "meeting move 1 2027-03-22 to 2027-03-23 17:00")
-    assert "to Tuesday, March 23, 2027, 5:00 PM" in moved
+    assert "to Tuesday, March 23, 2027 at 5:00\u202fPM" in moved
     # Bob (who said going to both) is told by DM, in his zone; the channel is told too
     to_bob = [s.text for s in h.outbox.to("bob")]
     assert len(to_bob) == 2 and "cancelled" in to_bob[0] and "moved" in to_bob[1]

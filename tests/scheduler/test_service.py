@@ -66,7 +66,10 @@ async def test_console_prints_the_reminder_at_the_right_minute(db: str) -> None:
         "/meeting schedule python in 3 minutes Demo",
     ):
         await console.handle_line(line)
-    assert "I understood: Monday, March 1, 2027, 1:03 PM (America/Toronto)" in out.getvalue()
+    assert (
+        "I understood: Monday, March 1, 2027 at 1:03\u202fPM for 1 hour (America/Toronto)"
+        in out.getvalue()
+    )
     service = SchedulerService(core, core.settings, clock)
     printed: dict[str, str] = {}
     for _ in range(5):
