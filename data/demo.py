@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from data.models import Community, Member, Membership, MembershipEvent, Resource, Workspace
+from data.search import tag_key
 
 CONSOLE_WORKSPACE = "console"
 
@@ -183,7 +184,7 @@ async def load_demo(now: datetime) -> None:
             description=description,
             kind=kind,
             tags=tags,
-            tags_text=" ".join(tags),
+            tags_text=" ".join(tag_key(tag) for tag in tags),
             shared_by=members[sharer],
             shared_at=now - timedelta(days=20 - days),
         )

@@ -7,11 +7,34 @@ Every row hangs off one workspace, the tenancy boundary.
 
 from __future__ import annotations
 
+import uuid
+
 from tortoise import fields
 from tortoise.models import Model
 
-RESOURCE_KINDS = ("tool", "template", "idea", "strategy", "update", "other")
+# what people share; "other" is the default and last
+RESOURCE_KINDS = (
+    "article",
+    "guide",
+    "video",
+    "podcast",
+    "course",
+    "book",
+    "paper",
+    "dataset",
+    "tool",
+    "template",
+    "idea",
+    "strategy",
+    "update",
+    "event",
+    "other",
+)
 RSVP_STATUSES = ("going", "maybe", "no")
+
+
+def new_ical_uid() -> str:
+    return f"{uuid.uuid4()}@copbot"
 
 
 class Workspace(Model):
@@ -76,6 +99,10 @@ class Community(Model):
     archived = fields.BooleanField(default=False)
     digest_enabled = fields.BooleanField(default=False)
     scheduled_events_enabled = fields.BooleanField(default=True)
+    # the language of its channel posts (en, fr or both); None = what most members read
+    language = fields.CharField(max_length=4, null=True)
+    # when the weekly digest was last turned on: no digest due before it is posted
+    digest_since = fields.DatetimeField(null=True)
 
     class Meta:
         table = "community"
@@ -181,6 +208,12 @@ class Meeting(Model):
     cancelled = fields.BooleanField(default=False)
     # the platform's native event (Discord Scheduled Event id), if one was made
     external_event_id = fields.CharField(max_length=64, null=True)
+    # the iCalendar UID: random, so two installations never give two meetings one UID
+    ical_uid = fields.CharField(max_length=64, null=True, default=new_ical_uid)
+    # bumped with revised_at whenever the meeting or one of its occurrences changes, so
+    # calendar apps replace the event (SEQUENCE and DTSTAMP) instead of adding a copy
+    sequence = fields.IntField(default=0)
+    revised_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "meeting"
@@ -376,3 +409,36 @@ class ProcessedEvent(Model):
     class Meta:
         table = "processed_event"
         unique_together = (("platform", "event_id"),)
+
+
+class Tag(Model):
+    """A tag of one workspace, one row however it is accented or capitalised: ``key`` is the
+    folded form (data.search.tag_key), ``label`` the form it was first written in."""
+
+    id = fields.IntField(primary_key=True)
+    workspace: fields.ForeignKeyRelation[Workspace] = fields.ForeignKeyField(
+        "models.Workspace", related_name=False, on_delete=fields.CASCADE
+    )
+    key = fields.CharField(max_length=40)
+    label = fields.CharField(max_length=40)
+
+    class Meta:
+        table = "tag"
+        unique_together = (("workspace", "key"),)
+
+
+class FormDraft(Model):
+    """The answers a member has given to a form so far: kept until the form is saved, so
+    a bad answer, a closed window or a dropped session never loses what they typed."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name=False, on_delete=fields.CASCADE
+    )
+    form_id = fields.CharField(max_length=32)
+    values: dict[str, str] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "form_draft"
+        unique_together = (("member", "form_id"),)

@@ -81,6 +81,12 @@ def fold_accents(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def tag_key(tag: str) -> str:
+    """What makes two tags one: no accents, no letter case, no leading ``#``
+    (``#Évaluation``, ``evaluation`` and ``EVALUATION`` are one tag)."""
+    return fold_accents(tag.lstrip("#").casefold())
+
+
 def query_words(text: str) -> list[str]:
     """The words of a member's query, safe to put into either dialect's query syntax."""
     return _WORD.findall(text.lower())[:MAX_QUERY_WORDS]
@@ -124,8 +130,9 @@ def _filters(where: SearchFilter, placeholder: str, start: int) -> tuple[str, li
             f" WHERE c.archived = {mark(start + len(params) - 1)})"
         )
     for tag in where.tags:
-        # a whole tag, compared literally: "_" and "%" in a tag are no LIKE wildcards
-        escaped = tag.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        # a whole tag, compared literally: "_" and "%" in a tag are no LIKE wildcards;
+        # tags_text holds each tag's key, so any accents or capitals find it
+        escaped = tag_key(tag).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.append(f"% {escaped} %")
         clauses.append(
             f"(' ' || r.tags_text || ' ') LIKE {mark(start + len(params) - 1)} ESCAPE '\\'"

@@ -13,7 +13,8 @@ import asyncio
 import logging
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TextIO
 
 from aiohttp import web
@@ -21,7 +22,8 @@ from aiohttp import web
 from adapters.console.render import render, safe
 from bot.kernel.core import Core
 from bot.kernel.errors import DirectMessagesBlocked
-from bot.kernel.messages import Button, Form, Message
+from bot.kernel.forms import pick_choice
+from bot.kernel.messages import Attachment, Button, Form, FormField, FormRequest, Message
 from bot.kernel.outbox import SendKey, refuse_inside_transaction
 from bot.kernel.who import Who
 
@@ -49,11 +51,24 @@ def member_id(name: str) -> str:
     return _SLUG.sub("-", name.casefold()).strip("-")[:64] or "member"
 
 
+# shown when a form opens (gettext msgid: the console's own string)
+FORM_HINT = (
+    "(answer each question; empty keeps the value shown in brackets; a /command leaves the "
+    "form and keeps your answers)"
+)
+
+
 @dataclass
 class OpenForm:
     form: Form
+    # the questions still to ask (indexes into form.fields), the current one first
+    queue: list[int] = field(default_factory=list)
     answers: dict[str, str] = field(default_factory=dict)
-    position: int = 0
+    answered: bool = False  # at least one answer given (so there is a draft to mention)
+
+    @property
+    def current(self) -> FormField:
+        return self.form.fields[self.queue[0]]
 
 
 class ConsoleOutbox:
@@ -163,7 +178,17 @@ class ConsoleAdapter:
         self.stdout.write(text + "\n")
         self.stdout.flush()
 
+    def save_files(self, message: Message) -> None:
+        """The console's files (a calendar) are saved in the current folder, under the name
+        the message gives (made safe), where the person at the keyboard can open them."""
+        for index, part in enumerate(message.parts):
+            if isinstance(part, Attachment):
+                name = re.sub(r"[^\w.\-]+", "-", part.filename).strip(".-") or "file"
+                Path(name).write_bytes(part.content)
+                message.parts[index] = replace(part, filename=str(Path(name).resolve()))
+
     def show(self, label: str, message: Message) -> str:
+        self.save_files(message)
         lines = render(message, self._number, self.core.clock.now())
         self.write(f"[{label}] " + ("\n  ".join(lines) if lines else ""))
         self._posted += 1
@@ -180,6 +205,7 @@ class ConsoleAdapter:
         return self.core.translator(self.language).pgettext("label separator", ": ")
 
     def _reply(self, message: Message) -> None:
+        self.save_files(message)
         lines = render(message, self._number, self.core.clock.now(), self.colon)
         prefix = self.tr("(only you) ") if message.ephemeral and not self.interactive else ""
         if lines:
@@ -225,6 +251,7 @@ class ConsoleAdapter:
                 self._prompt()
                 line = await loop.run_in_executor(None, self.stdin.readline)
                 if not line:
+                    await self._leave_form()
                     break
                 self._echo(line.rstrip("\n"))
                 if not await self.handle_line(line.rstrip("\n")):
@@ -244,7 +271,7 @@ class ConsoleAdapter:
         if not text.startswith("/") and self.form is not None:
             await self._answer(text)
             return True
-        self.form = None  # a command always leaves an open form
+        await self._leave_form()  # a command always leaves an open form (its draft is kept)
         self.dm_form = None
         word, _, rest = text.lstrip("/").partition(" ")
         word, rest = word.lower(), rest.strip()
@@ -291,28 +318,42 @@ class ConsoleAdapter:
 
     # ---- forms ----------------------------------------------------------------------
 
-    def _open_form(self, form: Form) -> None:
-        self.form = OpenForm(form)
-        self.write(
-            f"== {safe(form.title)} == "
-            + self.tr("(answer each question; empty keeps the value shown; a /command cancels)")
+    def _open_form(self, form: Form, only: list[int] | None = None) -> None:
+        """Ask a form's questions one by one (``only``: just these, e.g. the ones to fix)."""
+        self.form = OpenForm(
+            form, queue=only if only is not None else list(range(len(form.fields)))
         )
+        self.write(f"== {safe(form.title)} == " + self.tr(FORM_HINT))
         self._ask()
 
     def _ask(self) -> None:
         assert self.form is not None
-        field_ = self.form.form.fields[self.form.position]
+        field_ = self.form.current
         current = f" [{safe(field_.initial)}]" if field_.initial else ""
-        choices = " (" + "/".join(c.value for c in field_.choices) + ")" if field_.choices else ""
+        choices = " (" + "/".join(c.label for c in field_.choices) + ")" if field_.choices else ""
         self.write(f"{safe(field_.label)}{choices}{current}{self.colon.rstrip()}")
 
     async def _answer(self, text: str) -> None:
+        """One answer, checked now: a bad one is explained and its question asked again;
+        a good one is kept (in the member's draft too) and the next question asked."""
         assert self.form is not None
         open_form = self.form
-        field_ = open_form.form.fields[open_form.position]
-        open_form.answers[field_.name] = text or field_.initial
-        open_form.position += 1
-        if open_form.position < len(open_form.form.fields):
+        field_ = open_form.current
+        value = text or field_.initial
+        checked = await self.core.answer_form(
+            self.who(), open_form.form.form_id, field_.name, value, open_form.form.context
+        )
+        if checked.is_error:
+            self._show_reply(checked)
+            self._ask()
+            return
+        choice = pick_choice(field_, value) if field_.kind == "choice" else None
+        open_form.answers[field_.name] = choice.value if choice is not None else value
+        open_form.answered = True
+        if checked.parts:
+            self._show_reply(checked)
+        open_form.queue.pop(0)
+        if open_form.queue:
             self._ask()
             return
         self.form = None
@@ -320,7 +361,29 @@ class ConsoleAdapter:
             self.who(), open_form.form.form_id, open_form.answers, open_form.form.context
         )
         if result.field_errors:
-            self._reply(result)
-            self.write(self.tr("(type `/intro` or the command again to fix it)"))
+            # only the questions at fault are asked again, the others stay answered
+            request = result.form_request
+            form = request.form if request is not None else open_form.form
+            result.parts = [p for p in result.parts if not isinstance(p, FormRequest)]
+            self._show_reply(result)
+            names = [f.name for f in form.fields]
+            self._open_form(form, [names.index(n) for n in result.field_errors if n in names])
+            if self.form is not None:
+                self.form.answers = dict(open_form.answers)
+                self.form.answered = True
             return
         self._reply(result)
+
+    def _show_reply(self, message: Message) -> None:
+        lines = render(message, self._number, self.core.clock.now(), self.colon)
+        if lines:
+            self.write("\n".join(lines))
+
+    async def _leave_form(self) -> None:
+        """The member leaves a form half answered (a command, /quit, the end of input): say
+        what was kept and how to come back to it."""
+        open_form, self.form = self.form, None
+        if open_form is None or not open_form.answered:
+            return
+        note = await self.core.form_left(self.who(), open_form.form.form_id)
+        self._show_reply(note)

@@ -13,6 +13,7 @@ from babel.dates import format_datetime
 
 from bot.kernel.i18n import Translator, babel_locale
 from bot.kernel.messages import (
+    Attachment,
     BulletList,
     Button,
     Buttons,
@@ -45,9 +46,10 @@ def render_relative(span: Time, now: datetime) -> str:
     """ "in 2 h 5 min", "il y a 3 jours"-style wording, as Slack and Discord show it."""
     tr = Translator(span.language)
     seconds = int((span.instant - now).total_seconds())
-    if abs(seconds) < 60:
+    if -60 < seconds <= 0:
         return tr("now")
-    minutes = (abs(seconds) + 30) // 60  # to the nearest minute
+    # ahead by seconds is still ahead: "in 1 min", never "now" before it has started
+    minutes = max(1, (abs(seconds) + 30) // 60)  # to the nearest minute
     days, hours, minutes = minutes // 1440, minutes % 1440 // 60, minutes % 60
     if days:
         amount = tr.ngettext("{n} day", "{n} days", days)
@@ -139,6 +141,8 @@ def render(
                 lines.append(f"   {safe(part.placeholder)}: {choices}   (/press <n>)")
             case FormRequest():
                 lines.append(f"   [{safe(part.label)}]")
+            case Attachment():  # the adapter saved it under this name
+                lines.append(f"   [{safe(part.label)}: {safe(part.filename)}]")
             case _:
                 assert_never(part)
     return lines

@@ -241,6 +241,7 @@ class InteractionHandler:
             if form is None:
                 await self._answer(interaction, self.core.press(who, "", ""), guild=guild)
             else:
+                form = await self.core.prefill(who, form)  # what the member typed is kept
                 modal = build_modal(form, self.overflow, self.forms, guild=guild)
                 await interaction.response.send_modal(modal)
 

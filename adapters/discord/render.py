@@ -12,6 +12,7 @@ content above it, because mentions inside an embed never notify anyone.
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
 from collections import OrderedDict
@@ -23,6 +24,7 @@ import discord
 
 from adapters.discord.ids import Overflow, encode
 from bot.kernel.messages import (
+    Attachment,
     BulletList,
     Button,
     Buttons,
@@ -134,8 +136,8 @@ def mentioned_users(message: Message) -> list[int]:
             case BulletList():
                 for item in part.items:
                     visit(item)
-            case Heading() | Buttons() | Select() | FormRequest():
-                pass  # plain text or components: they notify nobody
+            case Heading() | Buttons() | Select() | FormRequest() | Attachment():
+                pass  # plain text, components or files: they notify nobody
             case _:
                 assert_never(part)
     return list(dict.fromkeys(found))[:100]
@@ -194,6 +196,7 @@ class Rendered:
     allowed_mentions: discord.AllowedMentions
     # the form to open at once, when the message is nothing but a form request
     form: Form | None = None
+    attachments: tuple[Attachment, ...] = ()
 
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments for discord.py's send methods."""
@@ -201,6 +204,10 @@ class Rendered:
             "embeds": self.embeds,
             "allowed_mentions": self.allowed_mentions,
         }
+        if self.attachments:  # a calendar file, attached as Discord allows
+            args["files"] = [
+                discord.File(io.BytesIO(a.content), filename=a.filename) for a in self.attachments
+            ]
         if self.content:
             args["content"] = self.content
         if self.view is not None:
@@ -226,8 +233,8 @@ def _body_lines(parts: Sequence[Part]) -> list[str]:
                 lines.extend("• " + line(item) for item in part.items)
             case Fields():
                 lines.extend(f"**{escape(f.label)}:** {line(f.value)}" for f in part.fields)
-            case Buttons() | Select() | FormRequest():
-                pass  # components, made by ``_components``
+            case Buttons() | Select() | FormRequest() | Attachment():
+                pass  # components, made by ``_components``; files, attached
             case _:
                 assert_never(part)
     return [entry for entry in lines if entry]
@@ -262,6 +269,7 @@ def render(
         view,
         allowed_mentions(message),
         request.form if only_form and request else None,
+        tuple(p for p in message.parts if isinstance(p, Attachment)),
     )
 
 
@@ -316,8 +324,8 @@ def _components(
         if row >= MAX_ROWS:
             break
         match part:
-            case Heading() | Paragraph() | Note() | BulletList() | Fields():
-                continue  # the text, made by ``_body_lines`` or ``_embed``
+            case Heading() | Paragraph() | Note() | BulletList() | Fields() | Attachment():
+                continue  # the text, made by ``_body_lines`` or ``_embed``; files, attached
             case Buttons() | Select() | FormRequest():
                 pass
             case _:
@@ -407,12 +415,16 @@ def build_modal(
             )
         else:
             long = fld.kind == "long"
+            # Discord refuses the whole modal when a pre-filled value is longer than its
+            # field's max_length: a value saved before a limit was tightened is shown whole
+            # (the core then says what to shorten), never cut and never refused
+            limit = max(1, min(max(fld.max_length, len(initial)), 4000))
             component = discord.ui.TextInput(
                 custom_id=fld.name,
                 style=discord.TextStyle.paragraph if long else discord.TextStyle.short,
                 required=fld.required,
-                max_length=max(1, min(fld.max_length, 4000)),
-                default=initial[:4000] or None,
+                max_length=limit,
+                default=initial[:limit] or None,
                 placeholder=_clip(fld.placeholder, 100) or None,
             )
         modal.add_item(discord.ui.Label(text=_clip(fld.label, 45) or "…", component=component))

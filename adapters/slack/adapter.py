@@ -298,6 +298,7 @@ class SlackAdapter:
             stale.add(Paragraph(tr.spans("That button no longer works. Try the command again.")))
             await self.deliver(stale, who, response_url=body.get("response_url"))
             return
+        form = await self.core.prefill(who, form)  # what the member typed before is kept
         await self.api.call(
             "views.open",
             who.workspace_id,

@@ -44,7 +44,9 @@ def _element(item: FormField) -> Block:
             "type": "plain_text_input",
             "action_id": VALUE_ACTION,
             "multiline": item.kind == "long",
-            "max_length": max(1, min(item.max_length, 3000)),
+            # a value saved before a limit was tightened is shown whole, never cut (the
+            # core then says what to shorten): Slack refuses an initial value over the limit
+            "max_length": max(1, min(max(item.max_length, len(item.initial)), 3000)),
         }
         if item.initial:
             element["initial_value"] = item.initial[: element["max_length"]]

@@ -23,6 +23,9 @@ BOT_SCOPES = (
     "im:write",  # open direct messages (greetings, reminders)
     "users:read",  # names, time zones, locales, admin flags; team_join
     "channels:read",  # member_joined_channel in public channels
+    # `community bind` joins the channel (conversations.join): Slack only sends
+    # member_joined_channel and thread replies for channels the bot is a member of
+    "channels:join",
     "groups:read",  # ...and private ones
     "channels:history",  # replies in meeting/prompt threads; checking a post that timed out
     "groups:history",

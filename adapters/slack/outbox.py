@@ -108,6 +108,17 @@ class SlackOutbox:
                 raise DirectMessagesBlocked(user_id) from error
             raise
 
+    async def join_channel(self, workspace_id: str, channel_id: str) -> bool:
+        """Make the bot a member of a public channel (conversations.join), so Slack sends
+        its member_joined_channel events and thread replies. False where Slack refuses
+        (a private channel: a member has to /invite the bot there)."""
+        try:
+            await self.api.call("conversations.join", workspace_id, channel=channel_id)
+        except SlackCallError as error:
+            log.warning("could not join channel %s: %s", channel_id, error.code)
+            return False
+        return True
+
     async def ephemeral(
         self, workspace_id: str, channel_id: str, user_id: str, message: Message
     ) -> None:

@@ -16,6 +16,7 @@ from typing import Any, assert_never
 from adapters.slack import actions
 from adapters.slack.mrkdwn import escape_code, plain_fallback, render_spans
 from bot.kernel.messages import (
+    Attachment,
     BulletList,
     Button,
     Buttons,
@@ -179,6 +180,9 @@ class Renderer:
                     self._select(part)
                 case FormRequest():
                     self._form_button(part)
+                case Attachment():
+                    # no file upload here: its name says what the member would get
+                    self._section_text([], (Text(f"{part.label} ({part.filename})"),))
                 case _:
                     assert_never(part)
 

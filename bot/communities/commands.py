@@ -8,6 +8,7 @@ from typing import Annotated
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
+from bot.communities import lifecycle
 from bot.kernel.args import IMPLIED, AnyCommunityArg, CommunityArg, InCommunity, MemberArg
 from bot.kernel.context import Ctx
 from bot.kernel.errors import UserError
@@ -37,6 +38,7 @@ from bot.kernel.messages import (
 from bot.kernel.occurrences import next_occurrence_start
 from bot.kernel.people import one_line_intro
 from bot.kernel.registry import Arg, button, command, on
+from bot.kernel.tags import canonical_tags
 from data.models import Community, Member, Membership, MembershipEvent
 
 CHOICE_ADD_REMOVE = ("add", "remove")
@@ -143,7 +145,7 @@ async def create_community(
             name=name,
             name_key=key,
             description=description,
-            tags=tags,
+            tags=await canonical_tags(ctx.workspace, tags),
             home_channel_id=channel,
             created_by=ctx.member,
             created_at=now,
@@ -169,6 +171,7 @@ async def create_community(
                 )
             )
         )
+        ctx.join_channel(channel)  # Slack sends a channel's events only to its members
     else:
         reply.add(
             Note(
@@ -210,7 +213,7 @@ async def edit_community(
     if description is not None:
         found.description = description
     if tags:
-        found.tags = tags
+        found.tags = await canonical_tags(ctx.workspace, tags)
     await found.save()
     return Message(ephemeral=True).add(
         Paragraph(ctx.tr.spans("“{name}” updated.", name=found.name))
@@ -233,6 +236,7 @@ async def bind_community(ctx: Ctx, community: CommunityArg) -> Message:
         raise UserError("This channel is already the home of “{name}”.", name=other.name)
     found.home_channel_id = ctx.channel_id
     await found.save(update_fields=["home_channel_id"])
+    ctx.join_channel(ctx.channel_id)  # Slack sends a channel's events only to its members
     return Message(ephemeral=True).add(
         Paragraph(
             ctx.tr.spans(
@@ -300,6 +304,7 @@ async def coordinator(
             )
         membership.role = "member"
         await membership.save(update_fields=["role"])
+        await lifecycle.tell_removed_coordinator(ctx, found, target)
         key = N_("{member} is no longer a coordinator of “{name}”.")
     return Message(ephemeral=True).add(
         Paragraph(ctx.tr.spans(key, member=_mention(target), name=found.name))
@@ -371,17 +376,12 @@ async def leave(ctx: Ctx, community: AnyCommunityArg) -> Message:
     membership = await membership_of(ctx.member, found)
     if membership is None:
         raise UserError("You are not in “{name}”.", name=found.name)
-    if membership.role == "coordinator" and len(await coordinators_of(found)) <= 1:
-        others = await Membership.filter(community=found, left_at__isnull=True).count()
-        if others > 1:
-            raise UserError(
-                "You are the last coordinator of “{name}”: make someone else coordinator first.",
-                name=found.name,
-            )
     now = ctx.clock.now()
     membership.left_at = now
     await membership.save(update_fields=["left_at"])
     await MembershipEvent.create(member=ctx.member, community=found, kind="leave", at=now)
+    if membership.role == "coordinator":  # the last one: someone is offered the role
+        await lifecycle.hand_over(ctx, found, ctx.member)
     return Message(ephemeral=True).add(
         Paragraph(
             ctx.tr.spans(

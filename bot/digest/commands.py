@@ -127,7 +127,7 @@ async def digest_message(community: Community, tr: Translator, now: datetime, zo
                 (
                     Text(busiest.text),
                     Text(" — "),
-                    *tr.spans("{count} replies", count=busiest.answers),
+                    Text(tr.ngettext("{n} reply", "{n} replies", busiest.answers)),
                 )
             ),
         )
@@ -157,8 +157,11 @@ async def digest(
 ) -> Message:
     """Turn a community's weekly digest on or off"""
     found = community
+    turning_on = mode == "weekly" and not found.digest_enabled
     found.digest_enabled = mode == "weekly"
-    await found.save(update_fields=["digest_enabled"])
+    if turning_on:  # the first digest is the next one announced, never one already past
+        found.digest_since = ctx.clock.now()
+    await found.save(update_fields=["digest_enabled", "digest_since"])
     if not found.digest_enabled:
         return Message(ephemeral=True).add(
             Paragraph(ctx.tr.spans("Weekly digest for “{community}” is off.", community=found.name))

@@ -63,6 +63,16 @@ async def help_command(
                     Paragraph(spans(ctx.tr("Examples:"))),
                     BulletList(tuple(spans(Code(e)) for e in command_examples(ctx, cmd))),
                 )
+            for param in cmd.params:
+                if param.arg.kind == "choice" and len(param.arg.choices) > 3:
+                    # the member's words for each choice ("balado" for podcast in French)
+                    said = ", ".join(ctx.tr(c) for c in param.arg.choices)
+                    what = ctx.tr(param.arg.label)
+                    message.add(
+                        Paragraph(
+                            ctx.tr.spans("Choices for {what}: {choices}.", what=what, choices=said)
+                        )
+                    )
             if any(p.name == "community" or p.arg.kind == "community" for p in cmd.params):
                 message.add(
                     Note(
@@ -79,7 +89,7 @@ async def help_command(
             # the forms of time in the reader's language (either language is always read)
             message.add(
                 Paragraph(spans(ctx.tr(N_("Times you can type (in English or in French):")))),
-                BulletList(tuple(spans(Code(form)) for form in forms(ctx.language))),
+                BulletList(tuple(spans(Code(form)) for form in forms(ctx.tr))),
             )
         return message
     message = Message(ephemeral=True).add(Heading(ctx.tr("What I can do")))

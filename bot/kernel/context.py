@@ -42,6 +42,8 @@ class Ctx:
     effects: list[Effect] = field(default_factory=list)
     # parts effects add at the end of the reply (e.g. "sent to you by direct message")
     reply_notes: list[Part] = field(default_factory=list)
+    # what the member has confirmed for this run (a button saying "yes, do it anyway")
+    confirmed: set[str] = field(default_factory=set)
 
     @property
     def language(self) -> str:
@@ -74,6 +76,20 @@ class Ctx:
         what must be remembered about them in short transactions of their own, so no
         transaction is ever held open across a network call."""
         self.effects.append(effect)
+
+    def join_channel(self, channel_id: str) -> None:
+        """Have the bot join a channel after the commit, where the platform needs it to
+        receive that channel's events (Slack); other platforms have nothing to do. Joins
+        go first, before the posts the command queued."""
+
+        async def join() -> None:
+            joiner: Callable[[str, str], Awaitable[object]] | None = getattr(
+                self.outbox, "join_channel", None
+            )
+            if joiner is not None:
+                await joiner(self.workspace.external_id, channel_id)
+
+        self.effects.insert(0, join)
 
     async def post(self, channel_id: str, message: Message, *, thread: str | None = None) -> None:
         """Post to a channel of this workspace after commit."""
@@ -129,6 +145,9 @@ class Ctx:
         failed."""
         if self.outbox is None:
             return False
+        from bot.kernel.forms import prefill_message  # the kernel's forms need this module
+
+        message = await prefill_message(member, message)
         try:
             await self.outbox.direct(self.workspace.external_id, member.external_id, message)
             return True

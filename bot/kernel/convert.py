@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from bot.kernel.errors import UserError
 from bot.kernel.parser import choice_value, is_url
 from bot.kernel.urls import clean_url
+from data.search import tag_key
 
 if TYPE_CHECKING:  # the registry's resolvers use this module
     from bot.kernel.registry import Param
@@ -34,9 +35,12 @@ def clean_text(text: str) -> str:
 
 
 def parse_tags(raw: str) -> list[str]:
+    """Tags as written (``#Évaluation`` stays so), one per key: ``#evaluation`` after
+    ``#Évaluation`` is the same tag (``bot.kernel.tags`` picks the workspace's label)."""
     tags: list[str] = []
+    keys: set[str] = set()
     for word in raw.replace(",", " ").split():
-        tag = word.lstrip("#").lower()
+        tag = word.lstrip("#")
         if not tag:
             continue
         if not _TAG.match(tag):
@@ -45,7 +49,8 @@ def parse_tags(raw: str) -> list[str]:
                 "#, e.g. #course-design.",
                 tag=word,
             )
-        if tag not in tags:
+        if tag_key(tag) not in keys:
+            keys.add(tag_key(tag))
             tags.append(tag)
     if len(tags) > 10:
         raise UserError("At most {limit} tags, please.", limit=10)

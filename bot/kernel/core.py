@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from bot.kernel import forms
 from bot.kernel import identity as member_store
 from bot.kernel.checks import enforce
 from bot.kernel.clock import Clock
@@ -28,11 +29,11 @@ from bot.kernel.errors import UserError
 from bot.kernel.i18n import Translator, translator_for
 from bot.kernel.invoke import invoke
 from bot.kernel.logcontext import log_context
-from bot.kernel.messages import Choice, Message, Paragraph
+from bot.kernel.lookups import community_named, looks_like_a_typo, trim_name
+from bot.kernel.messages import Choice, Form, FormRequest, Message, Note, Paragraph, Text
 from bot.kernel.outbox import Outbox
 from bot.kernel.parser import UnknownCommand, parse_line
 from bot.kernel.registry import Action, Command, Registry
-from bot.kernel.resolvers.community import UnknownCommunity
 from bot.kernel.settings import Settings
 from bot.kernel.who import Who
 from data.models import Member, ProcessedEvent
@@ -106,6 +107,10 @@ class Core:
     async def submit_form(
         self, who: Who, form_id: str, values: dict[str, str], context: str = ""
     ) -> Message:
+        """A whole form sent at once (a modal, or the console's last answer). What was typed
+        is kept as the member's draft first, in its own transaction, so no failure loses it;
+        every answer is checked and all the bad ones are reported together, each on its
+        field; the form is saved only when all are good, and its draft is then dropped."""
         submitted = self.registry.form_handlers.get(form_id)
         if submitted is None:
             log.warning("unknown form %r", form_id)
@@ -113,9 +118,106 @@ class Core:
                 self.translator(None),
                 UserError("That button no longer works. Try the command again."),
             )
-        return await self._run(
-            who, submitted.entry, lambda ctx: self._act(ctx, submitted, context, values)
+        spec = self.registry.forms.get(form_id)
+        if spec is None:
+            return await self._run(
+                who, submitted.entry, lambda ctx: self._act(ctx, submitted, context, values)
+            )
+        checked = await self._run(
+            who, f"form-check:{form_id}", lambda ctx: self._check_form(ctx, spec, values, context)
         )
+        if checked.is_error:
+            return checked
+
+        async def save(ctx: Ctx) -> Any:
+            reply = await self._act(ctx, submitted, context, values)
+            await forms.drop_draft(ctx.member, form_id)
+            return reply
+
+        return await self._run(who, submitted.entry, save)
+
+    async def _check_form(
+        self, ctx: Ctx, spec: forms.FormSpec, values: dict[str, str], context: str
+    ) -> Message:
+        await forms.keep_in_draft(ctx.member, spec.form_id, values, ctx.clock.now())
+        form = await spec.build(ctx, context)
+        errors: dict[str, str] = {}
+        for name, raw in values.items():
+            if any(f.name == name for f in form.fields):
+                try:
+                    await forms.check_answer(ctx, spec, form, name, raw)
+                except UserError as error:
+                    errors[name] = ctx.tr(error.key, **error.values)
+        if not errors:
+            return Message(ephemeral=True)
+        reply = Message(ephemeral=True, is_error=True, field_errors=errors)
+        for reason in errors.values():
+            reply.add(Paragraph((Text(reason),)))
+        reply.add(Note(ctx.tr.spans("Your answers are kept: open the form again to fix them.")))
+        again = forms.with_values(form, await forms.load_draft(ctx.member, spec.form_id))
+        reply.add(FormRequest(again, ctx.tr("Fix my answers")))
+        return reply
+
+    async def answer_form(
+        self, who: Who, form_id: str, name: str, value: str, context: str = ""
+    ) -> Message:
+        """One answer to one question (the console asks them one by one): checked now, and
+        kept in the member's draft when good. A bad answer is an error naming the field,
+        saying why; a choice says which one it took."""
+        spec = self.registry.forms.get(form_id)
+        if spec is None:
+            return Message(ephemeral=True)  # forms without a spec are checked when sent
+
+        async def answer(ctx: Ctx) -> Message:
+            form = await spec.build(ctx, context)
+            taken = await forms.check_answer(ctx, spec, form, name, value)
+            await forms.keep_in_draft(ctx.member, form_id, {name: taken.value}, ctx.clock.now())
+            reply = Message(ephemeral=True)
+            if taken.took is not None:
+                reply.add(Note(ctx.tr.spans("(taken as: {choice})", choice=taken.took.label)))
+            return reply
+
+        return await self._run(who, f"form-answer:{form_id}", answer)
+
+    async def form_left(self, who: Who, form_id: str) -> Message:
+        """What a member is told when they leave a form half answered: what was kept, and
+        how to come back to it."""
+        spec = self.registry.forms.get(form_id)
+
+        async def left(ctx: Ctx) -> Message:
+            draft = await forms.load_draft(ctx.member, form_id) if spec else {}
+            reply = Message(ephemeral=True)
+            if spec is None or not draft:
+                return reply
+            form = await spec.build(ctx, "")
+            kept = [f.label for f in form.fields if draft.get(f.name)]
+            if kept:
+                reply.add(
+                    Note(
+                        ctx.tr.spans(
+                            "Your answers so far are kept ({fields}): type `{command}` to pick "
+                            "up where you left off.",
+                            fields="; ".join(kept),
+                            command=spec.command,
+                        )
+                    )
+                )
+            return reply
+
+        return await self._run(who, f"form-left:{form_id}", left)
+
+    async def prefill(self, who: Who, form: Form) -> Form:
+        """A form about to be opened again (a button pressed later), pre-filled with the
+        member's draft of it."""
+        if form.form_id not in self.registry.forms:
+            return form
+        try:
+            async with in_transaction():
+                ctx = await self._context(who)
+                return await forms.prefill(ctx.member, form)
+        except Exception:
+            log.exception("reading the draft of form %s failed", form.form_id)
+            return form
 
     async def event(self, who: Who, name: str, **values: str) -> Message | None:
         """A platform event with no reply of its own (member joined, channel joined). Each
@@ -220,7 +322,11 @@ class Core:
                 reply = await work(ctx)
             with log_context(command=ctx.command_name or name):
                 await ctx.run_effects()
-            reply = reply if isinstance(reply, Message) else Message(ephemeral=True)
+            if isinstance(reply, Message):
+                # a form the reply opens shows what the member already typed into it
+                reply = await forms.prefill_message(ctx.member, reply)
+            else:
+                reply = Message(ephemeral=True)
             return reply.add(*ctx.reply_notes) if ctx.reply_notes else reply
         except UserError as error:
             outcome = "user_error"
@@ -278,22 +384,25 @@ class Core:
         parsed = parse_line(self.registry, line)
         if not parsed.read_in:
             return await self._invoke(ctx, parsed.command, parsed.raw)
-        # "in <words>" names a community, unless no community is called that: then the
-        # words were the member's text ("prompt add What did you try in class?")
+        # "in <words>" names a community only when the words are a community's name (the
+        # sentence's punctuation aside: "in class?"); otherwise they are the member's text
+        # ("prompt suggest How do you handle phones in class?")
+        via = next(p.name for p in parsed.command.params if p.arg.via_in)
+        named = await community_named(ctx, parsed.raw[via])
+        if named is not None:
+            return await self._invoke(ctx, parsed.command, {**parsed.raw, via: named.name})
+        as_read = {**parsed.raw, via: trim_name(parsed.raw[via]) or parsed.raw[via]}
+        if await looks_like_a_typo(ctx, parsed.raw[via]):  # "in pyton": say which one
+            return await self._invoke(ctx, parsed.command, as_read)
         queued = len(ctx.effects)
         try:
-            async with in_transaction():  # a savepoint: a failed first reading leaves nothing
-                return await self._invoke(ctx, parsed.command, parsed.raw)
-        except UnknownCommunity as error:
-            del ctx.effects[queued:]  # nor any effect
-            # a name close to a community's ("in pyton") is a typo to report, not text
-            if "options" in error.values:
-                raise
             literal = parse_line(self.registry, line, read_in=False)
-            try:
+            async with in_transaction():  # a savepoint: a failed reading leaves nothing
                 return await self._invoke(ctx, literal.command, literal.raw)
-            except UserError:
-                raise error from None
+        except UserError:
+            del ctx.effects[queued:]  # the failed reading sends nothing
+            # the words read as text don't make a command either: report the community
+            return await self._invoke(ctx, parsed.command, as_read)
 
     async def _invoke(self, ctx: Ctx, command: Command, raw: dict[str, str]) -> Any:
         """Resolve the command's arguments, enforce its declared check, run it."""

@@ -91,17 +91,49 @@ def _format(template: str, values: Mapping[str, object]) -> str:
     return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
 
 
+# A community channel may read several languages together (the Canadian bilingual
+# convention): its translator is made for "en+fr", and gives each text in each language.
+JOINED = "+"
+BOTH = "both"  # what a community stores for "every language the settings offer"
+# texts up to this long are joined on one line ("Upvote / Voter"), longer ones a line each
+_SHORT = 40
+
+
+def _joined(texts: list[str]) -> str:
+    distinct = list(dict.fromkeys(texts))
+    joiner = " / " if max(len(t) for t in distinct) <= _SHORT else "\n"
+    return joiner.join(distinct)
+
+
 class Translator:
     """One language's texts. ``language`` should be one the settings offer (see
-    ``bot.kernel.languages``); a code without a catalog reads as English."""
+    ``bot.kernel.languages``); a code without a catalog reads as English. Several codes
+    joined with ``+`` ("en+fr") give each text in each language, in that order; dates
+    and numbers then use the first (``bilingual`` is True)."""
 
     def __init__(self, language: str, locale_dir: Path = LOCALE_DIR) -> None:
-        self.language = language if has_catalog(language, locale_dir) else SOURCE_LANGUAGE
+        codes = [c for c in language.split(JOINED) if c] or [SOURCE_LANGUAGE]
+        codes = [c if has_catalog(c, locale_dir) else SOURCE_LANGUAGE for c in codes]
+        self.language = codes[0]
         self.locale = babel_locale(self.language)
         self._gettext = translations(self.language, locale_dir)
+        self._each = [translations(c, locale_dir) for c in dict.fromkeys(codes)]
+        self.bilingual = len(self._each) > 1
 
     def template(self, msgid: str) -> str:
+        if self.bilingual:
+            return _joined([t.gettext(msgid) for t in self._each])
         return self._gettext.gettext(msgid)
+
+    def _plural(self, singular: str, plural: str, n: int) -> str:
+        if self.bilingual:
+            return _joined([t.ngettext(singular, plural, n) for t in self._each])
+        return self._gettext.ngettext(singular, plural, n)
+
+    def _context(self, context: str, msgid: str) -> str:
+        if self.bilingual:
+            return _joined([t.pgettext(context, msgid) for t in self._each])
+        return self._gettext.pgettext(context, msgid)
 
     def __call__(self, msgid: str, /, **values: object) -> str:
         """The translated text with values inserted as plain text."""
@@ -110,11 +142,11 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
         """The form of the text for ``n`` (CLDR plural rules of the language); ``{n}`` is
         available in the text."""
-        return _format(self._gettext.ngettext(singular, plural, n), {"n": n, **values})
+        return _format(self._plural(singular, plural, n), {"n": n, **values})
 
     def pgettext(self, context: str, msgid: str, /, **values: object) -> str:
         """A text whose English is shared by two meanings that other languages tell apart."""
-        return _format(self._gettext.pgettext(context, msgid), values)
+        return _format(self._context(context, msgid), values)
 
     def spans(self, msgid: str, /, **values: Span | str | int) -> tuple[Span, ...]:
         """The translated text as spans: literal parts are ``Text``; each value stays typed."""
@@ -124,11 +156,11 @@ class Translator:
         self, singular: str, plural: str, n: int, /, **values: Span | str | int
     ) -> tuple[Span, ...]:
         """``ngettext`` as spans."""
-        return template_spans(self._gettext.ngettext(singular, plural, n), {"n": n, **values})
+        return template_spans(self._plural(singular, plural, n), {"n": n, **values})
 
     def pspans(self, context: str, msgid: str, /, **values: Span | str | int) -> tuple[Span, ...]:
         """``pgettext`` as spans."""
-        return template_spans(self._gettext.pgettext(context, msgid), values)
+        return template_spans(self._context(context, msgid), values)
 
 
 def language_name(code: str, tr: Translator) -> str:
@@ -150,7 +182,10 @@ def offered_language(settings: Settings, code: str | None) -> str | None:
 
 
 def translator_for(settings: Settings, language: str | None) -> Translator:
-    """A translator in ``language`` if the settings offer it, else the default language."""
+    """A translator in ``language`` if the settings offer it, else the default language.
+    ``both`` (a community channel's choice) is every offered language together."""
+    if language == BOTH and len(settings.language_codes) > 1:
+        return Translator(JOINED.join(settings.language_codes), settings.locale_dir)
     code = offered_language(settings, language) or settings.default_language
     return Translator(code, settings.locale_dir)
 

@@ -10,6 +10,7 @@ import unicodedata
 from collections import Counter
 
 from bot.kernel.context import Ctx
+from bot.kernel.convert import clean_text
 from bot.kernel.errors import NotFound, PermissionDenied, UserError
 from data.models import Community, Member, Membership
 
@@ -22,6 +23,38 @@ def name_key(name: str) -> str:
 def _unaccented(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# punctuation that ends a sentence or wraps a name, never part of a community's name
+_AROUND_NAME = " \t.,;:!?…'\"«»“”‘’()[]"
+
+
+def trim_name(text: str) -> str:
+    """The words of an ``in <words>`` without the sentence around them ("class?" -> "class")."""
+    return " ".join(clean_text(text).strip(_AROUND_NAME).split())[:80]
+
+
+async def community_named(ctx: Ctx, text: str) -> Community | None:
+    """The community these words name exactly (any letter case; accents too when only one
+    name folds the same), archived ones included; None when they name none."""
+    name = trim_name(text)
+    if not name:
+        return None
+    found = await Community.get_or_none(workspace=ctx.workspace, name_key=name_key(name))
+    if found is not None:
+        return found
+    wanted = _unaccented(name_key(name))
+    every = await Community.filter(workspace=ctx.workspace)
+    same = [c for c in every if _unaccented(c.name_key) == wanted]
+    return same[0] if len(same) == 1 else None
+
+
+async def looks_like_a_typo(ctx: Ctx, text: str) -> bool:
+    """These words are very close to an active community's name ("pyton"): a typo to
+    report, not words of the member's text."""
+    wanted = name_key(trim_name(text))
+    keys = [c.name_key for c in await active_communities(ctx)]
+    return bool(wanted) and bool(difflib.get_close_matches(wanted, keys, n=1, cutoff=0.8))
 
 
 async def active_communities(ctx: Ctx) -> list[Community]:
@@ -62,7 +95,11 @@ async def find_community(ctx: Ctx, name: str, *, allow_archived: bool = False) -
             )
         raise NotFound("There is no community called “{name}”.", name=name)
     if community.archived and not allow_archived:
-        raise UserError("The community “{name}” is archived.", name=community.name)
+        raise UserError(
+            "“{name}” is archived: its resources stay searchable (`resources in {name}`), and "
+            "a coordinator can bring it back with `community unarchive {name}`.",
+            name=community.name,
+        )
     return community
 
 
@@ -90,10 +127,17 @@ async def is_coordinator(ctx: Ctx, community: Community, member: Member | None =
 async def require_coordinator(ctx: Ctx, community: Community) -> None:
     if not await is_coordinator(ctx, community):
         names = ", ".join(m.display_name for m in await coordinators_of(community))
+        if not names:  # never "Ask one of them: none"
+            raise PermissionDenied(
+                "Only coordinators of “{name}” can do that, and it has none right now: a "
+                "workspace administrator can name one with `community coordinator add @member "
+                "in {name}`.",
+                name=community.name,
+            )
         raise PermissionDenied(
             "Only coordinators of “{name}” can do that. Ask one of them: {coordinators}.",
             name=community.name,
-            coordinators=names or ctx.tr("none"),
+            coordinators=names,
         )
 
 
@@ -123,7 +167,11 @@ async def find_member(ctx: Ctx, reference: str) -> Member:
 
 
 async def community_language(community: Community, default: str) -> str:
-    """The language most of the community's current members read (ties: the default)."""
+    """The language of the community's channel: the one its coordinators chose (en, fr or
+    both, which never changes as members come and go); until they choose, the language most
+    of its current members read (ties: the default)."""
+    if community.language:
+        return community.language
     languages = await Member.filter(
         memberships__community=community, memberships__left_at__isnull=True, is_bot=False
     ).values_list("language", flat=True)

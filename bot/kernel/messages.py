@@ -189,7 +189,20 @@ class FormRequest:
     label: str
 
 
-Part = Heading | Paragraph | Note | Fields | BulletList | Buttons | Select | FormRequest
+@dataclass(frozen=True)
+class Attachment:
+    """A file for the member (a calendar .ics). Platforms that take files attach it; the
+    others show ``label`` and what they can."""
+
+    filename: str
+    content: bytes
+    mime: str
+    label: str
+
+
+Part = (
+    Heading | Paragraph | Note | Fields | BulletList | Buttons | Select | FormRequest | Attachment
+)
 
 
 @dataclass
@@ -256,6 +269,8 @@ def message_text(message: Message) -> str:
                 lines.append(f"[{part.placeholder}]")
             case FormRequest():
                 lines.append(f"[{part.label}]")
+            case Attachment():
+                lines.append(f"[{part.filename}]")
             case _:
                 assert_never(part)
     return "\n".join(lines)

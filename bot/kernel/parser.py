@@ -33,7 +33,25 @@ CHOICE_ALIASES: dict[str, tuple[str, ...]] = {
     "peut-etre": ("maybe",),
     "non": ("no", "off"),
     "hebdomadaire": ("weekly",),
-    # resource kinds, as the French texts name them
+    # resource kinds, as the French texts name them (and their usual synonyms)
+    "vidéo": ("video",),
+    "balado": ("podcast",),
+    "baladodiffusion": ("podcast",),
+    "cours": ("course",),
+    "formation": ("course",),
+    "livre": ("book",),
+    "publication": ("paper",),
+    "données": ("dataset",),
+    "donnees": ("dataset",),
+    "jeu-de-données": ("dataset",),
+    "événement": ("event",),
+    "evenement": ("event",),
+    "évènement": ("event",),
+    "webinaire": ("event",),
+    "webinar": ("event",),
+    "tutorial": ("guide",),
+    "tutoriel": ("guide",),
+    "how-to": ("guide",),
     "outil": ("tool",),
     "gabarit": ("template",),
     "modèle": ("template",),
@@ -45,6 +63,15 @@ CHOICE_ALIASES: dict[str, tuple[str, ...]] = {
     "nouvelle": ("update",),
     "autre": ("other",),
 }
+
+
+# the names a choice may be given by, as "name:value" ("kind:template", "type:outil")
+CHOICE_NAMES: dict[str, tuple[str, ...]] = {"kind": ("kind", "type", "genre", "sorte")}
+
+
+def _named_choice(param: str, text: str) -> bool:
+    name, colon, value = text.partition(":")
+    return bool(colon and value) and name.lower() in CHOICE_NAMES.get(param, (param,))
 
 
 def choice_value(word: str, choices: tuple[str, ...]) -> str | None:
@@ -163,6 +190,22 @@ def assign_arguments(
                 raw[param.name] = mention.text
                 rest.remove(mention)
         elif kind == "choice":
+            # "kind:template" names its parameter, anywhere in the line
+            named = next(
+                (t for t in rest if not t.quoted and _named_choice(param.name, t.text)), None
+            )
+            if named is not None:
+                given = named.text.split(":", 1)[1]
+                value = choice_value(given, param.arg.choices)
+                if value is None:
+                    raise UserError(
+                        "“{value}” is not one of: {choices}.",
+                        value=given[:40],
+                        choices=", ".join(param.arg.choices),
+                    )
+                raw[param.name] = value
+                rest.remove(named)
+                continue
             # a choice is recognised at the end of the line (or anywhere when required)
             candidates = rest if param.required else rest[-1:]
             match = next(
@@ -197,6 +240,10 @@ def assign_arguments(
         if not rest:
             break
         if index == len(positional) - 1 and param.arg.kind in GREEDY_KINDS:
+            if rest[0].quoted and len(rest) > 1:
+                # a quoted text is exactly what was quoted: words after it are not glued on
+                raw[param.name] = rest.pop(0).text
+                break
             raw[param.name] = " ".join(t.text for t in rest)
             rest = []
         else:

@@ -25,6 +25,9 @@ from typing import Any, Literal
 
 from bot.kernel.resolvers import Resolver, kernel_resolvers
 
+if typing.TYPE_CHECKING:
+    from bot.kernel.forms import FormSpec
+
 ArgKind = Literal[
     "prompt",  # a discussion prompt's number
     "word",  # one token
@@ -264,6 +267,9 @@ class Registry:
     listeners: dict[str, list[Handler]] = field(default_factory=dict)
     # argument kind -> what reads it: the kernel's, plus those the areas define
     resolvers: dict[str, Resolver] = field(default_factory=kernel_resolvers)
+    # how each form is built and checked answer by answer, with drafts (each area's FORMS;
+    # what saving it does is its @form handler)
+    forms: dict[str, FormSpec] = field(default_factory=dict)
 
     @property
     def completers(self) -> dict[str, Handler]:
@@ -288,6 +294,10 @@ class Registry:
                     f"{module.__name__}.{legacy}: declare handlers with @button, @form or @on, "
                     "and completion in a Resolver"
                 )
+        for spec in getattr(module, "FORMS", ()):
+            if spec.form_id in self.forms:
+                raise ValueError(f"form {spec.form_id!r} defined twice ({module.__name__})")
+            self.forms[spec.form_id] = spec
         for _, handler in inspect.getmembers(module, inspect.iscoroutinefunction):
             # a handler imported from another module belongs to that module, not this one
             if handler.__module__ != module.__name__:
@@ -311,7 +321,11 @@ class Registry:
                 self.resolvers[found.kind] = found()
 
     def check(self) -> None:
-        """Every argument kind used has a resolver (called once all modules are added)."""
+        """Every argument kind used has a resolver, and every form spec its @form handler
+        (called once all modules are added)."""
+        for form_id in self.forms:
+            if form_id not in self.form_handlers:
+                raise TypeError(f"form {form_id!r} has a FormSpec but no @form handler")
         entries: list[Command | Action] = [
             *self.commands.values(),
             *self.press_handlers.values(),

@@ -102,7 +102,7 @@ def describe(rrule_text: str, start_local: str, timezone: str, tr: Translator) -
     """The cadence in words, in the reader's language: "every other Monday at 9:00 AM
     (America/Toronto)". The same words typed back give the same cadence."""
     rule = Rule.from_rrule(rrule_text)
-    return f"{describe_rule(rule, local_start(start_local).time(), tr.language)} ({timezone})"
+    return f"{describe_rule(rule, local_start(start_local).time(), tr)} ({timezone})"
 
 
 def describe_spans(

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
+from tortoise.expressions import F
 
 from bot.kernel.recurrence import local_start, place
 from data.models import Community, Meeting, Occurrence
@@ -17,13 +18,23 @@ PRODID = "-//copbot//Communities of Practice//EN"
 
 
 def _uid(meeting: Meeting) -> str:
-    return f"meeting-{meeting.id}@copbot"
+    """Random per meeting (RFC 5545 wants UIDs unique across installations); meetings made
+    before the column existed got one when migrating."""
+    return meeting.ical_uid or f"meeting-{meeting.id}@copbot"
+
+
+async def revise(meeting: Meeting | int, now: datetime) -> None:
+    """Record that a meeting or one of its occurrences changed: calendar apps replace an
+    event whose SEQUENCE went up, instead of keeping the old copy beside the new one."""
+    meeting_id = meeting if isinstance(meeting, int) else meeting.id
+    await Meeting.filter(id=meeting_id).update(sequence=F("sequence") + 1, revised_at=now)
 
 
 def _base_event(meeting: Meeting, community_name: str) -> Event:
     event = Event()
     event.add("uid", _uid(meeting))
-    event.add("dtstamp", meeting.created_at.astimezone(UTC))
+    event.add("dtstamp", (meeting.revised_at or meeting.created_at).astimezone(UTC))
+    event.add("sequence", meeting.sequence)
     event.add("summary", meeting.title)
     description = community_name
     if meeting.agenda:
@@ -79,6 +90,8 @@ def meeting_events(
         moved = _base_event(meeting, community_name)
         moved.add("recurrence-id", row.original_start.astimezone(zone))
         moved.add("dtstart", row.starts_at.astimezone(zone))
+        if meeting.cancelled:  # a moved occurrence of a cancelled series is cancelled too
+            moved.add("status", "CANCELLED")
         if row.agenda:
             moved.add("comment", row.agenda)
         events.append(moved)

@@ -8,8 +8,8 @@ which reads the same tables: nothing here has to tell the scheduler anything.
 
 from __future__ import annotations
 
+import re
 import secrets
-import shlex
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -22,6 +22,7 @@ from bot.kernel.errors import NotFound, UserError
 from bot.kernel.i18n import N_, Translator, translator_for
 from bot.kernel.lookups import community_language, my_communities
 from bot.kernel.messages import (
+    Attachment,
     BulletList,
     Heading,
     Link,
@@ -47,6 +48,8 @@ from bot.kernel.settings import Settings
 from bot.kernel.timewords import Question
 from bot.kernel.timewords.ask import ask
 from bot.kernel.timewords.lexicon import fold
+from bot.meetings import duplicates
+from bot.meetings.calendar_ics import community_calendar, revise
 from bot.meetings.details import parse_details
 from bot.meetings.finding import MeetingRef
 from bot.meetings.native_events import MeetingEvent, sync_native_event
@@ -55,6 +58,7 @@ from bot.meetings.posts import (
     cancelled_message,
     moved_message,
     occurrence_block,
+    told_spans,
 )
 from bot.meetings.timing import (
     Move,
@@ -67,6 +71,7 @@ from bot.meetings.timing import (
     understood,
 )
 from data.models import AgendaItem, Community, Meeting, Member, Occurrence, Rsvp, Workspace
+from data.search import fold_accents
 
 ALL_WORDS = ("all", "series", "tout", "toutes", "tous", "série", "serie")
 MAX_TITLE, MAX_LOCATION = 200, 500
@@ -96,7 +101,7 @@ async def _next_of(ctx: Ctx, meeting: Meeting) -> Upcoming:
 
 
 def _when(ctx: Ctx, instant: datetime) -> str:
-    return local_text(instant, ctx.timezone, ctx.language)
+    return local_text(instant, ctx.timezone, ctx.tr)
 
 
 async def _next_dates(ctx: Ctx, meeting: Meeting) -> str:
@@ -270,6 +275,9 @@ async def schedule_meeting(
     )
     if first is None:
         raise UserError(N_("That repeat never happens after its start."))
+    same = await duplicates.identical_meeting(found, title, reading.start_local, reading.zone)
+    if same is not None and duplicates.CONFIRMED not in ctx.confirmed:
+        return await duplicates.warn_identical(ctx, same, found, details)
     meeting = await Meeting.create(
         community=found,
         title=title,
@@ -283,7 +291,7 @@ async def schedule_meeting(
     )
     # what was read, said back with its length so that a misreading shows at once
     echo = understood(
-        reading.start, replace(reading, duration=meeting.duration_minutes), ctx.language
+        reading.start, replace(reading, duration=meeting.duration_minutes), ctx.tr
     )
     reply = Message(ephemeral=True).add(
         Paragraph(
@@ -299,7 +307,7 @@ async def schedule_meeting(
     if rrule:
         upcoming = await upcoming_of([meeting], now, limit=3)
         dates = ", ".join(
-            short_local(item.starts_at, ctx.timezone, ctx.language) for item in upcoming
+            short_local(item.starts_at, ctx.timezone, ctx.tr) for item in upcoming
         )
         reply.add(Note(ctx.tr.spans(N_("Next: {dates}"), dates=dates)))
     await mirror_native_event(ctx, meeting, found)
@@ -323,6 +331,15 @@ async def schedule_meeting(
         )
     )
     return reply
+
+
+@button(duplicates.KEEP_BOTH)
+async def press_keep_both(
+    ctx: Ctx, token: Annotated[str, Arg(N_("the offer"), kind="word", max_length=64)]
+) -> Message:
+    """The coordinator keeps a second meeting identical to an existing one."""
+    community, details = await duplicates.take_offer(ctx, token)
+    return await schedule_meeting(ctx, community=community, details=details)
 
 
 async def mirror_native_event(ctx: Ctx, meeting: Meeting, community: Community) -> None:
@@ -368,6 +385,20 @@ async def ensure_calendar_token(workspace: Workspace) -> str:
     fresh = await Workspace.get(id=workspace.id)
     workspace.calendar_token = fresh.calendar_token
     return str(fresh.calendar_token)
+
+
+def calendar_file(ctx: Ctx, community: Community, content: bytes) -> Attachment:
+    # a plain ASCII file name: every system and mail client keeps it as it is
+    slug = re.sub(r"[^a-z0-9]+", "-", fold_accents(community.name.casefold())).strip("-")
+    slug = slug or "community"
+    return Attachment(
+        filename=f"{slug}.ics",
+        content=content,
+        mime="text/calendar",
+        label=ctx.tr(
+            "Calendar of {community}, to import into your calendar app", community=community.name
+        ),
+    )
 
 
 def calendar_url(settings: Settings, token: str, community: Community) -> str:
@@ -431,18 +462,11 @@ async def list_meetings(
             message.add(
                 Note(ctx.tr.spans("Calendar of {community}: {link}", community=row.name, link=link))
             )
-    elif shown:
+    else:
+        # no web address to subscribe to: the calendar itself, as a file (never an
+        # operator's command for a member to pass on)
         for row in shown:
-            message.add(
-                Note(
-                    ctx.tr.spans(
-                        "Calendar of {community}: the operator can export it with "
-                        "`copbot calendar {argument}`.",
-                        community=row.name,
-                        argument=shlex.quote(row.name),
-                    )
-                )
-            )
+            message.add(calendar_file(ctx, row, await community_calendar(row)))
     return message
 
 
@@ -551,6 +575,7 @@ async def cancel_meeting(
         future = await upcoming_of([found], now, limit=500, within=timedelta(days=400))
         found.cancelled = True
         await found.save(update_fields=["cancelled"])
+        await revise(found, now)
         await mirror_native_event(ctx, found, community)
         members = await _answered(future)
         if future:
@@ -563,11 +588,9 @@ async def cancel_meeting(
             )
         return Message(ephemeral=True).add(
             Paragraph(
-                ctx.tr.spans(
-                    "Cancelled the whole series “{title}”. I told {count} "
-                    "member(s) who had answered.",
-                    title=found.title,
-                    count=len(members),
+                (
+                    *ctx.tr.spans("Cancelled the whole series “{title}”.", title=found.title),
+                    *told_spans(ctx.tr, len(members)),
                 )
             )
         )
@@ -595,6 +618,7 @@ async def cancel_meeting(
     row = await _occurrence_row(item)
     row.cancelled = True
     await row.save(update_fields=["cancelled"])
+    await revise(found, now)
     await mirror_native_event(ctx, found, community)
     members = await _answered([item])
     await _notify(
@@ -602,11 +626,13 @@ async def cancel_meeting(
     )
     return Message(ephemeral=True).add(
         Paragraph(
-            ctx.tr.spans(
-                "Cancelled “{title}” on {when}. I told {count} member(s) who had answered.",
-                title=found.title,
-                when=_when(ctx, item.starts_at),
-                count=len(members),
+            (
+                *ctx.tr.spans(
+                    "Cancelled “{title}” on {when}.",
+                    title=found.title,
+                    when=_when(ctx, item.starts_at),
+                ),
+                *told_spans(ctx.tr, len(members)),
             )
         )
     )
@@ -674,6 +700,7 @@ async def move_meeting(
     row = await _occurrence_row(item)
     row.starts_at = new_start
     await row.save(update_fields=["starts_at"])
+    await revise(found, ctx.clock.now())
     await mirror_native_event(ctx, found, community)
     moved = Upcoming(found, item.original_start, new_start, row)
     members = await _answered([moved])
@@ -682,12 +709,14 @@ async def move_meeting(
     )
     return Message(ephemeral=True).add(
         Paragraph(
-            ctx.tr.spans(
-                "Moved “{title}” from {old} to {new}. I told {count} member(s) who had answered.",
-                title=found.title,
-                old=_when(ctx, old_start),
-                new=Strong(_when(ctx, new_start)),
-                count=len(members),
+            (
+                *ctx.tr.spans(
+                    "Moved “{title}” from {old} to {new}.",
+                    title=found.title,
+                    old=_when(ctx, old_start),
+                    new=Strong(_when(ctx, new_start)),
+                ),
+                *told_spans(ctx.tr, len(members)),
             )
         )
     )

@@ -43,7 +43,7 @@ def recurrence_words(tr: Translator, rule: str | None) -> str:
     mois"), by the describer every other place uses (``bot.kernel.timewords``)."""
     if not rule:
         return tr("once")
-    return describe_repeat(Rule.from_rrule(rule), tr.language)
+    return describe_repeat(Rule.from_rrule(rule), tr)
 
 
 def location_span(location: str) -> Span:
@@ -207,3 +207,13 @@ def moved_message(tr: Translator, item: Upcoming, old_start: datetime, zone: str
         ),
         rsvp_buttons(tr, item),
     )
+
+
+def told_spans(tr: Translator, count: int) -> tuple[Span, ...]:
+    """Who was told of a change, as a sentence that reads naturally for any count."""
+    if count == 0:
+        return (Text(" "), *tr.spans("No one had answered, so no one needed telling."))
+    told = tr.ngettext(
+        "I told the member who had answered.", "I told the {n} members who had answered.", count
+    )
+    return (Text(" " + told),)

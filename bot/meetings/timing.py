@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from bot.kernel.errors import UserError
-from bot.kernel.i18n import N_
+from bot.kernel.i18n import N_, Translator
 from bot.kernel.timewords import Question, Reading, describe_when, read, read_day
-from bot.kernel.timewords.describe import clock, describe_day_time
+from bot.kernel.timewords.describe import clock, describe_day_time, time_locale
 
 # the words between the occurrence and its new time, in either language
 MOVE_WORDS = ("to", "à", "a", "vers", "->", "→", "pour")
@@ -98,24 +98,24 @@ def moved_start(move: Move, occurrence_day: date) -> datetime:
     return datetime.combine(occurrence_day, target.start.time())
 
 
-def understood(start: datetime, reading: Reading, language: str) -> str:
+def understood(start: datetime, reading: Reading, tr: Translator) -> str:
     """ "every Tuesday at 12:30 PM for 1 hour (America/Toronto)": what was read, said so
     that it could be typed back."""
-    return f"{describe_when(start, reading.rule, reading.duration, language)} ({reading.zone})"
+    return f"{describe_when(start, reading.rule, reading.duration, tr)} ({reading.zone})"
 
 
-def local_text(instant: datetime, zone: str, language: str) -> str:
+def local_text(instant: datetime, zone: str, tr: Translator) -> str:
     """A spelled-out local time with its zone, in CLDR's words for the language:
     "Tuesday, June 3, 2031 at 10:00 AM (America/Toronto)"."""
     local = instant.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
-    return f"{describe_day_time(local, language)} ({zone})"
+    return f"{describe_day_time(local, tr)} ({zone})"
 
 
-def short_local(instant: datetime, zone: str, language: str) -> str:
+def short_local(instant: datetime, zone: str, tr: Translator) -> str:
     """ "Jun 3, 2031, 10:00 AM", "3 juin 2031, 10 h 00"."""
     local = instant.astimezone(ZoneInfo(zone))
-    locale = "fr_CA" if language == "fr" else "en"
-    return f"{format_date(local.date(), 'medium', locale=locale)}, {clock(local.time(), language)}"
+    day = format_date(local.date(), "medium", locale=time_locale(tr))
+    return f"{day}, {clock(local.time(), tr)}"
 
 
 def ends_at(start: datetime, minutes: int) -> datetime:

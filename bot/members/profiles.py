@@ -12,12 +12,14 @@ from bot.kernel.args import MemberArg
 from bot.kernel.context import Ctx
 from bot.kernel.convert import clean_text
 from bot.kernel.errors import UserError
+from bot.kernel.forms import FormSpec
 from bot.kernel.i18n import N_, Translator, language_name
 from bot.kernel.lookups import membership_of, my_communities
 from bot.kernel.messages import (
     Code,
     Field,
     Fields,
+    Form,
     Message,
     Note,
     Paragraph,
@@ -138,6 +140,17 @@ def parse_interests(raw: str) -> list[str]:
                 tags.append(tag)
     if len(tags) > MAX_TAGS:
         raise UserError("At most {limit} tags, please.", field="interests", limit=MAX_TAGS)
+    # the form shows them joined: that text must fit the field (a platform refuses a form
+    # pre-filled with more than the field takes)
+    joined = ", ".join(tags)
+    if len(joined) > FIELD_LIMITS["interests"]:
+        raise UserError(
+            "Your interests take {length} characters once written out; the most is {limit}. "
+            "Use fewer or shorter ones.",
+            field="interests",
+            length=len(joined),
+            limit=FIELD_LIMITS["interests"],
+        )
     return tags
 
 
@@ -380,3 +393,18 @@ async def language(
             )
         )
     )
+
+
+async def build_intro_form(ctx: Ctx, context: str) -> Form:
+    return newcomers.intro_form(ctx.tr, ctx.member, context)
+
+
+async def check_intro_answer(ctx: Ctx, name: str, text: str) -> None:
+    """One answer of the introduction, checked as the whole form is."""
+    validate_profile(ctx.tr, {name: text})
+
+
+# the introduction is checked answer by answer, with a draft; saving it is submit_intro
+FORMS = [
+    FormSpec(form_id="intro", command="intro", build=build_intro_form, check=check_intro_answer)
+]

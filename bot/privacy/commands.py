@@ -204,8 +204,8 @@ async def forget_me(ctx: Ctx) -> Message:
         message.add(
             Paragraph(
                 ctx.tr.spans(
-                    "You are the only coordinator of {names}: ask a workspace "
-                    "administrator to name another one afterwards.",
+                    "You are the only coordinator of {names}: its longest-standing member will "
+                    "be offered the role, and the workspace administrators told.",
                     names=", ".join(alone),
                 )
             )
@@ -248,8 +248,15 @@ async def erase_member(ctx: Ctx, member: Member) -> None:
         await Resource.filter(id__in=list(voted)).update(votes=F("votes") - 1)
     await ResourceVote.filter(member=member).delete()
     await Rsvp.filter(member=member).delete()
+    coordinated = await Community.filter(
+        memberships__member=member,
+        memberships__role="coordinator",
+        memberships__left_at__isnull=True,
+    )
     await MembershipEvent.filter(member=member).delete()
     await Membership.filter(member=member).delete()
+    for community in coordinated:  # never left without anyone able to run it
+        await ctx.emit("coordinator.gone", community=community, member=member)
     await NetworkingPair.filter(Q(member_a=member) | Q(member_b=member)).delete()
     await NetworkingPair.filter(member_c=member).update(member_c_id=None)
     await Resource.filter(shared_by=member).update(shared_by_id=None)

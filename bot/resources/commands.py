@@ -9,7 +9,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
-from bot.kernel.args import IMPLIED, CommunityArg, InCommunity, MaybeCommunity
+from bot.kernel.args import IMPLIED, CommunityArg, InCommunity, MaybeAnyCommunity
 from bot.kernel.context import Ctx
 from bot.kernel.convert import is_number
 from bot.kernel.errors import NotFound, PermissionDenied, UserError
@@ -34,11 +34,13 @@ from bot.kernel.messages import (
 )
 from bot.kernel.registry import Arg, Param, button, command
 from bot.kernel.resolvers.base import Resolver
-from bot.kernel.urls import normalize_url
+from bot.kernel.tags import canonical_tags, tags_text
+from bot.kernel.urls import clean_url, normalize_url
 from data.models import RESOURCE_KINDS, Community, Member, Resource, ResourceVote
 from data.search import SearchFilter, latest_resource_ids, query_words, search_resource_ids
 
 MAX_TITLE = 200
+ARCHIVED_NOTE = N_("“{name}” is archived: its resources are still here to find, marked [archived].")
 RESULTS = 10
 
 ResourceRef = Annotated[
@@ -47,12 +49,22 @@ ResourceRef = Annotated[
 TAGS = Annotated[list[str], Arg(N_("#tags"), kind="tags")]
 
 # the kinds of resource (data.models.RESOURCE_KINDS), as members read them
+# what people share, as the reader's language names it ("balado" for podcast)
 KIND_NAMES = {
+    "article": N_("article"),
+    "guide": N_("guide"),
+    "video": N_("video"),
+    "podcast": N_("podcast"),
+    "course": N_("course"),
+    "book": N_("book"),
+    "paper": N_("paper"),
+    "dataset": N_("dataset"),
     "tool": N_("tool"),
     "template": N_("template"),
     "idea": N_("idea"),
     "strategy": N_("strategy"),
     "update": N_("update"),
+    "event": N_("event"),
     "other": N_("other"),
 }
 
@@ -75,6 +87,8 @@ def resource_parts(ctx: Ctx, resource: Resource, community: Community) -> list: 
         line.append(Text(f" ({ctx.tr(KIND_NAMES.get(resource.kind, resource.kind))})"))
     if resource.tags:
         line.append(Text(" " + " ".join("#" + t for t in resource.tags)))
+    if community.archived:
+        line.append(Text(f" [{ctx.tr.pgettext('community state', 'archived')}]"))
     parts: list = [Paragraph(tuple(line))]  # type: ignore[type-arg]
     if resource.description:
         parts.append(Paragraph((Text(resource.description),)))
@@ -99,7 +113,8 @@ def resource_parts(ctx: Ctx, resource: Resource, community: Community) -> list: 
     usage="share <url> [title] [#tag ...] [kind] [in <community>]",
     examples=[
         'share https://example.org/rubric "Rubric template" #assessment template',
-        "share https://example.org/tool in python",
+        'share https://example.org/episode "Feedback that lands" podcast',
+        "share https://example.org/tool kind:tool in python",
     ],
     role="member",
 )
@@ -111,7 +126,7 @@ async def share(
     kind: Annotated[
         str,
         Arg(
-            N_("tool, template, idea, strategy, update or other"),
+            N_("the kind of resource"),
             kind="choice",
             choices=RESOURCE_KINDS,
         ),
@@ -120,6 +135,7 @@ async def share(
 ) -> Message:
     """Add a resource to the community's repertoire and post it in its channel"""
     found = community
+    url = clean_url(url)  # also for links offered from a thread: no trackers kept
     key = normalize_url(url)
     existing = await Resource.get_or_none(community=found, url_key=key).prefetch_related(
         "shared_by"
@@ -132,6 +148,7 @@ async def share(
             when=Time(existing.shared_at, "date", ctx.timezone, ctx.language),
             number=existing.id,
         )
+    tags = await canonical_tags(ctx.workspace, tags)
     try:
         resource = await Resource.create(
             workspace=ctx.workspace,
@@ -141,7 +158,7 @@ async def share(
             title=title or _title_from_url(url),
             kind=kind,
             tags=tags,
-            tags_text=" ".join(tags),
+            tags_text=tags_text(tags),
             shared_by=ctx.member,
             shared_at=ctx.clock.now(),
         )
@@ -184,18 +201,23 @@ async def resources(
     ctx: Ctx,
     query: Annotated[str, Arg(N_("words to look for"), kind="text")] = "",
     tags: TAGS = [],  # noqa: B006
-    community: MaybeCommunity = None,
+    community: MaybeAnyCommunity = None,
 ) -> Message:
     """Search the shared repertoire (best first, newest breaking ties)"""
     scope: list[int] | None = None
+    notes: list[Note] = []
     if community is not None:
         scope = [community.id]
+        if community.archived:  # its repertoire stays searchable, said so
+            notes.append(Note(ctx.tr.spans(ARCHIVED_NOTE, name=community.name)))
     elif ctx.channel_id:
         home = await Community.get_or_none(
             workspace=ctx.workspace, home_channel_id=ctx.channel_id, archived=False
         )
         scope = [home.id] if home else None
-    where = SearchFilter(ctx.workspace.id, scope, tuple(tags))
+    # shown as the workspace first wrote them; a search records no new tag
+    tags = await canonical_tags(ctx.workspace, tags, record=False)
+    where = SearchFilter(ctx.workspace.id, scope, tuple(tags), include_archived=True)
     if query_words(query):
         ids = await search_resource_ids(query, where, RESULTS)
         title = ctx.tr("Resources matching “{query}”", query=query)
@@ -209,7 +231,7 @@ async def resources(
         for r in await Resource.filter(id__in=ids).prefetch_related("community", "shared_by")
     }
     found = [by_id[i] for i in ids if i in by_id]
-    message = Message(ephemeral=True).add(Heading(title))
+    message = Message(ephemeral=True).add(Heading(title), *notes)
     if not found:
         empty = await Resource.filter(workspace=ctx.workspace).exists()
         return message.add(

@@ -10,7 +10,7 @@ from bot.kernel.context import Ctx
 from bot.kernel.errors import UserError
 from bot.kernel.messages import Button, Buttons, Link, Mention, Message, Paragraph
 from bot.kernel.registry import on
-from bot.kernel.urls import normalize_url
+from bot.kernel.urls import normalize_url, without_trackers
 from data.models import Community, Occurrence, Resource
 
 _URL = re.compile(r"<?(https?://[^\s<>|]+)")
@@ -63,7 +63,7 @@ def _trim(url: str) -> str:
 async def _new_links(community: Community, text: str) -> list[str]:
     """http(s) links in ``text`` that are not in the community's repertoire yet."""
     found: list[str] = []
-    for url in map(_trim, _URL.findall(text)[:MAX_OFFERS]):
+    for url in (without_trackers(_trim(u)) for u in _URL.findall(text)[:MAX_OFFERS]):
         try:
             key = normalize_url(url)
         except UserError:

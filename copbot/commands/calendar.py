@@ -10,7 +10,8 @@ import sys
 from bot.kernel.lookups import name_key
 from bot.kernel.settings import Settings
 from bot.meetings.calendar_ics import community_calendar
-from data.db import close_database, init_database
+from copbot.commands.check import database_label
+from data.db import close_database, connection, init_database
 from data.models import Community
 
 
@@ -26,9 +27,32 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
 
 
+async def _pending_migrations() -> list[str]:
+    """Migrations this copbot knows that the database has not had (all of them when the
+    database was never migrated)."""
+    from tortoise.migrations.recorder import MigrationRecorder
+
+    from copbot.commands.check import known_migrations
+
+    try:
+        rows = await MigrationRecorder(connection()).applied_migrations()
+    except Exception:  # no migration table at all
+        return sorted(known_migrations())
+    applied = {key.name for key in rows if key.app_label == "models"}
+    return sorted(known_migrations() - applied)
+
+
 async def render(database_url: str, community: str, workspace: str | None) -> tuple[int, bytes]:
     await init_database(database_url)
     try:
+        pending = await _pending_migrations()
+        if pending:
+            return (
+                3,
+                f"copbot: the database {database_label(database_url)} is not migrated "
+                f"({len(pending)} migration(s) pending): run `copbot migrate` (or start "
+                "`copbot run`, which migrates) first\n".encode(),
+            )
         query = Community.filter(name_key=name_key(community)).prefetch_related("workspace")
         found = [c for c in await query if workspace in (None, c.workspace.external_id)]
         if not found:

@@ -48,6 +48,8 @@ class DigestPlanner:
             for community in communities
             if community.home_channel_id
             for due in dues
+            # turned on after this one was due: the reply announced the next one
+            if community.digest_since is None or due >= community.digest_since
         ]
         return sorted(posts, key=lambda post: (post.due_at, post.subject))
 

@@ -198,7 +198,10 @@ def test_french_reader_sees_french_colons_quoted_names_and_own_dm_label(tmp_path
     reply = out[out.index("Merci, votre présentation") :]
     assert "Titre ou rôle\u202f:" in out and "Titre ou rôle:" not in reply  # the form's question
     assert "Titre ou rôle\u202f: Conseillère" in out  # the reply's fields
-    assert "avec `copbot calendar 'Pédagogie numérique'`." in out
+    # no operator's command for a member: the calendar itself, as a file
+    assert "copbot calendar" not in out
+    assert "[Agenda de Pédagogie numérique, à importer dans votre application d'agenda:" in out
+    assert "SUMMARY:Café" in (tmp_path / "pedagogie-numerique.ics").read_text()
     assert "[MP pour vous]" in out and "MP à you" not in out
 
 

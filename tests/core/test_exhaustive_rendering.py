@@ -33,11 +33,11 @@ def test_an_unhandled_part_or_span_is_a_type_error_in_every_renderer(tmp_path: P
             "Span = Text | Strong | Code | Mention | ChannelRef | Link | Time | Emoji",
         ),
         (
-            "Part = Heading | Paragraph | Note | Fields | BulletList | Buttons | Select | "
-            "FormRequest",
+            "Part = (\n    Heading | Paragraph | Note | Fields | BulletList | Buttons | Select | "
+            "FormRequest | Attachment\n)",
             "@dataclass(frozen=True)\nclass Divider:\n    pass\n\n\n"
-            "Part = Heading | Paragraph | Note | Fields | BulletList | Buttons | Select | "
-            "FormRequest | Divider",
+            "Part = (\n    Heading | Paragraph | Note | Fields | BulletList | Buttons | Select | "
+            "FormRequest | Attachment | Divider\n)",
         ),
     ]:
         assert old in source, old

@@ -143,7 +143,7 @@ async def test_a_stale_upvote_button_votes_for_nothing_else(db: str) -> None:
     assert await ResourceVote.all().count() == 0
 
 
-async def test_an_archived_communitys_resources_are_not_offered(db: str) -> None:
+async def test_an_archived_communitys_resources_stay_searchable_and_marked(db: str) -> None:
     h = Harness.build()
     await community_with_members(h)
     await h.say("Ada", 'community create old "Old one"')
@@ -153,7 +153,8 @@ async def test_an_archived_communitys_resources_are_not_offered(db: str) -> None
     assert await Community.filter(archived=True).count() == 1
     for query in ("resources grading", "resources"):
         text = await h.text("Bob", query)
-        assert "Grading today" in text and "Grading of old" not in text, query
+        assert "Grading today" in text and "Grading of old [archived]" in text, query
+        assert "Grading today [archived]" not in text
 
 
 async def test_a_tag_is_found_whole_however_many_resources_share_its_letters(db: str) -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 API_PREFIX = "/api/v10"
 MANAGE_GUILD = 1 << 5
@@ -95,6 +95,7 @@ class Recorded:
     query: dict[str, str]
     body: Any
     status: int = 0
+    files: dict[str, bytes] = field(default_factory=dict)  # attachments, by file name
 
 
 @dataclass
@@ -143,6 +144,29 @@ def message_text(body: dict[str, Any]) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def modal_problems(data: dict[str, Any]) -> list[str]:
+    """What Discord would refuse in a modal: a pre-filled text input longer than its
+    ``max_length`` (or than 4000), a label over 45 characters."""
+    problems: list[str] = []
+
+    def visit(component: dict[str, Any]) -> None:
+        if component.get("type") == 4:
+            value = str(component.get("value") or "")
+            limit = min(int(component.get("max_length") or 4000), 4000)
+            if len(value) > limit:
+                problems.append(f"{component.get('custom_id')}: {len(value)} > {limit}")
+        if component.get("type") == 18 and len(str(component.get("label") or "")) > 45:
+            problems.append(f"label too long: {component.get('label')}")
+        for child in component.get("components", []) or []:
+            visit(child)
+        if isinstance(component.get("component"), dict):
+            visit(component["component"])
+
+    for component in data.get("components", []) or []:
+        visit(component)
+    return problems
+
+
 def custom_ids(body: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, custom_id) of every component in a message body."""
     found = []
@@ -177,6 +201,7 @@ class FakeDiscord:
         heartbeat_ms: int = 41250,
     ) -> None:
         self.guilds = {g.id: g for g in guilds}
+        self.rejected_modals: list[list[str]] = []  # modals Discord would have refused
         self.app_id = app_id
         self.bot = bot or FakeUser("1200000000000000002", "copbot", bot=True)
         self.token = token
@@ -694,10 +719,21 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
         body: Any = None
-        if request.can_read_body:
+        files: dict[str, bytes] = {}
+        if request.content_type.startswith("multipart/"):
+            # messages with attachments: the JSON is the payload_json part, files beside it
+            reader = await request.multipart()
+            async for part in reader:
+                if not isinstance(part, BodyPartReader):
+                    continue
+                if part.name == "payload_json":
+                    body = json.loads(await part.read())
+                else:
+                    files[part.filename or str(part.name)] = bytes(await part.read())
+        elif request.can_read_body:
             raw = await request.read()
             body = json.loads(raw) if raw else None
-        record = Recorded(request.method, path, dict(request.query), body)
+        record = Recorded(request.method, path, dict(request.query), body, files=files)
         self.requests.append(record)
         response = await self._answer(request, record)
         record.status = response.status
@@ -850,6 +886,11 @@ class FakeDiscord:
             )
         kind = int(record.body["type"])
         data = record.body.get("data") or {}
+        if kind == 9:
+            problems = modal_problems(data)
+            if problems:  # Discord refuses the whole modal; the member sees nothing open
+                self.rejected_modals.append(problems)
+                return _json({"message": "Invalid Form Body", "code": 50035}, 400)
         response.type, response.data = kind, data
         message = None
         if kind == 4:

@@ -10,6 +10,7 @@ from data.models import (
     Community,
     Confirmation,
     Delivery,
+    FormDraft,
     Meeting,
     Member,
     Membership,
@@ -24,6 +25,7 @@ from data.models import (
     Resource,
     ResourceVote,
     Rsvp,
+    Tag,
     Workspace,
 )
 
@@ -173,6 +175,10 @@ async def seed_workspace(external_id: str = "T-SEED", name: str = "Seed Co") -> 
     )
     await Confirmation.create(
         member=ada, token=f"tok-{external_id}", action="forget-me", payload={}, expires_at=T0
+    )
+    await Tag.create(workspace=ws, key="evaluation", label="Évaluation")
+    await FormDraft.create(
+        member=bob, form_id="intro", values={"title": "Designer", "location": ""}, updated_at=T0
     )
     return ws
 

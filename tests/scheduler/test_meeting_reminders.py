@@ -110,7 +110,7 @@ async def test_cancel_and_move_one_occurrence(db: str) -> None:
     h.outbox.clear()
     cancelled = await h.text("Ada", "meeting cancel python hour 2027-03-15")
     assert "Cancelled “Python hour” on Monday, March 15, 2027 at 4:30\u202fPM" in cancelled
-    assert "told 1 member" in cancelled
+    assert "I told the member who had answered." in cancelled
     moved = await h.text("Ada", "meeting move 1 2027-03-22 to 2027-03-23 17:00")
     assert "to Tuesday, March 23, 2027 at 5:00\u202fPM" in moved
     # Bob (who said going to both) is told by DM, in his zone; the channel is told too

@@ -84,6 +84,8 @@ class FakeSlack:
         self.faults: list[Fault] = []
         self.dm_refused: dict[str, str] = {}  # user id -> Slack error code
         self.not_in_channel: set[str] = set()
+        self.joined: set[str] = set()  # channels the bot joined (conversations.join)
+        self.private_channels: set[str] = set()  # conversations.join refuses these
         self.sockets: list[web.WebSocketResponse] = []
         self.socket_connections = 0
         self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
@@ -285,6 +287,16 @@ class FakeSlack:
         if user in self.dm_refused and self.dm_refused[user] != "messages_tab_disabled":
             return {"ok": False, "error": self.dm_refused[user]}
         return {"ok": True, "channel": {"id": "D" + user}}
+
+    def _m_conversations_join(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        if "channels:join" not in self.scopes.split(","):
+            return {"ok": False, "error": "missing_scope", "needed": "channels:join"}
+        if channel in self.private_channels:
+            return {"ok": False, "error": "method_not_supported_for_channel_type"}
+        self.joined.add(channel)
+        self.not_in_channel.discard(channel)
+        return {"ok": True, "channel": {"id": channel, "is_member": True}}
 
     def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", ""))

@@ -18,7 +18,8 @@ from bot.kernel.i18n_extract import KEYWORDS
 
 ROOT = Path(__file__).resolve().parents[2]
 # pattern syntax, not words: a pseudo-locale keeps these as they are
-VERBATIM_CONTEXTS = ("CLDR date pattern",)
+# (a locale name and a number pattern are read by Babel, not by members)
+VERBATIM_CONTEXTS = ("CLDR date pattern", "CLDR locale", "CLDR number pattern")
 
 
 @cache

@@ -11,8 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.kernel.errors import UserError
+from bot.kernel.i18n import Translator
 from bot.kernel.timewords import Reading, Rule, describe, read
 from bot.kernel.timewords.model import WEEKDAYS
+
+EN, FR = Translator("en"), Translator("fr")
 
 NOW = datetime(2027, 5, 3, 14, 0, tzinfo=UTC)
 ZONE = "America/Toronto"
@@ -55,7 +58,7 @@ times = st.builds(time, st.integers(0, 23), st.integers(0, 59))
 @settings(max_examples=400, deadline=None)
 @given(rule=rules(), at=times, language=st.sampled_from(("en", "fr")))
 def test_what_copbot_says_reads_back_the_same(rule: Rule, at: time, language: str) -> None:
-    text = describe(rule, at, language)
+    text = describe(rule, at, Translator(language))
     reading = read(text, NOW, ZONE)
     assert isinstance(reading, Reading), f"{text!r} asked {reading}"
     assert reading.rule == rule, text
@@ -67,9 +70,9 @@ def test_what_copbot_says_reads_back_the_same(rule: Rule, at: time, language: st
 
 def test_the_issue_examples_are_said_this_way() -> None:
     thursday = Rule("WEEKLY", 2, ((0, "TH"),))
-    assert describe(thursday, time(15, 0), "en") == "every other Thursday at 3:00\u202fPM"
+    assert describe(thursday, time(15, 0), EN) == "every other Thursday at 3:00\u202fPM"
     friday = Rule("MONTHLY", 1, ((-1, "FR"),))
-    assert describe(friday, time(16, 0), "fr") == "le dernier vendredi du mois à 16 h 00"
+    assert describe(friday, time(16, 0), FR) == "le dernier vendredi du mois à 16 h 00"
 
 
 VOCABULARY = (
@@ -114,7 +117,7 @@ def test_a_meeting_said_back_with_its_length_reads_back_the_same(
     from bot.kernel.timewords import describe_when
 
     start = datetime.combine(date(2027, 5, 3) + timedelta(days=days), at)
-    text = describe_when(start, rule, minutes, language)
+    text = describe_when(start, rule, minutes, Translator(language))
     if rule is None and _in_the_gap(start):
         # a one-off at a wall-clock time that does not exist is refused, never moved silently
         with pytest.raises(UserError, match="does not exist"):

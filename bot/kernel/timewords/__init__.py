@@ -3,7 +3,7 @@ place copbot reads or writes a time (meetings, prompt and networking cadences, t
 
     read(text, now, zone)      -> Reading | Question   (raises UserError when it can't)
     read_day(text, now, zone)  -> date | Question       (a day alone: ``meeting cancel``)
-    describe(rule, at, lang)   -> "every other Thursday at 3:00 PM"
+    describe(rule, at, tr)     -> "every other Thursday at 3:00 PM"
 
 A recurrence is a ``Rule`` that maps one to one onto an RFC 5545 RRULE; with it go an IANA
 zone and a local wall-clock start (see ``bot.kernel.recurrence`` for the expansion).

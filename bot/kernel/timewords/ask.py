@@ -33,7 +33,7 @@ def option_label(ctx: Ctx, option: Option, zone: str) -> str:
     """What a button says: the reading in the member's own language when the option is a
     rewording ("every other Tuesday at 10:00 AM"), else the option's own words."""
     if option.msgid == "{date}":
-        return day_text(date.fromisoformat(option.values["date"]), ctx.language)
+        return day_text(date.fromisoformat(option.values["date"]), ctx.tr)
     if option.msgid:
         return ctx.tr(option.msgid, **option.values)
     try:
@@ -43,8 +43,8 @@ def option_label(ctx: Ctx, option: Option, zone: str) -> str:
     if not isinstance(reading, Reading):
         return option.text[:75]
     if reading.rule is None:
-        return describe_day_time(reading.start, ctx.language)
-    return describe(reading.rule, reading.start.time(), ctx.language)
+        return describe_day_time(reading.start, ctx.tr)
+    return describe(reading.rule, reading.start.time(), ctx.tr)
 
 
 async def ask(

@@ -1,7 +1,13 @@
 """The forms of time shown by ``help`` for the commands that read one, in the reader's
-language (every form is read in either language; these are the ones to learn first)."""
+language (every form is read in either language; these are the ones to learn first).
+
+They are catalog text like any other, so a language is still only a file; but the grammar
+reads English and French alone, so a catalog for another language should keep these in
+one of those two (the pseudo-locale keeps them as they are, like command examples)."""
 
 from __future__ import annotations
+
+from bot.kernel.i18n import Translator
 
 READS_TIME = (
     "meeting schedule",
@@ -10,29 +16,17 @@ READS_TIME = (
     "prompt schedule",
     "networking schedule",
 )
-FORMS = {
-    "en": (
-        "every Tuesday at 12:30",
-        "every other Thursday at 3pm",
-        "first Monday of the month at 9am",
-        "every month on the 15th at noon",
-        "every weekday at 8:15",
-        "next Monday 4:30pm every week until June 30",
-        "tomorrow 3pm to 4:30pm",
-        "2027-06-01 16:30 for 90 minutes",
-    ),
-    "fr": (
-        "chaque mardi à 12 h 30",
-        "un jeudi sur deux à 15 h",
-        "le premier lundi du mois à 9 h",
-        "le 15 de chaque mois à midi",
-        "du lundi au vendredi à 8 h 15",
-        "lundi prochain 16 h 30 chaque semaine jusqu'au 30 juin",
-        "demain de 15 h à 16 h 30",
-        "2027-06-01 16 h 30 pendant 1 h 30",
-    ),
-}
 
 
-def forms(language: str) -> tuple[str, ...]:
-    return FORMS.get(language, FORMS["en"])
+def forms(tr: Translator) -> tuple[str, ...]:
+    # Translators: forms of time the grammar reads (English or French only)
+    return (
+        tr.pgettext("command example", "every Tuesday at 12:30"),
+        tr.pgettext("command example", "every other Thursday at 3pm"),
+        tr.pgettext("command example", "first Monday of the month at 9am"),
+        tr.pgettext("command example", "every month on the 15th at noon"),
+        tr.pgettext("command example", "every weekday at 8:15"),
+        tr.pgettext("command example", "next Monday 4:30pm every week until June 30"),
+        tr.pgettext("command example", "tomorrow 3pm to 4:30pm"),
+        tr.pgettext("command example", "2027-06-01 16:30 for 90 minutes"),
+    )

@@ -206,7 +206,7 @@ def _question(tokens: list[Token], slots: _Slots, today: date) -> Question | Non
             {"phrase": raw},
         )
     for item, ambiguous in slots.ambiguous:
-        ordinal = lx.ORDINAL_WORDS["en"][ambiguous.ordinal]
+        ordinal = lx.ORDINAL_WORDS[ambiguous.ordinal]
         english = next(n for n, c in lx.WEEKDAY_FULL.items() if c == ambiguous.code)
         monthly = f"the {ordinal} {english} of every month"
         weekly = f"every {ambiguous.ordinal} weeks on {english}"

@@ -67,12 +67,8 @@ ORDINALS = {
     "troisieme": 3, "3e": 3, "3eme": 3, "quatrieme": 4, "4e": 4, "4eme": 4,
     "cinquieme": 5, "5e": 5, "5eme": 5, "dernier": -1, "derniere": -1,
 }  # fmt: skip
-# what the describer writes, by language (no CLDR spell-out of ordinals in Babel)
-ORDINAL_WORDS = {
-    "en": {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"},
-    "fr": {1: "premier", 2: "deuxième", 3: "troisième", 4: "quatrième", 5: "cinquième",
-           -1: "dernier"},
-}  # fmt: skip
+# the ordinals the grammar writes when it rewords a question (the describer's are catalog text)
+ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
 
 EVERY = {"every", "each", "chaque"}
 EVERY_PLURAL = {"tous", "toutes"}  # "tous les", "toutes les"
