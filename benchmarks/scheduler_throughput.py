@@ -26,6 +26,7 @@ from bot.kernel.clock import SystemClock
 from bot.kernel.core import Core
 from bot.kernel.discovery import default_registry
 from bot.kernel.messages import Message, Paragraph, Text
+from bot.kernel.outbox import SendKey
 from data.db import close_database, migrate
 from data.models import Delivery, Workspace
 from scheduler.engine import DeliveryEngine, EngineOptions
@@ -42,11 +43,19 @@ class NoOpOutbox:
     platform = "console"
 
     async def post(
-        self, workspace_id: str, channel_id: str, message: Message, *, thread: str | None = None
+        self,
+        workspace_id: str,
+        channel_id: str,
+        message: Message,
+        *,
+        thread: str | None = None,
+        key: SendKey | None = None,
     ) -> str:
         return "ref"
 
-    async def direct(self, workspace_id: str, user_id: str, message: Message) -> str:
+    async def direct(
+        self, workspace_id: str, user_id: str, message: Message, *, key: SendKey | None = None
+    ) -> str:
         return "ref"
 
 

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from tortoise import Tortoise, connections
-from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,15 @@ def dialect() -> str:
 
 def connection() -> BaseDBAsyncClient:
     return connections.get("default")
+
+
+def in_open_transaction() -> bool:
+    """Whether this task runs inside ``in_transaction()`` (tortoise puts the transaction's
+    client in a context variable for the task and the tasks it starts)."""
+    try:
+        return isinstance(connections.get("default"), TransactionalDBClient)
+    except Exception:  # no database configured (an adapter's own unit tests)
+        return False
 
 
 async def init_database(database_url: str) -> None:

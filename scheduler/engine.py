@@ -6,7 +6,8 @@ schedule in seconds by moving a ``ManualClock`` and calling it:
 1. ask every planner for the posts due in a short window around now and record the new
    ones in the ledger (a post already useless, missed while the bot was down, is
    recorded as skipped and logged);
-2. re-queue rows whose lease expired (their process died after claiming);
+2. re-queue rows claimed by a process that died (``scheduler.liveness`` notices in
+   seconds) or whose lease expired (a process alive but stuck);
 3. claim due rows in batches and send each through its planner; a post that became
    useless meanwhile is skipped, one sent after its due time is marked late, a failure is
    retried after a back-off and given up after a few attempts.
@@ -18,9 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,6 +27,7 @@ from bot.kernel.clock import Clock
 from bot.kernel.logcontext import log_context
 from data.models import Delivery
 from scheduler import ledger
+from scheduler.liveness import Liveness, liveness_for, new_worker_id
 from scheduler.planning import Planner, SkipDelivery
 from scheduler.sender import OutboxSender
 
@@ -36,7 +35,7 @@ log = logging.getLogger(__name__)
 
 
 def default_worker_id() -> str:
-    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return new_worker_id()
 
 
 @dataclass(frozen=True)
@@ -116,6 +115,7 @@ class DeliveryEngine:
         worker_id: str | None = None,
         options: EngineOptions | None = None,
         on_outcome: Callable[[str, str], None] | None = None,
+        liveness: Liveness | None = None,
     ) -> None:
         self.planners = list(planners)
         # told (kind, outcome) for every delivery handled: the metrics hook
@@ -132,6 +132,16 @@ class DeliveryEngine:
         self.options = options or EngineOptions()
         self.planned_once = False
         self.finisher = _GroupFinish(self.worker_id)
+        self._liveness = liveness
+        # set by a graceful stop: claim nothing more, release what is claimed but unsent
+        self.stopping = False
+
+    @property
+    def liveness(self) -> Liveness:
+        """Chosen on first use, once the database is open (it depends on the dialect)."""
+        if self._liveness is None:
+            self._liveness = liveness_for(self.worker_id)
+        return self._liveness
 
     @property
     def kinds(self) -> list[str]:
@@ -161,7 +171,9 @@ class DeliveryEngine:
     async def run_due(self, now: datetime | None = None) -> RunReport:
         """Claim and send everything due (at ``now``, default the clock's), batch by batch."""
         report = RunReport()
-        while True:
+        while not self.stopping:
+            # seen alive before claiming: others must not take what we are about to send
+            await self.liveness.hold()
             at = now or self.clock.now()
             batch = await ledger.claim_due(
                 at,
@@ -180,10 +192,27 @@ class DeliveryEngine:
                 delivery: Delivery, at: datetime = at, limit: asyncio.Semaphore = limit
             ) -> RunReport:
                 async with limit:
+                    if self.stopping:  # stopping: left claimed, released below
+                        return RunReport()
                     return await self.deliver(delivery, at)
 
             for result in await asyncio.gather(*(one(d) for d in batch)):
                 report.add(result)
+            if self.stopping:
+                await ledger.release(self.worker_id)
+        return report
+
+    async def release(self) -> None:
+        """A graceful stop's end: claims not sent go back to pending, and this process
+        stops being seen as alive."""
+        await ledger.release(self.worker_id)
+        await self.liveness.release()
+
+    async def take_over(self, now: datetime | None = None) -> int:
+        """Re-queue the claims of processes that died (and of expired leases)."""
+        others = await ledger.claimers() - {self.worker_id}
+        dead = await self.liveness.dead(others) if others else set()
+        return await ledger.reap(now or self.clock.now(), dead)
 
     async def deliver(self, delivery: Delivery, now: datetime) -> RunReport:
         """Send one claimed row and record what happened (logs carry the delivery id)."""
@@ -213,7 +242,7 @@ class DeliveryEngine:
             report.skipped += 1
             return report
         planner = self.by_kind[delivery.kind]
-        tracking = self.sender.for_delivery()
+        tracking = self.sender.for_delivery(delivery)
         # never send past our own lease: after it, another process may send it too
         timeout = self.options.lease.total_seconds() * 0.75
         try:
@@ -272,7 +301,7 @@ class DeliveryEngine:
         back = self.options.lookback if self.planned_once else self.options.catch_up
         recorded = await self.plan(now - back, now + self.options.horizon)
         self.planned_once = True
-        reaped = await ledger.reap(now)
+        reaped = await self.take_over(now)
         report = await self.run_due()
         report.planned, report.recorded, report.reaped = (
             recorded.planned,

@@ -14,8 +14,9 @@ several processes can share one database without holding transactions open:
   and finds the rows taken.
 * ``finish_many`` records several outcomes in one statement (one commit): each row
   still changes only if this worker still holds its claim.
-* ``reap`` puts rows whose lease ran out (their process died between claim and send)
-  back to pending, so they are sent by whoever claims next.
+* ``reap`` puts rows claimed by a dead process (``scheduler.liveness`` says which, in
+  seconds) or whose lease ran out back to pending, so they are sent by whoever claims
+  next; ``release`` does the same for a process's own claims when it stops.
 """
 
 from __future__ import annotations
@@ -282,13 +283,37 @@ async def retry_later(
     return "retry"
 
 
-async def reap(now: datetime) -> int:
-    """Rows whose claimer died (lease expired) go back to pending."""
-    count = await Delivery.filter(status="claimed", lease_until__lte=now).update(
+async def claimers() -> set[str]:
+    """The workers holding claims now (usually none: claims last while a post is sent)."""
+    rows = await Delivery.filter(status="claimed").distinct().values_list("claimed_by", flat=True)
+    return {str(row) for row in rows if row}
+
+
+async def reap(now: datetime, dead: Iterable[str] = ()) -> int:
+    """Rows whose claimer died go back to pending: those of ``dead`` workers at once, any
+    other one when its lease runs out (a process alive but stuck). Their ``attempts``
+    stay counted, so whoever claims them next checks the platform before re-sending."""
+    dead = sorted(dead)
+    gone = Q(lease_until__lte=now) | Q(claimed_by__in=dead) if dead else Q(lease_until__lte=now)
+    count = await Delivery.filter(gone, status="claimed").update(
         status="pending", claimed_by=None, lease_until=None
     )
     if count:
-        log.warning("re-queued %s deliveries whose lease expired (a process stopped)", count)
+        log.warning(
+            "re-queued %s deliveries of stopped processes (%s)",
+            count,
+            ", ".join(dead) or "lease expired",
+        )
+    return count
+
+
+async def release(worker: str) -> int:
+    """A graceful stop: this worker's claims not sent yet go back to pending at once."""
+    count = await Delivery.filter(status="claimed", claimed_by=worker).update(
+        status="pending", claimed_by=None, lease_until=None
+    )
+    if count:
+        log.info("released %s claimed deliveries for other processes", count)
     return count
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from bot.kernel.clock import Clock
@@ -10,14 +11,25 @@ from bot.kernel.core import Core
 from bot.kernel.errors import DirectMessagesBlocked
 from bot.kernel.i18n import N_, Translator
 from bot.kernel.messages import Mention, Message, Paragraph, Text
-from bot.kernel.outbox import Outbox
+from bot.kernel.outbox import Outbox, SendKey
 from bot.kernel.settings import Settings
-from data.models import Member, Workspace
+from data.models import Delivery, Member, Workspace
 from scheduler.planning import DirectResult
 
 log = logging.getLogger(__name__)
 
 FALLBACK_TEXT = N_("I couldn't send you this privately, so here it is:")
+
+
+def delivery_key(delivery: Delivery) -> SendKey:
+    """The idempotency key of a ledger row's post: the same in every attempt and process,
+    short enough for a Discord nonce, and (with a hash of what and to whom) not taken by
+    another database's row of the same id. ``again``: an earlier claim of this row may
+    have reached the platform, so the outbox looks before it posts."""
+    what = hashlib.sha256(
+        f"{delivery.kind}|{delivery.target}|{delivery.subject}".encode()
+    ).hexdigest()[:8]
+    return SendKey(f"cb{delivery.id}-{what}", again=delivery.attempts > 1)
 
 
 class NoOutbox(RuntimeError):
@@ -44,10 +56,16 @@ class OutboxSender:
         return outbox
 
     async def to_channel(
-        self, workspace: Workspace, channel_id: str, message: Message, *, thread: str | None = None
+        self,
+        workspace: Workspace,
+        channel_id: str,
+        message: Message,
+        *,
+        thread: str | None = None,
+        key: SendKey | None = None,
     ) -> str | None:
         return await self._outbox(workspace).post(
-            workspace.external_id, channel_id, message, thread=thread
+            workspace.external_id, channel_id, message, thread=thread, key=key
         )
 
     async def to_member(
@@ -57,10 +75,11 @@ class OutboxSender:
         message: Message,
         *,
         fallback_channel: str | None,
+        key: SendKey | None = None,
     ) -> DirectResult:
         outbox = self._outbox(workspace)
         try:
-            await outbox.direct(workspace.external_id, member.external_id, message)
+            await outbox.direct(workspace.external_id, member.external_id, message, key=key)
             return "direct"
         except DirectMessagesBlocked:
             log.info("member %s does not accept direct messages", member.id)
@@ -72,23 +91,35 @@ class OutboxSender:
             (Mention(member.external_id, member.display_name), Text(" "), *tr.spans(FALLBACK_TEXT))
         )
         await outbox.post(
-            workspace.external_id, fallback_channel, Message(parts=[head, *message.parts])
+            workspace.external_id,
+            fallback_channel,
+            Message(parts=[head, *message.parts]),
+            key=key.part("f") if key is not None else None,
         )
         return "fallback"
 
-    def for_delivery(self) -> TrackingSender:
-        return TrackingSender(self)
+    def for_delivery(self, delivery: Delivery | None = None) -> TrackingSender:
+        return TrackingSender(self, delivery_key(delivery) if delivery is not None else None)
 
 
 class TrackingSender:
     """The sender one delivery sees: remembers how direct messages went, so the ledger can
     say "fallback" (mentioned in the channel instead) or "failed"."""
 
-    def __init__(self, inner: OutboxSender) -> None:
+    def __init__(self, inner: OutboxSender, key: SendKey | None = None) -> None:
         self.inner = inner
         self.clock = inner.clock
         self.settings = inner.settings
         self.results: list[DirectResult] = []
+        self.key = key
+        self.sends = 0
+
+    def _next_key(self) -> SendKey | None:
+        """The delivery's key for its first message, a derived one for any later one."""
+        self.sends += 1
+        if self.key is None or self.sends == 1:
+            return self.key
+        return self.key.part(f"~{self.sends}")
 
     def translator(self, language: str | None) -> Translator:
         return self.inner.translator(language)
@@ -96,7 +127,9 @@ class TrackingSender:
     async def to_channel(
         self, workspace: Workspace, channel_id: str, message: Message, *, thread: str | None = None
     ) -> str | None:
-        return await self.inner.to_channel(workspace, channel_id, message, thread=thread)
+        return await self.inner.to_channel(
+            workspace, channel_id, message, thread=thread, key=self._next_key()
+        )
 
     async def to_member(
         self,
@@ -107,7 +140,7 @@ class TrackingSender:
         fallback_channel: str | None,
     ) -> DirectResult:
         result = await self.inner.to_member(
-            workspace, member, message, fallback_channel=fallback_channel
+            workspace, member, message, fallback_channel=fallback_channel, key=self._next_key()
         )
         self.results.append(result)
         return result

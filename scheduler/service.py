@@ -8,6 +8,11 @@ re-plan tick. The database is the only record, so any number of processes may ru
 It also wakes soon after every command a member runs (through ``core.observers``): a
 meeting scheduled for five minutes from now gets its announcement now, not at the next
 periodic tick.
+
+Every few seconds it asks whether a process holding claims has died
+(``scheduler.liveness``) and, if so, takes its posts over at once. ``stop`` is graceful:
+it claims nothing more, lets the sends under way finish (within ``grace``), releases what
+it claimed but did not send, and lets go of its liveness lock.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
@@ -31,6 +37,11 @@ from scheduler.sender import OutboxSender
 log = logging.getLogger(__name__)
 
 REPLAN_EVERY = timedelta(seconds=60)
+# how often a process looks for dead processes' claims: with a tick's own time, a crashed
+# process's posts are taken over within about this (the issue asks for ~15 s)
+WATCH_EVERY = timedelta(seconds=3)
+# how long a graceful stop lets the sends under way finish (under Docker's 10 s default)
+STOP_GRACE = timedelta(seconds=8)
 AFTER_COMMAND = timedelta(seconds=1)
 MIN_WAIT = timedelta(milliseconds=500)
 
@@ -57,6 +68,8 @@ class SchedulerService:
         options: EngineOptions | None = None,
         worker_id: str | None = None,
         replan_every: timedelta = REPLAN_EVERY,
+        watch_every: timedelta = WATCH_EVERY,
+        grace: timedelta = STOP_GRACE,
     ) -> None:
         self.core = core
         self.settings = settings
@@ -71,6 +84,9 @@ class SchedulerService:
             on_outcome=core.report_delivery,
         )
         self.replan_every = replan_every
+        self.watch_every = watch_every
+        self.grace = grace
+        self._ticking: asyncio.Task[Any] | None = None
         self._timer: AsyncIOScheduler | None = None
         self._observer = _CommandWake(self)
         self._lock = asyncio.Lock()
@@ -89,14 +105,25 @@ class SchedulerService:
             max_instances=1,
             misfire_grace_time=None,
         )
+        self._timer.add_job(
+            self._watch,
+            IntervalTrigger(seconds=self.watch_every.total_seconds(), timezone=UTC),
+            id="watch",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
         self._timer.start()
         self.core.observers.append(self._observer)
         self.wake_in(timedelta(0))  # catch up on what was missed while down, at once
         log.info("scheduler started as %s", self.engine.worker_id)
 
     async def stop(self) -> None:
-        """Stop waking up; posts already claimed finish or are re-claimed after the lease."""
+        """Stop gracefully: claim nothing more, let the sends under way finish (within
+        ``grace``) and record them, release the rest of this process's claims, and let go
+        of the liveness lock, so another process takes over at once."""
         self._stopped = True
+        self.engine.stopping = True
         if self._observer in self.core.observers:
             self.core.observers.remove(self._observer)
         # APScheduler's shutdown cancels the job tasks still running, so first let a
@@ -104,10 +131,20 @@ class SchedulerService:
         # running tick finish its sends
         for _ in range(3):
             await asyncio.sleep(0)
-        async with self._lock:
+        try:
+            await asyncio.wait_for(self._lock.acquire(), self.grace.total_seconds())
+        except TimeoutError:
+            log.warning("sends still under way after %ss: stopping them", self.grace)
+            if self._ticking is not None:
+                self._ticking.cancel()
+            await self._lock.acquire()
+        try:
             if self._timer is not None:
                 self._timer.shutdown(wait=False)
                 self._timer = None
+            await self.engine.release()
+        finally:
+            self._lock.release()
 
     def wake_in(self, delay: timedelta) -> None:
         """Have the timer run a tick after ``delay`` (unless one is due sooner)."""
@@ -128,6 +165,16 @@ class SchedulerService:
             coalesce=True,
         )
 
+    async def _watch(self) -> None:
+        """Take over the claims of processes that died; send them if any."""
+        if self._stopped or self._lock.locked():
+            return  # a tick under way takes them over itself
+        try:
+            if await self.engine.take_over():
+                self.wake_in(timedelta(0))
+        except Exception:
+            log.exception("looking for stopped processes failed; trying again shortly")
+
     async def _wake(self) -> None:
         if self._stopped:
             return
@@ -144,6 +191,7 @@ class SchedulerService:
             return RunReport()
         total = RunReport()
         async with self._lock:
+            self._ticking = asyncio.current_task()
             while True:
                 self._again = False
                 report = await self.engine.tick()
@@ -159,4 +207,5 @@ class SchedulerService:
             if following is not None:
                 # at least a moment: rows another process holds must not make us spin
                 self.wake_in(max(following - self.clock.now(), MIN_WAIT))
+            self._ticking = None
         return total

@@ -24,6 +24,7 @@ from bot.kernel.core import Core
 from bot.kernel.errors import DirectMessagesBlocked
 from bot.kernel.forms import pick_choice
 from bot.kernel.messages import Attachment, Button, Form, FormField, FormRequest, Message
+from bot.kernel.outbox import SendKey, refuse_inside_transaction
 from bot.kernel.who import Who
 
 log = logging.getLogger(__name__)
@@ -79,12 +80,22 @@ class ConsoleOutbox:
         self.console = console
 
     async def post(
-        self, workspace_id: str, channel_id: str, message: Message, *, thread: str | None = None
+        self,
+        workspace_id: str,
+        channel_id: str,
+        message: Message,
+        *,
+        thread: str | None = None,
+        key: SendKey | None = None,
     ) -> str:
+        refuse_inside_transaction("a console post")
         label = f"#{channel_id}" + (" (thread)" if thread else "")
         return self.console.show(label, message)
 
-    async def direct(self, workspace_id: str, user_id: str, message: Message) -> str:
+    async def direct(
+        self, workspace_id: str, user_id: str, message: Message, *, key: SendKey | None = None
+    ) -> str:
+        refuse_inside_transaction("a console direct message")
         if user_id in self.console.blocked_dms:
             raise DirectMessagesBlocked(user_id)
         if message.form_request is not None and user_id == member_id(self.console.member):

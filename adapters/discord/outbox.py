@@ -4,7 +4,9 @@ messages and native Scheduled Events, paced under Discord's rate limit.
 Every request waits its turn on one ``Pacer`` (so a 2,000-DM fan-out is spread under the
 global limit instead of bouncing off it), server errors and dropped connections are retried
 with backoff, and each message carries a nonce Discord enforces, so a retry after a
-response that got lost cannot post the message twice. A member who doesn't accept DMs
+response that got lost cannot post the message twice. A scheduled post's nonce is its
+ledger row's key (``SendKey``), so a process that claims it again after another died with
+it in flight sends the same nonce, and Discord drops the repeat. A member who doesn't accept DMs
 (error 50007) raises ``DirectMessagesBlocked``: the caller falls back, once.
 """
 
@@ -27,6 +29,7 @@ from adapters.discord.pacing import Pacer
 from adapters.discord.render import Forms, Rendered, render
 from bot.kernel.errors import DirectMessagesBlocked
 from bot.kernel.messages import Heading, Message, Paragraph, plain_text
+from bot.kernel.outbox import SendKey, refuse_inside_transaction
 from bot.meetings.native_events import MeetingEvent
 
 log = logging.getLogger(__name__)
@@ -70,22 +73,32 @@ class DiscordOutbox:
     # ---- the Outbox protocol -------------------------------------------------------
 
     async def post(
-        self, workspace_id: str, channel_id: str, message: Message, *, thread: str | None = None
+        self,
+        workspace_id: str,
+        channel_id: str,
+        message: Message,
+        *,
+        thread: str | None = None,
+        key: SendKey | None = None,
     ) -> str | None:
+        refuse_inside_transaction("a Discord post")
         target = int(channel_id)
         if thread:
             target = await self._thread_channel(thread, message)
-        sent_id = await self._send(target, message)
+        sent_id = await self._send(target, message, key=key)
         self._titles[sent_id] = _thread_name(message)
         while len(self._titles) > 10_000:
             self._titles.popitem(last=False)
         return f"{target}/{sent_id}"
 
-    async def direct(self, workspace_id: str, user_id: str, message: Message) -> str | None:
+    async def direct(
+        self, workspace_id: str, user_id: str, message: Message, *, key: SendKey | None = None
+    ) -> str | None:
+        refuse_inside_transaction("a Discord direct message")
         try:
             channel_id = await self._dm_channel(user_id)
             # a press in a DM comes with no server: the components carry it themselves
-            sent_id = await self._send(channel_id, message, guild=workspace_id)
+            sent_id = await self._send(channel_id, message, guild=workspace_id, key=key)
         except discord.Forbidden as error:
             if error.code == DMS_CLOSED:
                 raise DirectMessagesBlocked(user_id) from error
@@ -95,6 +108,7 @@ class DiscordOutbox:
     # ---- native events (bot.meetings.native_events.EventSync) -------------------------------
 
     async def sync_event(self, workspace_id: str, event: MeetingEvent) -> str | None:
+        refuse_inside_transaction("a Discord scheduled event change")
         guild_id = int(workspace_id)
         if event.cancelled:
             if event.external_id:
@@ -176,10 +190,18 @@ class DiscordOutbox:
 
     # ---- internals -----------------------------------------------------------------
 
-    async def _send(self, channel_id: int, message: Message, *, guild: str | None = None) -> int:
+    async def _send(
+        self,
+        channel_id: int,
+        message: Message,
+        *,
+        guild: str | None = None,
+        key: SendKey | None = None,
+    ) -> int:
         rendered = render(message, self.overflow, self.forms, guild)
-        # one nonce for every attempt: Discord drops a repeat within minutes
-        nonce = secrets.randbits(62)
+        # one nonce for every attempt (and, for a scheduled post, every process): with
+        # enforce_nonce (discord.py sets it) Discord drops a repeat within minutes
+        nonce: int | str = key.key if key is not None else secrets.randbits(62)
         channel = self.client.get_partial_messageable(channel_id)
 
         async def attempt() -> int:

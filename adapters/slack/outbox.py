@@ -3,7 +3,9 @@ direct messages, ephemeral messages.
 
 Exactly once, as far as Slack lets us: every post carries an invisible metadata key.
 When a post times out after it was sent, we look for that key in the channel (or thread)
-before trying again, so a slow Slack does not make a reminder arrive twice.
+before trying again, so a slow Slack does not make a reminder arrive twice. A scheduled
+post's key comes from its ledger row (``SendKey``), so when a process dies with the post
+in flight, the one that claims it again looks for that key before posting it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from adapters.slack.api import AmbiguousResult, SlackApi, SlackCallError, SlackU
 from adapters.slack.render import message_payloads
 from bot.kernel.errors import DirectMessagesBlocked
 from bot.kernel.messages import Message
+from bot.kernel.outbox import SendKey, refuse_inside_transaction
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,10 @@ DM_BLOCKED = frozenset(
 # how far back (seconds) to look for a post whose answer got lost
 LOOKBACK = 120.0
 MAX_LOOKUPS = 3
+# how far back (seconds) a post claimed again looks for its key before posting: past the
+# engine's longest retry back-off; and how many recent messages it reads there
+AGAIN_LOOKBACK = 3 * 3600.0
+AGAIN_LIMIT = 200
 
 
 class SlackOutbox:
@@ -45,12 +52,20 @@ class SlackOutbox:
         self._dm_channels: dict[tuple[str, str], str] = {}
 
     async def post(
-        self, workspace_id: str, channel_id: str, message: Message, *, thread: str | None = None
+        self,
+        workspace_id: str,
+        channel_id: str,
+        message: Message,
+        *,
+        thread: str | None = None,
+        key: SendKey | None = None,
     ) -> str | None:
         """Post to a channel or, with ``thread`` (a message ts), in its thread. Returns the
         posted message's ts, usable as ``thread`` later. A message too long for one Slack
         message goes out as several, in order; the first one's ts is returned."""
-        return await self.post_payloads(workspace_id, channel_id, message_payloads(message), thread)
+        return await self.post_payloads(
+            workspace_id, channel_id, message_payloads(message), thread, key=key
+        )
 
     async def post_payloads(
         self,
@@ -58,23 +73,35 @@ class SlackOutbox:
         channel_id: str,
         payloads: list[dict[str, Any]],
         thread: str | None = None,
+        *,
+        key: SendKey | None = None,
     ) -> str | None:
+        refuse_inside_transaction("a Slack post")
         first: str | None = None
         for index, payload in enumerate(payloads):
-            ts = await self._post_once(workspace_id, channel_id, payload, thread)
+            part = key.part(f".{index}") if key is not None and index else key
+            ts = await self._post_once(workspace_id, channel_id, payload, thread, part)
             if index == 0:
                 first = ts
         return first
 
-    async def direct(self, workspace_id: str, user_id: str, message: Message) -> str | None:
-        return await self.direct_payloads(workspace_id, user_id, message_payloads(message))
+    async def direct(
+        self, workspace_id: str, user_id: str, message: Message, *, key: SendKey | None = None
+    ) -> str | None:
+        return await self.direct_payloads(workspace_id, user_id, message_payloads(message), key=key)
 
     async def direct_payloads(
-        self, workspace_id: str, user_id: str, payloads: list[dict[str, Any]]
+        self,
+        workspace_id: str,
+        user_id: str,
+        payloads: list[dict[str, Any]],
+        *,
+        key: SendKey | None = None,
     ) -> str | None:
+        refuse_inside_transaction("a Slack direct message")
         channel = await self.dm_channel(workspace_id, user_id)
         try:
-            return await self.post_payloads(workspace_id, channel, payloads)
+            return await self.post_payloads(workspace_id, channel, payloads, key=key)
         except SlackCallError as error:
             if error.code in DM_BLOCKED or error.code == "channel_not_found":
                 self._dm_channels.pop((workspace_id, user_id), None)
@@ -101,6 +128,7 @@ class SlackOutbox:
     async def ephemeral_payloads(
         self, workspace_id: str, channel_id: str, user_id: str, payloads: list[dict[str, Any]]
     ) -> None:
+        refuse_inside_transaction("a Slack ephemeral message")
         for payload in payloads:
             await self.api.call(
                 "chat.postEphemeral", workspace_id, channel=channel_id, user=user_id, **payload
@@ -125,9 +153,23 @@ class SlackOutbox:
         return channel
 
     async def _post_once(
-        self, workspace_id: str, channel: str, payload: dict[str, Any], thread: str | None
+        self,
+        workspace_id: str,
+        channel: str,
+        payload: dict[str, Any],
+        thread: str | None,
+        once: SendKey | None = None,
     ) -> str | None:
-        key = uuid.uuid4().hex
+        key = once.key if once is not None else uuid.uuid4().hex
+        if once is not None and once.again:
+            # claimed again after a process stopped: it may have posted this already
+            since = time.time() - AGAIN_LOOKBACK
+            found = await self._find_posted(
+                workspace_id, channel, thread, key, since, limit=AGAIN_LIMIT
+            )
+            if found is not None:
+                log.info("post %s was already in %s: not posting it again", key, channel)
+                return found
         args: dict[str, Any] = {
             "channel": channel,
             **payload,
@@ -159,13 +201,15 @@ class SlackOutbox:
         thread: str | None,
         key: str,
         sent_after: float,
+        *,
+        limit: int = 100,
     ) -> str | None:
         """The ts of our message carrying ``key`` if Slack has it, else None."""
         method = "conversations.replies" if thread else "conversations.history"
         args: dict[str, Any] = {
             "channel": channel,
             "oldest": f"{sent_after:.6f}",
-            "limit": 100,
+            "limit": limit,
             "include_all_metadata": True,
         }
         if thread:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from bot.kernel.clock import Clock
 from bot.kernel.errors import DirectMessagesBlocked
 from bot.kernel.i18n import Translator, translator_for
-from bot.kernel.messages import Message
+from bot.kernel.messages import Message, Part
 from bot.kernel.outbox import Outbox
 from bot.kernel.settings import Settings
 from bot.kernel.who import Who
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from bot.kernel.registry import Registry
 
 log = logging.getLogger(__name__)
+
+Effect = Callable[[], Awaitable[None]]
 
 
 @dataclass
@@ -36,12 +38,12 @@ class Ctx:
     follow_ups: list[Message] = field(default_factory=list)
     # the command being run, once the text is parsed (for metrics and logs)
     command_name: str | None = None
-    # channel posts waiting for the transaction to commit: (channel, message, thread)
-    pending_posts: list[tuple[str, Message, str | None]] = field(default_factory=list)
+    # platform calls waiting for the transaction to commit (posts, DMs, native events)
+    effects: list[Effect] = field(default_factory=list)
+    # parts effects add at the end of the reply (e.g. "sent to you by direct message")
+    reply_notes: list[Part] = field(default_factory=list)
     # what the member has confirmed for this run (a button saying "yes, do it anyway")
     confirmed: set[str] = field(default_factory=set)
-    # channels the bot should become a member of once the transaction has committed
-    pending_joins: list[str] = field(default_factory=list)
 
     @property
     def language(self) -> str:
@@ -68,48 +70,79 @@ class Ctx:
     def zone_for(self, member: Member) -> str:
         return member.timezone or self.settings.default_timezone
 
-    async def post(self, channel_id: str, message: Message, *, thread: str | None = None) -> None:
-        """Post to a channel of this workspace once the command's transaction has committed
-        (so a command that fails posts nothing, and a platform's pacing never holds the
-        database transaction open)."""
-        self.pending_posts.append((channel_id, message, thread))
+    def after_commit(self, effect: Effect) -> None:
+        """Run ``effect`` once the command's transaction has committed (a command that fails
+        runs none). Effects make the platform calls (posts, DMs, native events) and write
+        what must be remembered about them in short transactions of their own, so no
+        transaction is ever held open across a network call."""
+        self.effects.append(effect)
 
     def join_channel(self, channel_id: str) -> None:
         """Have the bot join a channel after the commit, where the platform needs it to
-        receive that channel's events (Slack); other platforms have nothing to do."""
-        self.pending_joins.append(channel_id)
+        receive that channel's events (Slack); other platforms have nothing to do. Joins
+        go first, before the posts the command queued."""
 
-    async def flush_posts(self) -> None:
-        """Send the posts queued by ``post``. A failure is logged, never shown as the
-        member's error: the command itself has succeeded."""
-        posts, self.pending_posts = self.pending_posts, []
-        joins, self.pending_joins = self.pending_joins, []
-        if self.outbox is None:
-            return
-        joiner: Callable[[str, str], Awaitable[object]] | None = getattr(
-            self.outbox, "join_channel", None
-        )
-        for channel_id in joins:
-            if joiner is None:
-                break
-            try:
+        async def join() -> None:
+            joiner: Callable[[str, str], Awaitable[object]] | None = getattr(
+                self.outbox, "join_channel", None
+            )
+            if joiner is not None:
                 await joiner(self.workspace.external_id, channel_id)
-            except Exception:
-                log.exception("joining channel %s failed", channel_id)
-        for channel_id, message, thread in posts:
+
+        self.effects.insert(0, join)
+
+    async def post(self, channel_id: str, message: Message, *, thread: str | None = None) -> None:
+        """Post to a channel of this workspace after commit."""
+
+        async def send() -> None:
+            await self.post_now(channel_id, message, thread=thread)
+
+        self.after_commit(send)
+
+    async def direct(self, member: Member, message: Message) -> None:
+        """Direct-message a member after commit (one who refuses DMs gets none: use
+        ``after_commit`` with ``direct_now`` to fall back)."""
+
+        async def send() -> None:
+            await self.direct_now(member, message)
+
+        self.after_commit(send)
+
+    async def run_effects(self) -> None:
+        """Run the queued effects, in order. A failure is logged, never shown as the
+        member's error: the command itself has succeeded."""
+        while self.effects:  # an effect may queue more (a fallback post)
+            effect = self.effects.pop(0)
             try:
-                await self.outbox.post(
-                    self.workspace.external_id, channel_id, message, thread=thread
-                )
+                await effect()
             except Exception:
                 log.exception(
-                    "posting to channel %s failed",
-                    channel_id,
+                    "an effect of command %s failed",
+                    self.command_name,
                     extra={"workspace": self.workspace.id},
                 )
 
-    async def direct(self, member: Member, message: Message) -> bool:
-        """Direct-message a member; False when they don't accept DMs or it failed."""
+    # ---- for effects, after commit ------------------------------------------------------
+
+    async def post_now(
+        self, channel_id: str, message: Message, *, thread: str | None = None
+    ) -> str | None:
+        """Post at once (from an effect); the platform's reference, None when it failed."""
+        if self.outbox is None:
+            return None
+        try:
+            return await self.outbox.post(
+                self.workspace.external_id, channel_id, message, thread=thread
+            )
+        except Exception:
+            log.exception(
+                "posting to channel %s failed", channel_id, extra={"workspace": self.workspace.id}
+            )
+            return None
+
+    async def direct_now(self, member: Member, message: Message) -> bool:
+        """Direct-message at once (from an effect); False when they don't accept DMs or it
+        failed."""
         if self.outbox is None:
             return False
         from bot.kernel.forms import prefill_message  # the kernel's forms need this module

@@ -345,11 +345,13 @@ class Core:
                 tr = ctx.tr
                 reply = await work(ctx)
             with log_context(command=ctx.command_name or name):
-                await ctx.flush_posts()
-            if not isinstance(reply, Message):
-                return Message(ephemeral=True)
-            # a form the reply opens shows what the member already typed into it
-            return await forms.prefill_message(ctx.member, reply)
+                await ctx.run_effects()
+            if isinstance(reply, Message):
+                # a form the reply opens shows what the member already typed into it
+                reply = await forms.prefill_message(ctx.member, reply)
+            else:
+                reply = Message(ephemeral=True)
+            return reply.add(*ctx.reply_notes) if ctx.reply_notes else reply
         except UserError as error:
             outcome = "user_error"
             return self._error(tr, error)
@@ -416,11 +418,13 @@ class Core:
         as_read = {**parsed.raw, via: trim_name(parsed.raw[via]) or parsed.raw[via]}
         if await looks_like_a_typo(ctx, parsed.raw[via]):  # "in pyton": say which one
             return await self._invoke(ctx, parsed.command, as_read)
+        queued = len(ctx.effects)
         try:
             literal = parse_line(self.registry, line, read_in=False)
             async with in_transaction():  # a savepoint: a failed reading leaves nothing
                 return await self._invoke(ctx, literal.command, literal.raw)
         except UserError:
+            del ctx.effects[queued:]  # the failed reading sends nothing
             # the words read as text don't make a command either: report the community
             return await self._invoke(ctx, parsed.command, as_read)
 

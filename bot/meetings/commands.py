@@ -177,18 +177,22 @@ async def _channel_translator(ctx: Ctx, community: Community) -> Translator:
 async def _tell(
     ctx: Ctx, members: list[Member], community: Community, build: MessageBuilder
 ) -> None:
-    """DM each member a message built in their language and zone; members who refuse
-    direct messages are mentioned once, together, in the community's channel."""
-    blocked: list[Member] = []
-    for member in members:
-        if not await ctx.direct(member, build(ctx.translator_for(member), ctx.zone_for(member))):
-            blocked.append(member)
-    if blocked and community.home_channel_id:
+    """DM each member a message built in their language and zone, after the command
+    commits; members who refuse direct messages are mentioned once, together, in the
+    community's channel."""
+    if not members:
+        return
+    messages = [(m, build(ctx.translator_for(m), ctx.zone_for(m))) for m in members]
+    channel_tr = await _channel_translator(ctx, community)
+
+    async def send() -> None:
+        blocked = [m for m, message in messages if not await ctx.direct_now(m, message)]
+        if not blocked or not community.home_channel_id:
+            return
         mentions: list[Span] = []
         for index, member in enumerate(blocked):
             mentions += [Text(", ")] if index else []
             mentions.append(Mention(member.external_id, member.display_name))
-        channel_tr = await _channel_translator(ctx, community)
         notice = Message().add(
             Paragraph(
                 (
@@ -198,7 +202,9 @@ async def _tell(
                 )
             )
         )
-        await ctx.post(community.home_channel_id, notice)
+        await ctx.post_now(community.home_channel_id, notice)
+
+    ctx.after_commit(send)
 
 
 async def _notify(
@@ -354,10 +360,17 @@ async def mirror_native_event(ctx: Ctx, meeting: Meeting, community: Community) 
         external_id=meeting.external_event_id,
         cancelled=not upcoming,
     )
+    ctx.after_commit(lambda: mirror_after_commit(ctx, meeting.id, event))
+
+
+async def mirror_after_commit(ctx: Ctx, meeting_id: int, event: MeetingEvent) -> None:
+    """The platform call, after the command committed; the id it returns is stored by one
+    conditional statement of its own (unless another command changed it meanwhile)."""
     external_id = await sync_native_event(ctx.outbox, ctx.workspace.external_id, event)
-    if external_id != meeting.external_event_id:
-        meeting.external_event_id = external_id
-        await meeting.save(update_fields=["external_event_id"])
+    if external_id != event.external_id:
+        await Meeting.filter(id=meeting_id, external_event_id=event.external_id).update(
+            external_event_id=external_id
+        )
 
 
 async def ensure_calendar_token(workspace: Workspace) -> str:

@@ -175,10 +175,13 @@ def member_target(member: Member) -> str:
 # ---- greeting, welcome post ---------------------------------------------------------
 
 
-async def greet(ctx: Ctx, member: Member, community: Community | None) -> bool:
-    """Direct-message the greeting with the introduction form, once per member and place;
-    when the member refuses direct messages, mention them in the community's channel.
-    True only when the greeting (and its form) reached the member by direct message now."""
+async def greet(
+    ctx: Ctx, member: Member, community: Community | None, *, tell: bool = False
+) -> bool:
+    """Direct-message the greeting with the introduction form, once per member and place,
+    after the command commits; when the member refuses direct messages, mention them in
+    the community's channel. True when a greeting was queued now; with ``tell``, the reply
+    then says how it went (sent by DM, or asks here)."""
     subject = f"community:{community.id}" if community else "workspace"
     if not await claim_once(ctx, "greeting", member_target(member), subject):
         return False
@@ -210,13 +213,29 @@ async def greet(ctx: Ctx, member: Member, community: Community | None) -> bool:
         ),
         intro_request(tr, member),
     )
-    if await ctx.direct(member, message):
-        return True
-    await Delivery.filter(kind="greeting", target=member_target(member), subject=subject).update(
-        status="failed", detail="direct messages refused"
-    )
-    await fallback_mention(ctx, member, community)
-    return False
+
+    async def send() -> None:
+        if await ctx.direct_now(member, message):
+            if tell:  # the DM asks already: say so in one line
+                note = ctx.tr.spans(
+                    "I sent you a direct message to introduce yourself; you can "
+                    "also do it right here."
+                )
+                ctx.reply_notes.append(Note(note))
+            return
+        await Delivery.filter(
+            kind="greeting", target=member_target(member), subject=subject
+        ).update(status="failed", detail="direct messages refused")
+        await fallback_mention(ctx, member, community)
+        if tell and community is not None:
+            ask = ctx.tr.spans(
+                "Introduce yourself so the members of “{community}” know who you are.",
+                community=community.name,
+            )
+            ctx.reply_notes.append(Paragraph(ask))
+
+    ctx.after_commit(send)
+    return True
 
 
 async def fallback_mention(ctx: Ctx, member: Member, community: Community | None) -> None:
@@ -392,17 +411,10 @@ async def on_joined_community(ctx: Ctx, community: Community) -> list[Part]:
         return []
     parts: list[Part] = []
     if member.intro_posted_at is None:
-        if await greet(ctx, member, community):
-            # the direct message asks already: say so in one line, and still offer the form
-            # here, where the platform can open it (a button in a DM may not know the server)
-            parts.append(
-                Note(
-                    ctx.tr.spans(
-                        "I sent you a direct message to introduce yourself; you can "
-                        "also do it right here."
-                    )
-                )
-            )
+        if await greet(ctx, member, community, tell=True):
+            # the greeting leaves after commit and adds how it went to the reply; the form
+            # is offered here too, where the platform can open it (a button in a DM may
+            # not know the server)
             parts.append(intro_request(ctx.tr, member))
         else:
             # no direct message now (refused, or greeted here before): ask in the reply

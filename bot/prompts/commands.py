@@ -477,25 +477,30 @@ async def prompt_now(ctx: Ctx, community: InCommunity = IMPLIED) -> Message:
             "I could not post in the community's channel. Check that I am in it, then try again."
         )
     language = await community_language(found, ctx.settings.default_language)
+    tr = translator_for(ctx.settings, language)
 
     async def post(channel: str, message: Message) -> str | None:
-        try:
-            return await outbox.post(ctx.workspace.external_id, channel, message)
-        except Exception as error:
-            log.exception("posting a prompt to %s failed", channel)
-            raise UserError(
-                "I could not post in the community's channel. Check that I "
-                "am in it, then try again."
-            ) from error
+        return await outbox.post(ctx.workspace.external_id, channel, message)
 
-    tr = translator_for(ctx.settings, language)
-    # posted here rather than queued with ctx.post: the prompt keeps the thread reference
-    # the platform returns. The choice before it only reads, and the rows are written
-    # after it, so no write is held open while the platform answers.
-    row = await post_next_prompt(found, tr, post, ctx.clock.now())
-    return Message(ephemeral=True).add(
-        Paragraph(ctx.tr.spans("Posted in the community's channel: {text}", text=Text(row.text)))
-    )
+    async def post_after_commit() -> None:
+        # the prompt keeps the thread reference the platform returns, so this is an effect
+        # of its own (not ctx.post): it chooses, posts, then records the prompt in single
+        # statements, with no transaction open while the platform answers
+        try:
+            row = await post_next_prompt(found, tr, post, ctx.clock.now())
+        except Exception:
+            log.exception("posting a prompt to %s failed", found.home_channel_id)
+            failed = ctx.tr.spans(
+                "I could not post in the community's channel. Check that I am in it, "
+                "then try again."
+            )
+            ctx.reply_notes.append(Paragraph(failed))
+            return
+        posted = ctx.tr.spans("Posted in the community's channel: {text}", text=Text(row.text))
+        ctx.reply_notes.append(Paragraph(posted))
+
+    ctx.after_commit(post_after_commit)
+    return Message(ephemeral=True)
 
 
 # ---- answers ------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from bot.kernel.messages import (
     Text,
     Time,
 )
+from bot.kernel.outbox import SendKey, refuse_inside_transaction
 from bot.kernel.who import Who
 from copbot.bootstrap import Adapter
 from data.models import Resource
@@ -102,13 +103,23 @@ class LineOutbox:
         self.blocked: set[str] = set()
 
     async def post(
-        self, workspace_id: str, channel_id: str, message: Message, *, thread: str | None = None
+        self,
+        workspace_id: str,
+        channel_id: str,
+        message: Message,
+        *,
+        thread: str | None = None,
+        key: SendKey | None = None,
     ) -> str:
+        refuse_inside_transaction("a post")
         self.adapter.posted += 1
         self.adapter.send_block(None, [f"post to {channel_id}", *render(message)])
         return f"{channel_id}/{self.adapter.posted}"
 
-    async def direct(self, workspace_id: str, user_id: str, message: Message) -> str:
+    async def direct(
+        self, workspace_id: str, user_id: str, message: Message, *, key: SendKey | None = None
+    ) -> str:
+        refuse_inside_transaction("a direct message")
         if user_id in self.blocked:
             raise DirectMessagesBlocked(user_id)
         self.adapter.send_block(user_id, [f"direct to {user_id}", *render(message)])

@@ -241,6 +241,9 @@ class FakeDiscord:
         self.gateway_open = asyncio.Event()
         self.gateway_open.set()
         self._nonces: dict[tuple[str, str], dict[str, Any]] = {}
+        # seconds a message takes to be answered, after it was stored (a slow Discord: a
+        # process killed meanwhile has messages Discord took but never confirmed)
+        self.message_latency = 0.0
         self._answered: dict[str, asyncio.Event] = {}
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -734,6 +737,8 @@ class FakeDiscord:
         self.requests.append(record)
         response = await self._answer(request, record)
         record.status = response.status
+        if self.message_latency and request.method == "POST" and path.endswith("/messages"):
+            await asyncio.sleep(self.message_latency)
         return response
 
     async def _answer(self, request: web.Request, record: Recorded) -> web.StreamResponse:
@@ -941,7 +946,10 @@ class FakeDiscord:
         body = record.body
         self._check_mentions(f"message in {channel_id}", body)
         nonce = body.get("nonce")
+        if nonce is not None and len(str(nonce)) > 25:  # as Discord: a nonce is 25 at most
+            return _json({"message": "Invalid Form Body", "code": 50035}, 400)
         if nonce and body.get("enforce_nonce"):
+            # Discord answers a repeat within minutes with the message it already made
             known = self._nonces.get((channel_id, str(nonce)))
             if known is not None:
                 return _json(known)

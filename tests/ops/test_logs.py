@@ -12,6 +12,7 @@ import pytest
 from bot.kernel.core import Core
 from bot.kernel.errors import DirectMessagesBlocked
 from bot.kernel.messages import Message
+from bot.kernel.outbox import SendKey
 from copbot.logs import configure_logging, log_context, secrets_of
 from tests.support.harness import Harness, RecordingOutbox
 from tests.support.harness import test_settings as make_settings
@@ -29,11 +30,19 @@ class LeakyOutbox(RecordingOutbox):
     client errors that echo request headers do."""
 
     async def post(
-        self, workspace_id: str, channel_id: str, message: Message, *, thread: str | None = None
+        self,
+        workspace_id: str,
+        channel_id: str,
+        message: Message,
+        *,
+        thread: str | None = None,
+        key: SendKey | None = None,
     ) -> str:
         raise RuntimeError(f"401 from chat.postMessage (Authorization: Bearer {SLACK_BOT_TOKEN})")
 
-    async def direct(self, workspace_id: str, user_id: str, message: Message) -> str:
+    async def direct(
+        self, workspace_id: str, user_id: str, message: Message, *, key: SendKey | None = None
+    ) -> str:
         raise DirectMessagesBlocked(user_id)
 
 

@@ -17,6 +17,7 @@ from bot.kernel.clock import ManualClock
 from bot.kernel.core import Core
 from bot.kernel.discovery import default_registry
 from bot.kernel.messages import Message, message_text
+from bot.kernel.outbox import SendKey
 from data.db import close_database, init_database
 from scheduler.engine import EngineOptions
 from scheduler.service import SchedulerService
@@ -39,11 +40,19 @@ class FileOutbox:
         return f"{target}:{os.getpid()}"
 
     async def post(
-        self, workspace_id: str, channel_id: str, message: Message, *, thread: str | None = None
+        self,
+        workspace_id: str,
+        channel_id: str,
+        message: Message,
+        *,
+        thread: str | None = None,
+        key: SendKey | None = None,
     ) -> str:
         return await self._write(f"channel:{channel_id}", message)
 
-    async def direct(self, workspace_id: str, user_id: str, message: Message) -> str:
+    async def direct(
+        self, workspace_id: str, user_id: str, message: Message, *, key: SendKey | None = None
+    ) -> str:
         return await self._write(f"member:{user_id}", message)
 
 
@@ -63,7 +72,8 @@ async def main(args: argparse.Namespace) -> None:
     core = Core(settings, clock, default_registry())
     core.attach_outbox(FileOutbox(args.out, args.stall_after_claim))  # type: ignore[arg-type]
     options = EngineOptions(lease=timedelta(seconds=args.lease), batch=args.batch)
-    service = SchedulerService(core, settings, clock, options=options, worker_id=f"w{os.getpid()}")
+    # default worker ids (host:pid:token): the liveness lock of each worker is real
+    service = SchedulerService(core, settings, clock, options=options)
     if args.go:
         await wait_for_go(args.go)
     try:

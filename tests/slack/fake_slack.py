@@ -70,6 +70,9 @@ class FakeSlack:
         self.team_name = team_name
         self.bot_user_id = bot_user_id
         self.hang = hang  # how long a "time-out" fault keeps the client waiting
+        # seconds a method takes to answer, after it took effect (a slow Slack: a process
+        # killed meanwhile has posts Slack received but never confirmed)
+        self.latency: dict[str, float] = {}
         self.scopes = "commands,chat:write,im:write,users:read,channels:history"
         self.calls: list[Call] = []  # calls that took effect
         self.faulted: list[Call] = []  # calls answered with an injected fault
@@ -227,6 +230,8 @@ class FakeSlack:
         await self._notify()
         if fault is not None and fault.kind == "timeout_after":
             await asyncio.sleep(self.hang)  # it happened, but the answer comes too late
+        if self.latency.get(method):
+            await asyncio.sleep(self.latency[method])
         return web.json_response(answer, headers={"X-OAuth-Scopes": self.scopes})
 
     def _answer(self, method: str, args: dict[str, Any], token: str) -> dict[str, Any]:
@@ -340,7 +345,8 @@ class FakeSlack:
         with_meta = str(args.get("include_all_metadata")).lower() in ("true", "1")
         oldest = float(args.get("oldest") or 0)
         messages = self._history(str(args.get("channel")), oldest, None, with_meta)
-        return {"ok": True, "messages": messages, "has_more": False}
+        limit = int(args.get("limit") or 100)  # newest first, as Slack pages them
+        return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
 
     def _m_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
         with_meta = str(args.get("include_all_metadata")).lower() in ("true", "1")

@@ -11,8 +11,10 @@ from bot.kernel.core import Core
 from bot.kernel.discovery import default_registry
 from bot.kernel.errors import DirectMessagesBlocked
 from bot.kernel.messages import Message, message_text
+from bot.kernel.outbox import SendKey, refuse_inside_transaction
 from bot.kernel.settings import Settings
 from bot.kernel.who import Who
+from data.db import in_open_transaction
 
 
 @dataclass
@@ -21,6 +23,7 @@ class Sent:
     target: str  # channel id or user id
     message: Message
     thread: str | None = None
+    key: SendKey | None = None
 
     @property
     def text(self) -> str:
@@ -34,17 +37,35 @@ class RecordingOutbox:
     platform: str = "console"
     sent: list[Sent] = field(default_factory=list)
     blocked: set[str] = field(default_factory=set)
+    # calls made while a database transaction was open (refused, and kept here even when
+    # the caller swallowed the refusal)
+    inside_transaction: list[str] = field(default_factory=list)
+
+    def _refuse_inside_transaction(self, what: str) -> None:
+        if in_open_transaction():
+            self.inside_transaction.append(what)
+        refuse_inside_transaction(what)  # as every real outbox does
 
     async def post(
-        self, workspace_id: str, channel_id: str, message: Message, *, thread: str | None = None
+        self,
+        workspace_id: str,
+        channel_id: str,
+        message: Message,
+        *,
+        thread: str | None = None,
+        key: SendKey | None = None,
     ) -> str:
-        self.sent.append(Sent("post", channel_id, message, thread))
+        self._refuse_inside_transaction(f"post to {channel_id}")
+        self.sent.append(Sent("post", channel_id, message, thread, key))
         return f"{channel_id}:{len(self.sent)}"
 
-    async def direct(self, workspace_id: str, user_id: str, message: Message) -> str:
+    async def direct(
+        self, workspace_id: str, user_id: str, message: Message, *, key: SendKey | None = None
+    ) -> str:
+        self._refuse_inside_transaction(f"direct message to {user_id}")
         if user_id in self.blocked:
             raise DirectMessagesBlocked(user_id)
-        self.sent.append(Sent("direct", user_id, message))
+        self.sent.append(Sent("direct", user_id, message, key=key))
         return f"dm:{user_id}:{len(self.sent)}"
 
     def to(self, target: str) -> list[Sent]:
