@@ -168,8 +168,8 @@ def sections(words: Words, figures: CommunityStats, now: datetime) -> list[Secti
             (
                 words("Date"),
                 words("Meeting"),
-                words.p("attendance column", "Going"),
-                words.p("attendance column", "Maybe"),
+                words.pgettext("attendance column", "Going"),
+                words.pgettext("attendance column", "Maybe"),
                 words("RSVPs"),
             ),
             tuple(

@@ -22,7 +22,7 @@ import jinja2
 from aiohttp import web
 
 from adapters.web.dashboard import figures_csv, sections
-from adapters.web.words import LANGUAGES, Words, from_accept_language
+from adapters.web.words import Words, from_accept_language
 from bot.kernel.clock import Clock
 from bot.kernel.settings import Settings
 from bot.meetings.calendar_ics import community_calendar
@@ -113,12 +113,13 @@ class WebFront:
         return await session_viewer(request.cookies.get(SESSION_COOKIE), self.clock.now())
 
     def _language(self, request: web.Request, viewer: Viewer | None) -> str:
+        offered = self.settings.language_codes
         for choice in (request.query.get("lang"), request.cookies.get("lang")):
-            if choice in LANGUAGES:
+            if choice in offered:
                 return str(choice)
-        if viewer is not None and viewer.language in LANGUAGES:
+        if viewer is not None and viewer.language in offered:
             return str(viewer.language)
-        asked = from_accept_language(request.headers.get("Accept-Language", ""))
+        asked = from_accept_language(request.headers.get("Accept-Language", ""), offered)
         return asked or self.settings.default_language
 
     def _zone(self, request: web.Request, viewer: Viewer | None) -> str:
@@ -131,7 +132,13 @@ class WebFront:
 
     async def _state(self, request: web.Request) -> tuple[Viewer | None, Words]:
         viewer = await self._viewer(request)
-        return viewer, Words(self._language(request, viewer), self._zone(request, viewer))
+        words = Words(
+            self._language(request, viewer),
+            self._zone(request, viewer),
+            self.settings.language_codes,
+            self.settings.locale_dir,
+        )
+        return viewer, words
 
     # ---- responses ----------------------------------------------------------------
 
@@ -143,6 +150,7 @@ class WebFront:
         zones = list(ZONES) if words.zone in ZONES else [words.zone, *ZONES]
         return self.templates.get_template(name).render(
             _=words,
+            ngettext=words.ngettext,  # a name of its own, so the extractor finds plurals
             words=words,
             lang=words.language,
             zone=words.zone,
@@ -169,7 +177,7 @@ class WebFront:
         response.headers["Content-Language"] = words.language
         response.headers["Vary"] = "Accept-Language, Cookie"
         year = 365 * 24 * 3600
-        if request.query.get("lang") in LANGUAGES:
+        if request.query.get("lang") in self.settings.language_codes:
             self._cookie(response, "lang", words.language, year, http_only=False)
         if request.query.get("tz") == words.zone:
             self._cookie(response, "tz", words.zone, year, http_only=False)
@@ -242,7 +250,11 @@ class WebFront:
         resources = await web_pages.repertoire(community, wanted)
         response = web.Response(
             text=self.templates.get_template("_repertoire.html").render(
-                _=words, words=words, resources=resources, wanted=wanted
+                _=words,
+                ngettext=words.ngettext,
+                words=words,
+                resources=resources,
+                wanted=wanted,
             ),
             content_type="text/html",
             charset="utf-8",

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time, format_timedelta
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from bot.kernel.i18n import translations
+from bot.kernel.i18n import LOCALE_DIR, SOURCE_LANGUAGE, babel_locale, translations
 
-LANGUAGES = ("en", "fr")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _QUALITY = re.compile(r"^\s*([A-Za-z]{1,8})(?:[-_][A-Za-z0-9]{1,8})*\s*(?:;\s*q=([0-9.]+))?\s*$")
 
 
-def from_accept_language(header: str) -> str | None:
-    """The first of our languages the browser asks for, by its q-values."""
+def from_accept_language(header: str, offered: tuple[str, ...]) -> str | None:
+    """The first of the offered languages the browser asks for, by its q-values."""
     wanted: list[tuple[float, int, str]] = []
     for position, part in enumerate(header.split(",")[:20]):
         match = _QUALITY.match(part)
@@ -35,7 +35,7 @@ def from_accept_language(header: str) -> str | None:
             continue
         wanted.append((-quality, position, match.group(1).lower()))
     for quality, _, code in sorted(wanted):
-        if code in LANGUAGES and quality < 0:
+        if code in offered and quality < 0:
             return code
     return None
 
@@ -53,17 +53,30 @@ def _fill(template: str, values: dict[str, object]) -> Markup:
 class Words:
     """Translations and formats for one page in one language and time zone."""
 
-    def __init__(self, language: str, zone: str) -> None:
-        self.language = language if language in LANGUAGES else "en"
+    def __init__(
+        self,
+        language: str,
+        zone: str,
+        offered: tuple[str, ...] = (SOURCE_LANGUAGE,),
+        locale_dir: Path = LOCALE_DIR,
+    ) -> None:
+        self.language = language if language in offered else SOURCE_LANGUAGE
+        self.offered = offered
         self.zone = zone
         self.tzinfo = ZoneInfo(zone)
+        self.locale = babel_locale(self.language)
         # the same catalog as chat (locale/<language>/LC_MESSAGES/copbot.po)
-        self._catalog = translations(self.language)
+        self._catalog = translations(self.language, locale_dir)
+
+    def language_name(self, code: str) -> str:
+        """A language's own name, as a switch shows it ("English", "français")."""
+        name = babel_locale(code).get_display_name(babel_locale(code)) or code
+        return name[:1].upper() + name[1:]  # a link on its own: "Français", "English"
 
     def __call__(self, msgid: str, **values: object) -> Markup:
         return _fill(self._catalog.gettext(msgid), values)
 
-    def p(self, context: str, msgid: str, **values: object) -> Markup:
+    def pgettext(self, context: str, msgid: str, **values: object) -> Markup:
         """A text whose English another meaning shares ("Going": a button, a column)."""
         return _fill(self._catalog.pgettext(context, msgid), values)
 
@@ -79,28 +92,25 @@ class Words:
 
     def kind(self, kind: str) -> str:
         """A resource kind (tool, template...) in the page's language."""
-        return self._catalog.pgettext("resource kind", kind)
+        return self._catalog.gettext(kind)  # the same names as in chat (KIND_NAMES)
 
     def number(self, value: float) -> str:
-        return format_decimal(value, locale=self.language)
+        return format_decimal(value, locale=self.locale)
 
     def when(self, instant: datetime) -> str:
         """A meeting's start: weekday, date and time in the page's zone."""
-        return format_datetime(
-            instant,
-            "EEEE d MMMM y, HH:mm" if self.language == "fr" else "EEEE, MMMM d, y, h:mm a",
-            tzinfo=self.tzinfo,
-            locale=self.language,
-        )
+        # the pattern is a catalog entry: each language writes a full date its own way
+        pattern = self._catalog.pgettext("CLDR date pattern", "EEEE, MMMM d, y, h:mm a")
+        return format_datetime(instant, pattern, tzinfo=self.tzinfo, locale=self.locale)
 
     def time(self, instant: datetime) -> str:
-        return format_time(instant, "short", tzinfo=self.tzinfo, locale=self.language)
+        return format_time(instant, "short", tzinfo=self.tzinfo, locale=self.locale)
 
     def date(self, instant: datetime, form: str = "medium") -> str:
-        return format_date(instant.astimezone(self.tzinfo), form, locale=self.language)
+        return format_date(instant.astimezone(self.tzinfo), form, locale=self.locale)
 
     def month(self, instant: datetime) -> str:
-        return format_date(instant.astimezone(self.tzinfo), "MMM y", locale=self.language)
+        return format_date(instant.astimezone(self.tzinfo), "MMM y", locale=self.locale)
 
     def duration(self, span: timedelta) -> str:
-        return format_timedelta(span, threshold=1.5, locale=self.language)
+        return format_timedelta(span, threshold=1.5, locale=self.locale)

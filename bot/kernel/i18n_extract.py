@@ -33,6 +33,10 @@ KEYWORDS = {
     "PermissionDenied": None,
     "Arg": None,
     "LibraryPrompt": (2,),
+    # the web front's words (adapters/web/words.py) and its templates' _()
+    "_": None,
+    "words": None,
+    "plain": None,
 }
 
 
