@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     from bot.kernel.settings import Settings
 
 SOURCE_LANGUAGE = "en"  # the language of the msgids; it needs no catalog
+# the languages the grammar of time reads, whatever the member's own (SPEC: English and
+# French); their day and month names come from CLDR
+TIME_GRAMMAR_LANGUAGES = ("en", "fr")
 DOMAIN = "copbot"
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")

@@ -9,9 +9,10 @@ import unicodedata
 
 from babel.dates import get_day_names, get_month_names
 
+from bot.kernel.i18n import TIME_GRAMMAR_LANGUAGES
 from bot.kernel.timewords.model import WEEKDAYS
 
-LOCALES = ("en", "fr")
+LOCALES = TIME_GRAMMAR_LANGUAGES
 
 
 def fold(text: str) -> str:
