@@ -135,9 +135,12 @@ class RateLimiter:
                 del self._channels[key]
 
     async def acquire(self, workspace_id: str, method: str, channel_id: str | None) -> None:
+        # the channel's pace is taken last, right before the request leaves: a post that
+        # passed the channel's gate and then queued for the workspace's bucket would go out
+        # without seeing a Retry-After that another post to the channel met meanwhile
+        await self._bucket(workspace_id, method).take()
         if channel_id and method in CHANNEL_METHODS:
             await self._channel(workspace_id, channel_id).take()
-        await self._bucket(workspace_id, method).take()
 
     def pause(self, workspace_id: str, method: str, channel_id: str | None, seconds: float) -> None:
         """Honour a Retry-After: for the channel when the method is paced per channel,
