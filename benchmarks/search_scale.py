@@ -156,8 +156,8 @@ def sqlite_seed(path: Path) -> None:
         )
         conn.executemany(
             "INSERT INTO community (id, name, name_key, description, tags, created_at, archived,"
-            " digest_enabled, scheduled_events_enabled, workspace_id)"
-            " VALUES (?, ?, ?, '', '[]', ?, ?, 1, 1, 1)",
+            " digest_enabled, scheduled_events_enabled, visibility, workspace_id)"
+            " VALUES (?, ?, ?, '', '[]', ?, ?, 1, 1, 'members', 1)",
             [(c, f"c{c}", f"c{c}", NOW.isoformat(), c == COMMUNITIES) for c in range(1, 21)],
         )
 
@@ -184,8 +184,8 @@ async def pg_seed(dsn: str) -> None:
         )
         await conn.executemany(
             "INSERT INTO community (id, name, name_key, description, tags, created_at, archived,"
-            " digest_enabled, scheduled_events_enabled, workspace_id)"
-            " VALUES ($1, $2, $2, '', '[]', $3, $4, true, true, 1)",
+            " digest_enabled, scheduled_events_enabled, visibility, workspace_id)"
+            " VALUES ($1, $2, $2, '', '[]', $3, $4, true, true, 'members', 1)",
             [(c, f"c{c}", NOW, c == COMMUNITIES) for c in range(1, 21)],
         )
     finally:

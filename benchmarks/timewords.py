@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import dateparser
 
 from bot.kernel.errors import UserError
+from bot.kernel.i18n import Translator
 from bot.kernel.timewords import Reading, describe, read
 
 NOW = datetime(2027, 5, 3, 14, 0, tzinfo=UTC)
@@ -79,9 +80,10 @@ def main() -> None:
     print(f"5,000-character text refused in {(time.perf_counter() - started) * 1e3:.2f} µs")
     readings = [read(text, NOW, ZONE) for text in SERIES]
     rules = [(r.rule, r.start.time()) for r in readings if isinstance(r, Reading) and r.rule]
+    french = Translator("fr")
     started = time.perf_counter()
     for _ in range(PER_ROUND):
         for rule, at in rules:
-            describe(rule, at, "fr")
+            describe(rule, at, french)
     per_describe = (time.perf_counter() - started) / (PER_ROUND * len(rules))
     print(f"describe (CLDR via Babel): {per_describe * 1e6:.0f} µs per rule")
