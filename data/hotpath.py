@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from tortoise.models import Model
 
-from data.db import connection
+from data.db import connection, quick_rows
 from data.models import Community, Member, Membership, Workspace
 
 M = TypeVar("M", bound=Model)
@@ -57,7 +57,7 @@ async def _one(model: type[M], **where: Any) -> M | None:
     client = connection()
     sql = _select_sql(model, keys, client.capabilities.dialect)
     values = [value for value in where.values() if value is not None]
-    rows = await client.execute_query_dict(sql, values)
+    rows = await quick_rows(sql, values)
     return _load(model, rows[0]) if rows else None
 
 
@@ -78,7 +78,7 @@ async def member_and_workspace(
 ) -> tuple[Workspace, Member] | None:
     """Someone met before and their workspace, in one statement; None when not met yet."""
     client = connection()
-    rows = await client.execute_query_dict(
+    rows = await quick_rows(
         _member_sql(client.capabilities.dialect),
         [platform, workspace_external_id, user_external_id],
     )
@@ -127,3 +127,135 @@ async def community_listing(workspace_id: int, member_id: int) -> list[tuple[Com
         (_load(Community, row), int(row["listing_members"]), bool(row["listing_joined"]))
         for row in rows
     ]
+
+
+# ---- the community a command is about, with the asker's membership -------------------------
+
+
+def _with_membership_sql(dialect: str, where: str) -> str:
+    """Active communities matching ``where`` (marks from 2 on), each joined to the current
+    membership of the member given as mark 1 (NULL columns when they are not a member)."""
+    community = ", ".join(f'c."{c}" AS "c_{c}"' for c in _columns(Community))
+    membership = ", ".join(f's."{c}" AS "s_{c}"' for c in _columns(Membership))
+    return (
+        f"SELECT {community}, {membership} FROM community c"
+        " LEFT JOIN membership s ON s.community_id = c.id"
+        f" AND s.member_id = {_mark(dialect, 1)} AND s.left_at IS NULL"
+        f" WHERE NOT c.archived AND {where}"
+    )
+
+
+@cache
+def _home_sql(dialect: str) -> str:
+    return _with_membership_sql(
+        dialect,
+        f"c.workspace_id = {_mark(dialect, 2)} AND c.home_channel_id = {_mark(dialect, 3)} LIMIT 1",
+    )
+
+
+@cache
+def _joined_sql(dialect: str) -> str:
+    return _with_membership_sql(
+        dialect, f"c.workspace_id = {_mark(dialect, 2)} AND s.id IS NOT NULL ORDER BY c.name"
+    )
+
+
+def _community_and_membership(row: dict[str, Any]) -> tuple[Community, Membership | None]:
+    membership = _load(Membership, row, "s_") if row["s_id"] is not None else None
+    return _load(Community, row, "c_"), membership
+
+
+async def home_community(
+    workspace_id: int, channel_id: str, member_id: int
+) -> tuple[Community, Membership | None] | None:
+    """The active community whose home is ``channel_id``, and the member's membership of it
+    (None: not a member), in one statement."""
+    client = connection()
+    rows = await quick_rows(
+        _home_sql(client.capabilities.dialect), [member_id, workspace_id, channel_id]
+    )
+    return _community_and_membership(rows[0]) if rows else None
+
+
+async def joined_communities(
+    workspace_id: int, member_id: int
+) -> list[tuple[Community, Membership]]:
+    """The active communities the member belongs to, by name, each with the membership."""
+    client = connection()
+    rows = await quick_rows(_joined_sql(client.capabilities.dialect), [member_id, workspace_id])
+    pairs = [_community_and_membership(row) for row in rows]
+    return [(community, membership) for community, membership in pairs if membership is not None]
+
+
+@cache
+def _languages_sql(dialect: str) -> str:
+    return (
+        "SELECT m.language AS language, count(*) AS members FROM membership s"
+        " JOIN member m ON m.id = s.member_id"
+        f" WHERE s.community_id = {_mark(dialect, 1)} AND s.left_at IS NULL AND NOT m.is_bot"
+        " GROUP BY m.language"
+    )
+
+
+async def reader_languages(community_id: int) -> list[tuple[str | None, int]]:
+    """How many current members (bots aside) read each language (None: not chosen)."""
+    client = connection()
+    rows = await client.execute_query_dict(
+        _languages_sql(client.capabilities.dialect), [community_id]
+    )
+    return [(row["language"], int(row["members"])) for row in rows]
+
+
+# ---- writes -------------------------------------------------------------------------------
+
+
+@cache
+def _insert_sql(model: type[Model], unique: tuple[str, ...], dialect: str) -> str:
+    columns = [c for c in _columns(model) if c != model._meta.db_pk_column]
+    marks = ", ".join(_mark(dialect, i) for i in range(1, len(columns) + 1))
+    names = ", ".join(f'"{c}"' for c in columns)
+    conflict = ", ".join(f'"{c}"' for c in unique)
+    return (
+        f'INSERT INTO "{model._meta.db_table}" ({names}) VALUES ({marks})'
+        f' ON CONFLICT ({conflict}) DO NOTHING RETURNING "{model._meta.db_pk_column}"'
+    )
+
+
+async def insert_unless_taken(instance: Model, unique: tuple[str, ...]) -> bool:
+    """Insert a new model instance unless a row already holds its ``unique`` columns, in one
+    statement (no look-up first, and no failed INSERT that would abort a PostgreSQL
+    transaction); True when inserted, with its primary key set as ``save`` would set it."""
+    model = type(instance)
+    meta = model._meta
+    client = connection()
+    sql = _insert_sql(model, unique, client.capabilities.dialect)
+    values = []
+    for column in _columns(model):
+        if column == meta.db_pk_column:
+            continue
+        field = meta.fields_map[meta.fields_db_projection_reverse[column]]
+        values.append(field.to_db_value(getattr(instance, field.model_field_name), instance))
+    rows = await client.execute_query_dict(sql, values)
+    if not rows:
+        return False
+    instance.pk = rows[0][meta.db_pk_column]
+    instance._saved_in_db = True
+    return True
+
+
+@cache
+def _tags_sql(count: int, dialect: str) -> str:
+    keys = ", ".join(_mark(dialect, i) for i in range(2, count + 2))
+    return (
+        f'SELECT "key", label FROM tag WHERE workspace_id = {_mark(dialect, 1)}'
+        f' AND "key" IN ({keys})'
+    )
+
+
+async def tag_labels(workspace_id: int, keys: list[str]) -> dict[str, str]:
+    """The workspace's label of each of these tag keys it has met."""
+    client = connection()
+    rows = await quick_rows(
+        _tags_sql(len(keys), client.capabilities.dialect), [workspace_id, *keys]
+    )
+    return {row["key"]: row["label"] for row in rows}

@@ -14,7 +14,7 @@ from bot.kernel.messages import Message, Part
 from bot.kernel.outbox import Outbox
 from bot.kernel.settings import Settings
 from bot.kernel.who import Who
-from data.models import Member, Workspace
+from data.models import Member, Membership, Workspace
 
 if TYPE_CHECKING:
     from bot.kernel.registry import Registry
@@ -44,6 +44,9 @@ class Ctx:
     reply_notes: list[Part] = field(default_factory=list)
     # what the member has confirmed for this run (a button saying "yes, do it anyway")
     confirmed: set[str] = field(default_factory=set)
+    # the asker's current memberships the resolvers read with the community they resolved
+    # (None: not a member), so the declared check need not read them again
+    memberships: dict[int, Membership | None] = field(default_factory=dict)
 
     @property
     def language(self) -> str:

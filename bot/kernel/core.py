@@ -33,7 +33,7 @@ from bot.kernel.logcontext import log_context
 from bot.kernel.lookups import community_named, looks_like_a_typo, trim_name
 from bot.kernel.messages import Choice, Form, FormRequest, Message, Note, Paragraph, Text
 from bot.kernel.outbox import Outbox
-from bot.kernel.parser import UnknownCommand, parse_line
+from bot.kernel.parser import ParsedCommand, UnknownCommand, parse_line
 from bot.kernel.registry import Action, Command, Registry
 from bot.kernel.settings import Settings
 from bot.kernel.who import Who
@@ -85,11 +85,17 @@ class Core:
 
     async def handle_text(self, who: Who, line: str) -> Message:
         """A command typed as text: ``join python``, ``/share https://… #tag``."""
+        try:
+            parsed: ParsedCommand | None = parse_line(self.registry, line)
+        except Exception:  # parsed again inside the run, which reports the error
+            parsed = None
         return await self._run(
             who,
             "text",
-            lambda ctx: self._dispatch_text(ctx, line),
-            read_only=self._reads_only(line),
+            lambda ctx: self._dispatch_text(ctx, line, parsed),
+            # a read-only command runs without a transaction; a line that does not parse
+            # gets the usual one, and its error
+            read_only=parsed is not None and parsed.command.read_only,
         )
 
     async def handle(self, who: Who, name: str, options: dict[str, str]) -> Message:
@@ -100,14 +106,6 @@ class Core:
         return await self._run(
             who, name, lambda ctx: self._invoke(ctx, command, options), read_only=command.read_only
         )
-
-    def _reads_only(self, line: str) -> bool:
-        """Whether the typed line names a read-only command (a line that does not parse
-        gets the usual transaction, and its error)."""
-        try:
-            return parse_line(self.registry, line).command.read_only
-        except Exception:
-            return False
 
     async def press(self, who: Who, action: str, value: str) -> Message:
         """A button or select: ``action`` and ``value`` as the core put them on it."""
@@ -404,8 +402,8 @@ class Core:
                 names.add(command.words[0])
         return sorted(names)
 
-    async def _dispatch_text(self, ctx: Ctx, line: str) -> Any:
-        parsed = parse_line(self.registry, line)
+    async def _dispatch_text(self, ctx: Ctx, line: str, parsed: ParsedCommand | None) -> Any:
+        parsed = parsed or parse_line(self.registry, line)
         if not parsed.read_in:
             return await self._invoke(ctx, parsed.command, parsed.raw)
         # "in <words>" names a community only when the words are a community's name (the

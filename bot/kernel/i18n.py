@@ -188,9 +188,16 @@ def translator_for(settings: Settings, language: str | None) -> Translator:
     """A translator in ``language`` if the settings offer it, else the default language.
     ``both`` (a community channel's choice) is every offered language together."""
     if language == BOTH and len(settings.language_codes) > 1:
-        return Translator(JOINED.join(settings.language_codes), settings.locale_dir)
+        return _translator(JOINED.join(settings.language_codes), settings.locale_dir)
     code = offered_language(settings, language) or settings.default_language
-    return Translator(code, settings.locale_dir)
+    return _translator(code, settings.locale_dir)
+
+
+@cache
+def _translator(language: str, locale_dir: Path) -> Translator:
+    """Translators hold nothing that changes: one per language, made once (every request
+    wants one, some several)."""
+    return Translator(language, locale_dir)
 
 
 def template_spans(template: str, values: Mapping[str, Span | str | int]) -> tuple[Span, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -12,6 +12,19 @@ from bot.kernel.settings import Settings
 from bot.kernel.who import Who
 from data.hotpath import member_and_workspace
 from data.models import Member, Workspace
+
+# "last active" feeds the 30- and 90-day activity figures, so an hour is fine enough: taking
+# part costs a write only on a member's first act of the hour, not on every act
+ACTIVE_GRAIN = timedelta(hours=1)
+
+
+async def mark_active(member: Member, now: datetime) -> None:
+    """Record that ``member`` took part (shared, answered) at ``now``."""
+    last = member.last_active_at
+    if last is not None and timedelta(0) <= now - last < ACTIVE_GRAIN:
+        return
+    member.last_active_at = now
+    await member.save(update_fields=["last_active_at"])
 
 
 def language_from_locale(locale: str | None, settings: Settings) -> str | None:

@@ -9,12 +9,10 @@ import difflib
 import unicodedata
 from collections import Counter
 
-from tortoise.functions import Count
-
 from bot.kernel.context import Ctx
 from bot.kernel.convert import clean_text
 from bot.kernel.errors import NotFound, PermissionDenied, UserError
-from data.hotpath import community_by_key, current_membership
+from data.hotpath import community_by_key, current_membership, joined_communities, reader_languages
 from data.models import Community, Member, Membership
 
 
@@ -65,13 +63,12 @@ async def active_communities(ctx: Ctx) -> list[Community]:
 
 
 async def my_communities(ctx: Ctx, member: Member | None = None) -> list[Community]:
+    """The active communities ``member`` (the asker by default) belongs to, by name."""
     who = member or ctx.member
-    return await Community.filter(
-        workspace=ctx.workspace,
-        archived=False,
-        memberships__member=who,
-        memberships__left_at__isnull=True,
-    ).order_by("name")
+    pairs = await joined_communities(ctx.workspace.id, who.id)
+    if who.id == ctx.member.id:
+        ctx.memberships.update({c.id: membership for c, membership in pairs})
+    return [community for community, _ in pairs]
 
 
 async def find_community(ctx: Ctx, name: str, *, allow_archived: bool = False) -> Community:
@@ -133,7 +130,10 @@ async def is_coordinator(ctx: Ctx, community: Community, member: Member | None =
     who = member or ctx.member
     if who.id == ctx.member.id and ctx.member.is_admin:
         return True  # workspace admins may always act as coordinators
-    membership = await membership_of(who, community)
+    if who.id == ctx.member.id and community.id in ctx.memberships:
+        membership = ctx.memberships[community.id]
+    else:
+        membership = await membership_of(who, community)
     return membership is not None and membership.role == "coordinator"
 
 
@@ -155,7 +155,10 @@ async def require_coordinator(ctx: Ctx, community: Community) -> None:
 
 
 async def require_member(ctx: Ctx, community: Community) -> Membership:
-    membership = await membership_of(ctx.member, community)
+    if community.id in ctx.memberships:  # read with the community, this request
+        membership = ctx.memberships[community.id]
+    else:
+        membership = await membership_of(ctx.member, community)
     if membership is None:
         raise PermissionDenied(
             "You are not a member of “{name}”. Join it first: `join {name}`.", name=community.name
@@ -186,17 +189,9 @@ async def community_language(community: Community, default: str) -> str:
     if community.language:
         return community.language
     # counted by the database: a few rows, not one per member
-    rows = (
-        await Member.filter(
-            memberships__community=community, memberships__left_at__isnull=True, is_bot=False
-        )
-        .annotate(members=Count("id"))
-        .group_by("language")
-        .values_list("language", "members")
-    )
     counts: Counter[str] = Counter()
-    for language, members in rows:
-        counts[language or default] += int(members)
+    for language, members in await reader_languages(community.id):
+        counts[language or default] += members
     ranked = counts.most_common(2)
     if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return default

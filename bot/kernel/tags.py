@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from data.hotpath import tag_labels
 from data.models import Tag, Workspace
 from data.search import tag_key
 
@@ -28,9 +29,7 @@ async def canonical_tags(
         wanted.setdefault(tag_key(tag), tag.lstrip("#"))
     if not wanted:
         return []
-    known = {
-        row.key: row.label for row in await Tag.filter(workspace=workspace, key__in=list(wanted))
-    }
+    known = await tag_labels(workspace.id, list(wanted))
     for key, label in wanted.items():
         if key in known or not record:
             known.setdefault(key, label)

@@ -14,6 +14,7 @@ from bot.kernel.context import Ctx
 from bot.kernel.convert import is_number
 from bot.kernel.errors import NotFound, PermissionDenied, UserError
 from bot.kernel.i18n import N_, translator_for
+from bot.kernel.identity import mark_active
 from bot.kernel.lookups import (
     community_language,
     is_coordinator,
@@ -36,6 +37,7 @@ from bot.kernel.registry import Arg, Param, button, command
 from bot.kernel.resolvers.base import Resolver
 from bot.kernel.tags import canonical_tags, tags_text
 from bot.kernel.urls import clean_url, normalize_url
+from data.hotpath import insert_unless_taken
 from data.models import RESOURCE_KINDS, Community, Member, Resource, ResourceVote
 from data.search import SearchFilter, latest_resource_ids, query_words, search_resource_ids
 
@@ -136,11 +138,24 @@ async def share(
     """Add a resource to the community's repertoire and post it in its channel"""
     found = community
     url = clean_url(url)  # also for links offered from a thread: no trackers kept
-    key = normalize_url(url)
-    existing = await Resource.get_or_none(community=found, url_key=key).prefetch_related(
-        "shared_by"
+    tags = await canonical_tags(ctx.workspace, tags)
+    resource = Resource(
+        workspace=ctx.workspace,
+        community=found,
+        url=url,
+        url_key=normalize_url(url),
+        title=title or _title_from_url(url),
+        kind=kind,
+        tags=tags,
+        tags_text=tags_text(tags),
+        shared_by=ctx.member,
+        shared_at=ctx.clock.now(),
     )
-    if existing is not None:
+    # one statement, no look-up first: the (community, link) key says whether it is new
+    if not await insert_unless_taken(resource, ("community_id", "url_key")):
+        existing = await Resource.get(community=found, url_key=resource.url_key).prefetch_related(
+            "shared_by"
+        )
         raise UserError(
             "This link is already in {community}: shared by {member} on {when} as #{number}.",
             community=found.name,
@@ -148,26 +163,7 @@ async def share(
             when=Time(existing.shared_at, "date", ctx.timezone, ctx.language),
             number=existing.id,
         )
-    tags = await canonical_tags(ctx.workspace, tags)
-    try:
-        resource = await Resource.create(
-            workspace=ctx.workspace,
-            community=found,
-            url=url,
-            url_key=key,
-            title=title or _title_from_url(url),
-            kind=kind,
-            tags=tags,
-            tags_text=tags_text(tags),
-            shared_by=ctx.member,
-            shared_at=ctx.clock.now(),
-        )
-    except IntegrityError as error:  # shared by someone else at the same instant
-        raise UserError(
-            "Someone else just changed this at the same moment. Please try again."
-        ) from error
-    ctx.member.last_active_at = ctx.clock.now()
-    await ctx.member.save(update_fields=["last_active_at"])
+    await mark_active(ctx.member, ctx.clock.now())
     resource.shared_by = ctx.member
     if found.home_channel_id:
         # the channel's readers: the language most of the community reads

@@ -8,6 +8,7 @@ import re
 
 from bot.kernel.context import Ctx
 from bot.kernel.errors import UserError
+from bot.kernel.identity import mark_active
 from bot.kernel.messages import Button, Buttons, Link, Mention, Message, Paragraph
 from bot.kernel.registry import on
 from bot.kernel.urls import normalize_url, without_trackers
@@ -23,8 +24,7 @@ async def on_thread_reply(
 ) -> None:
     if not thread or ctx.who.is_bot:
         return
-    ctx.member.last_active_at = ctx.clock.now()  # answering counts as taking part
-    await ctx.member.save(update_fields=["last_active_at"])
+    await mark_active(ctx.member, ctx.clock.now())  # answering counts as taking part
     occurrence = await Occurrence.get_or_none(
         thread_ref=thread, meeting__community__workspace=ctx.workspace
     ).prefetch_related("meeting__community")

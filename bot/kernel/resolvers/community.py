@@ -19,6 +19,7 @@ from bot.kernel.lookups import (
 )
 from bot.kernel.messages import Choice
 from bot.kernel.resolvers.base import Resolver
+from data.hotpath import home_community
 from data.models import Community
 
 if TYPE_CHECKING:
@@ -72,10 +73,10 @@ class CommunityResolver(Resolver):
 
     async def implied(self, ctx: Ctx, param: Param, label: str) -> Community:
         if ctx.channel_id:
-            home = await Community.get_or_none(
-                workspace=ctx.workspace, home_channel_id=ctx.channel_id, archived=False
-            )
-            if home is not None:
+            found = await home_community(ctx.workspace.id, ctx.channel_id, ctx.member.id)
+            if found is not None:
+                home, membership = found
+                ctx.memberships[home.id] = membership
                 return home
         mine = await my_communities(ctx)
         if len(mine) == 1:
