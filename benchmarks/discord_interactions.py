@@ -83,7 +83,8 @@ async def core_rate(core: Core) -> float:
     async def worker() -> None:
         while queue:
             n = queue.pop()
-            who = Who("discord", GUILD, str(1_150_000_000_000_000_000 + n % USERS), f"user{n}")
+            user = n % USERS  # the same names as in the Discord runs
+            who = Who("discord", GUILD, str(1_150_000_000_000_000_000 + user), f"user{user}")
             await core.handle(who, "communities", {})
 
     started = time.perf_counter()

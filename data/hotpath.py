@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from tortoise.models import Model
 
 from data.db import connection, quick_rows
-from data.models import Community, Member, Membership, Workspace
+from data.models import Community, Meeting, Member, Membership, Workspace
 
 M = TypeVar("M", bound=Model)
 
@@ -118,7 +118,7 @@ async def community_listing(workspace_id: int, member_id: int) -> list[tuple[Com
     """The workspace's active communities by name, each with its member count and whether
     ``member`` belongs to it: one statement for the whole list."""
     client = connection()
-    rows = await client.execute_query_dict(
+    rows = await quick_rows(  # counts read index entries: thousands at most
         # in the order the marks appear: SQLite's "?" are positional
         _listing_sql(client.capabilities.dialect),
         [member_id, workspace_id],
@@ -259,3 +259,20 @@ async def tag_labels(workspace_id: int, keys: list[str]) -> dict[str, str]:
         _tags_sql(len(keys), client.capabilities.dialect), [workspace_id, *keys]
     )
     return {row["key"]: row["label"] for row in rows}
+
+
+@cache
+def _meetings_sql(count: int, dialect: str) -> str:
+    columns = ", ".join(f'"{c}"' for c in _columns(Meeting))
+    ids = ", ".join(_mark(dialect, i) for i in range(1, count + 1))
+    return f"SELECT {columns} FROM meeting WHERE NOT cancelled AND community_id IN ({ids})"
+
+
+async def meetings_of(community_ids: list[int]) -> list[Meeting]:
+    """The meetings (not cancelled) of these communities: a workspace has tens, not more."""
+    if not community_ids:
+        return []
+    rows = await quick_rows(
+        _meetings_sql(len(community_ids), connection().capabilities.dialect), community_ids
+    )
+    return [_load(Meeting, row) for row in rows]

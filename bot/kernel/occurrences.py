@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.expressions import Q
 
 from bot.kernel.recurrence import LOCAL_FORMAT, instants_between
+from data.hotpath import meetings_of
 from data.models import Community, Meeting, Occurrence
 
 KEY_FORMAT = "%Y%m%dT%H%MZ"
@@ -192,7 +193,7 @@ async def next_occurrence_starts(community_ids: list[int], now: datetime) -> dic
     """When each of these communities next meets (those with no meeting ahead are left out):
     one query for their meetings, then growing windows as in ``upcoming_of``, over them all
     at once rather than once per community."""
-    meetings = await Meeting.filter(community_id__in=community_ids, cancelled=False)
+    meetings = await meetings_of(community_ids)
     waiting = {community_id_of(m) for m in meetings}
     found: dict[int, datetime] = {}
     span, start, horizon = timedelta(days=14), now, now + timedelta(days=400)
