@@ -1,0 +1,164 @@
+"""The fixed-SQL look-ups of ``data.hotpath`` on both databases: they return what the ORM
+would, a read inside a transaction sees that transaction's writes, and on SQLite a read
+made on the event loop's thread never sees another task's uncommitted work."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from tortoise.transactions import in_transaction
+
+from data.db import dialect, quick_rows
+from data.hotpath import (
+    home_community,
+    insert_unless_taken,
+    joined_communities,
+    meetings_of,
+    reader_languages,
+    tag_labels,
+)
+from data.models import Community, Meeting, Member, Membership, Resource, Tag, Workspace
+
+NOW = datetime(2027, 3, 1, 15, 0, tzinfo=UTC)
+
+
+async def _world() -> tuple[Workspace, Member, Member, Community, Community]:
+    workspace = await Workspace.create(
+        platform="console", external_id="T1", name="T", created_at=NOW
+    )
+    ada = await Member.create(
+        workspace=workspace, external_id="ada", display_name="Ada", first_seen=NOW, language="fr"
+    )
+    bob = await Member.create(
+        workspace=workspace, external_id="bob", display_name="Bob", first_seen=NOW
+    )
+    python = await Community.create(
+        workspace=workspace, name="Python", name_key="python", home_channel_id="C1", created_at=NOW
+    )
+    moodle = await Community.create(
+        workspace=workspace, name="Moodle", name_key="moodle", created_at=NOW
+    )
+    await Membership.create(member=ada, community=python, role="coordinator", joined_at=NOW)
+    await Membership.create(member=bob, community=python, joined_at=NOW)
+    await Membership.create(member=bob, community=moodle, joined_at=NOW, left_at=NOW)
+    return workspace, ada, bob, python, moodle
+
+
+async def test_community_look_ups_carry_the_askers_membership(db: str) -> None:
+    workspace, ada, bob, python, moodle = await _world()
+
+    found = await home_community(workspace.id, "C1", ada.id)
+    assert found is not None
+    community, membership = found
+    assert community.id == python.id and community.name == "Python"
+    assert membership is not None and membership.role == "coordinator"
+
+    stranger = await Member.create(
+        workspace=workspace, external_id="cy", display_name="Cy", first_seen=NOW
+    )
+    found = await home_community(workspace.id, "C1", stranger.id)
+    assert found is not None and found[1] is None  # the community, and no membership
+    assert await home_community(workspace.id, "C9", ada.id) is None
+
+    # Bob left Moodle: only Python is his
+    assert [(c.name, m.role) for c, m in await joined_communities(workspace.id, bob.id)] == [
+        ("Python", "member")
+    ]
+    moodle.archived = True
+    await moodle.save()
+    python.archived = True
+    await python.save()
+    assert await joined_communities(workspace.id, bob.id) == []
+    assert await home_community(workspace.id, "C1", ada.id) is None
+
+
+async def test_languages_tags_and_meetings(db: str) -> None:
+    workspace, _, _, python, moodle = await _world()
+    assert sorted(await reader_languages(python.id), key=str) == [("fr", 1), (None, 1)]
+    assert await reader_languages(moodle.id) == []  # Bob left
+
+    await Tag.create(workspace=workspace, key="evaluation", label="Évaluation")
+    assert await tag_labels(workspace.id, ["evaluation", "other"]) == {"evaluation": "Évaluation"}
+
+    kept = await Meeting.create(
+        community=python,
+        title="Weekly",
+        start_local="2027-03-02T10:00",
+        timezone="UTC",
+        created_at=NOW,
+    )
+    await Meeting.create(
+        community=python,
+        title="Gone",
+        start_local="2027-03-02T10:00",
+        timezone="UTC",
+        created_at=NOW,
+        cancelled=True,
+    )
+    assert [m.id for m in await meetings_of([python.id, moodle.id])] == [kept.id]
+    assert await meetings_of([]) == []
+
+
+async def test_insert_unless_taken_inserts_once(db: str) -> None:
+    workspace, ada, _, python, _ = await _world()
+
+    def resource(title: str) -> Resource:
+        return Resource(
+            workspace=workspace,
+            community=python,
+            url="https://example.org/a",
+            url_key="https://example.org/a",
+            title=title,
+            tags=["x"],
+            tags_text="x",
+            shared_by=ada,
+            shared_at=NOW,
+        )
+
+    first = resource("First")
+    assert await insert_unless_taken(first, ("community_id", "url_key"))
+    stored = await Resource.get(id=first.id)
+    assert (stored.title, stored.tags, stored.shared_at) == ("First", ["x"], NOW)
+
+    # the same link again in the same community: nothing inserted, nothing raised, and the
+    # transaction it ran in is still usable (a failed INSERT would abort it on PostgreSQL)
+    async with in_transaction():
+        assert not await insert_unless_taken(resource("Second"), ("community_id", "url_key"))
+        assert await Resource.filter(community=python).count() == 1
+
+
+async def test_a_read_sees_its_own_transaction_and_no_one_elses(db: str) -> None:
+    workspace, *_ = await _world()
+    count_sql = "SELECT count(*) AS n FROM community WHERE workspace_id = " + (
+        "?" if dialect() == "sqlite" else "$1"
+    )
+
+    async def count() -> int:
+        return int((await quick_rows(count_sql, [workspace.id]))[0]["n"])
+
+    written, release = asyncio.Event(), asyncio.Event()
+
+    async def writer() -> None:
+        async with in_transaction():
+            await Community.create(
+                workspace=workspace, name="Maths", name_key="maths", created_at=NOW
+            )
+            assert await count() == 3  # its own insert, seen inside its transaction
+            written.set()
+            await release.wait()
+            raise RuntimeError("rolled back")
+
+    task = asyncio.create_task(writer())
+    await written.wait()
+    reader = asyncio.create_task(count())
+    await asyncio.sleep(0.05)
+    if dialect() == "sqlite":
+        # one connection: the reader waits for the transaction rather than read into it
+        assert not reader.done()
+    release.set()
+    assert await reader == 2  # never the rolled-back community
+    with pytest.raises(RuntimeError):
+        await task
+    assert await count() == 2
