@@ -200,7 +200,7 @@ def _languages_sql(dialect: str) -> str:
 async def reader_languages(community_id: int) -> list[tuple[str | None, int]]:
     """How many current members (bots aside) read each language (None: not chosen)."""
     client = connection()
-    rows = await client.execute_query_dict(
+    rows = await quick_rows(  # one community's members: thousands of index entries at most
         _languages_sql(client.capabilities.dialect), [community_id]
     )
     return [(row["language"], int(row["members"])) for row in rows]
