@@ -285,10 +285,10 @@ class WebFront:
         return words, (community, *await self._figures(community, words.zone))
 
     async def _figures(self, community: Community, zone: str) -> tuple[CommunityStats, datetime]:
-        """The community's figures, computed at most once a minute per time zone: they
-        read every membership event and resource of a big community (hundreds of ms),
-        and a coordinator reloading the page or taking the CSV needs no fresher ones.
-        The page says when they were computed."""
+        """The community's figures, computed at most once a minute per time zone. Computing
+        them is fast (the database counts, data/stats_sql.py: about 40 ms for 5,000
+        members and 20,000 resources), but a coordinator reloading the page or taking the
+        CSV needs no fresher ones. The page says when they were computed."""
         now = self.clock.now()
         key = (community.id, zone)
         cached = self._figures_cache.get(key)
