@@ -2,7 +2,8 @@
 5,000 members and 20,000 resources, a weekly meeting with RSVPs. Prints p50/p95 per
 page, its size, and the same figures for a static file fetched in the same run (the
 HTTP round trip alone, the baseline). On SQLite and PostgreSQL. The dashboard keeps its
-figures a minute: "cold" computes them on every request, "dashboard" is a reload.
+figures a minute: "cold" computes them on every request (the figure that matters; the
+goal is under 50 ms p95), "dashboard" is a reload.
 
 Run: python -m benchmarks web_pages
 """
@@ -33,7 +34,7 @@ from data.models import (
     Workspace,
 )
 from tests.support.databases import drop_pg_database, make_pg_database, open_empty
-from tests.web.support import link_for, serving, web_harness
+from tests.web.support import link_for, press_sign_in, serving, web_harness
 
 MEMBERS = 5_000
 RESOURCES = 20_000
@@ -164,7 +165,7 @@ async def measure(url: str, label: str) -> None:
     async with serving(h) as base:
         jar = aiohttp.CookieJar(unsafe=True)
         async with aiohttp.ClientSession(base_url=base, cookie_jar=jar) as session:
-            async with session.post(await link_for(h, "Ada"), allow_redirects=False) as signed:
+            async with await press_sign_in(session, await link_for(h, "Ada")) as signed:
                 assert signed.status == 303
             pages = {
                 "static file (baseline)": "/static/web.css",

@@ -130,6 +130,8 @@ class Membership(Model):
     class Meta:
         table = "membership"
         unique_together = (("member", "community"),)
+        # a community's current members counted without reading rows (stats)
+        indexes = (("community_id", "left_at"),)
 
 
 class MembershipEvent(Model):
@@ -147,6 +149,8 @@ class MembershipEvent(Model):
 
     class Meta:
         table = "membership_event"
+        # joins and leaves up to an instant, counted by range (stats, data/stats_sql.py)
+        indexes = (("community_id", "kind", "at", "member_id"),)
 
 
 class Resource(Model):
@@ -175,8 +179,9 @@ class Resource(Model):
     class Meta:
         table = "resource"
         unique_together = (("community", "url_key"),)
-        # a community's newest resources (web repertoire, per-month counts) without a sort
-        indexes = (("community_id", "shared_at"),)
+        # a community's newest resources (web repertoire, per-month counts) without a sort,
+        # and its most upvoted (stats)
+        indexes = (("community_id", "shared_at"), ("community_id", "votes", "shared_at"))
 
 
 class ResourceVote(Model):

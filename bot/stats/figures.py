@@ -3,29 +3,12 @@ tests can assert every number. Definitions: see ``bot.stats.commands``."""
 
 from __future__ import annotations
 
-import itertools
-import statistics
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from tortoise.functions import Min
-
-from data.models import (
-    AgendaItem,
-    Community,
-    Member,
-    Membership,
-    MembershipEvent,
-    Occurrence,
-    Prompt,
-    Resource,
-    ResourceVote,
-    Rsvp,
-)
+from data import stats_sql
+from data.models import Community, Occurrence, Prompt, Resource, Rsvp
 
 WEEKS = 12
 ACTIVE_DAYS = 30
@@ -152,238 +135,88 @@ class _Window:
 async def community_stats(community: Community, now: datetime, zone: str) -> CommunityStats:
     """Every figure of ``stats <community>`` at ``now``; months follow ``zone``."""
     window = _Window(now)
-    current = (await _current_member_ids([community.id]))[community.id]
+    ids = [community.id]
+    activities = await _activities(ids, window)
     meetings, next_meeting = await _attendance(community, now)
+    recent, longer = activities[community.id]
     return CommunityStats(
-        growth=(await _growths([community.id], window, {community.id: len(current)}))[community.id],
-        activity=(await _activities([community.id], window, {community.id: current}))[community.id],
+        growth=(await _growths(ids, window))[community.id],
+        activity=recent,
         newcomers=await _newcomer_path(community, window),
         repertoire=await _repertoire(community, now, zone),
         meetings=meetings,
         next_meeting=next_meeting,
         prompts=await _prompt_answers(community, window),
-        activity_long=(
-            await _activities(
-                [community.id], window, {community.id: current}, days=ACTIVE_DAYS_LONG
-            )
-        )[community.id],
+        activity_long=longer,
     )
 
 
 async def community_summaries(
     communities: list[Community], now: datetime
 ) -> list[CommunitySummary]:
-    """The one-line figures of each community, with the same queries however many there
-    are (each reads every community's rows at once, grouped here by community)."""
+    """The one-line figures of each community, with the same statements however many
+    there are (each counts every community's rows at once, grouped by community)."""
     window = _Window(now)
     ids = [c.id for c in communities]
-    current = await _current_member_ids(ids)
-    shared: Counter[int] = Counter(
-        int(cid)  # type: ignore[call-overload]
-        for cid in await Resource.filter(
-            community_id__in=ids, shared_at__gt=window.active_since, shared_at__lte=now
-        ).values_list("community_id", flat=True)
-    )
-    activities = await _activities(ids, window, current)
-    growths = await _growths(ids, window, {cid: len(members) for cid, members in current.items()})
+    shared = await stats_sql.resources_shared(ids, window.active_since, now)
+    activities = await _activities(ids, window)
+    growths = await _growths(ids, window)
     return [
         CommunitySummary(
             name=c.name,
             growth=growths[c.id],
-            active=activities[c.id].active,
-            resources_30d=shared[c.id],
+            active=activities[c.id][0].active,
+            resources_30d=shared.get(c.id, 0),
         )
         for c in communities
     ]
 
 
-async def _current_member_ids(community_ids: list[int]) -> dict[int, set[int]]:
-    found: dict[int, set[int]] = {cid: set() for cid in community_ids}
-    for cid, member_id in await Membership.filter(
-        community_id__in=community_ids, left_at__isnull=True
-    ).values_list("community_id", "member_id"):
-        found[int(cid)].add(int(member_id))
-    return found
-
-
-async def _growths(
-    community_ids: list[int], window: _Window, members_now: dict[int, int]
-) -> dict[int, Growth]:
-    events_of: dict[int, list[tuple[int, str, datetime]]] = {cid: [] for cid in community_ids}
-    for cid, member_id, kind, at in (
-        await MembershipEvent.filter(community_id__in=community_ids)
-        .order_by("at", "id")
-        .values_list("community_id", "member_id", "kind", "at")
-    ):
-        events_of[int(cid)].append((int(member_id), str(kind), at))
-    return {cid: _growth(events_of[cid], window, members_now.get(cid, 0)) for cid in community_ids}
-
-
-def _growth(events: list[tuple[int, str, datetime]], window: _Window, members_now: int) -> Growth:
-    def members_at(instant: datetime) -> int:
-        state: dict[int, bool] = {}
-        for member_id, kind, at in events:
-            if at > instant:
-                break
-            state[member_id] = kind == "join"
-        return sum(state.values())
-
-    in_window = [(kind, at) for _, kind, at in events if window.weeks_ago < at <= window.now]
-    return Growth(
-        members_now=members_now,
-        members_before=members_at(window.weeks_ago),
-        weekly=tuple(members_at(end) for end in window.week_ends()),
-        joins=sum(1 for kind, _ in in_window if kind == "join"),
-        leaves=sum(1 for kind, _ in in_window if kind == "leave"),
+async def _growths(community_ids: list[int], window: _Window) -> dict[int, Growth]:
+    counts = await stats_sql.member_counts(
+        community_ids, [window.weeks_ago, *window.week_ends()], window.weeks_ago, window.now
     )
+    return {
+        cid: Growth(
+            members_now=found.members_now,
+            members_before=found.members_at[0],
+            weekly=found.members_at[1:],
+            joins=found.joins,
+            leaves=found.leaves,
+        )
+        for cid, found in counts.items()
+    }
 
 
 async def _activities(
-    community_ids: list[int],
-    window: _Window,
-    current: dict[int, set[int]],
-    days: int = ACTIVE_DAYS,
-) -> dict[int, Activity]:
-    since, now = window.now - timedelta(days=days), window.now
-    ids = community_ids
-    # (community id, member id) pairs of each kind of contribution, every community at once
-    sources: dict[str, Iterable[Any]] = {
-        "shared": await Resource.filter(
-            community_id__in=ids, shared_at__gt=since, shared_at__lte=now
-        ).values_list("community_id", "shared_by_id"),
-        "voted": await ResourceVote.filter(
-            resource__community_id__in=ids, at__gt=since, at__lte=now
-        ).values_list("resource__community_id", "member_id"),
-        "rsvp": await Rsvp.filter(
-            occurrence__meeting__community_id__in=ids, at__gt=since, at__lte=now
-        ).values_list("occurrence__meeting__community_id", "member_id"),
-        "agenda": await AgendaItem.filter(
-            occurrence__meeting__community_id__in=ids, at__gt=since, at__lte=now
-        ).values_list("occurrence__meeting__community_id", "member_id"),
-        "suggested": await Prompt.filter(
-            community_id__in=ids, source="suggested", created_at__gt=since, created_at__lte=now
-        ).values_list("community_id", "suggested_by_id"),
-        "other": await Membership.filter(
-            community_id__in=ids,
-            left_at__isnull=True,
-            member__last_active_at__gt=since,
-            member__last_active_at__lte=now,
-        ).values_list("community_id", "member_id"),
-        "joined": await MembershipEvent.filter(
-            community_id__in=ids, kind="join", at__gt=since, at__lte=now
-        ).values_list("community_id", "member_id"),
-    }
-    by_community: dict[str, dict[int, set[int]]] = {}
-    for kind, pairs in sources.items():
-        grouped: dict[int, set[int]] = {}
-        for cid, member_id in pairs:
-            if member_id is not None:
-                grouped.setdefault(int(cid), set()).add(int(member_id))
-        by_community[kind] = grouped
-    result: dict[int, Activity] = {}
-    for cid in community_ids:
-        by_kind: dict[str, int] = {}
-        everyone: set[int] = set()
-        for kind in ACTIVITY_KINDS:  # "other" comes last: it counts only the rest
-            members = by_community[kind].get(cid, set()) & current.get(cid, set())
-            if kind == "other":
-                members -= everyone
-            by_kind[kind] = len(members)
-            everyone |= members
-        result[cid] = Activity(active=len(everyone), by_kind=by_kind)
-    return result
+    community_ids: list[int], window: _Window
+) -> dict[int, tuple[Activity, Activity]]:
+    """Each community's activity over the last ACTIVE_DAYS and ACTIVE_DAYS_LONG days."""
+    counts = await stats_sql.activity_counts(
+        community_ids,
+        recent_since=window.active_since,
+        since=window.now - timedelta(days=ACTIVE_DAYS_LONG),
+        now=window.now,
+    )
+
+    def activity(found: dict[str, tuple[int, int]], which: int) -> Activity:
+        return Activity(
+            active=found.get("any", (0, 0))[which],
+            by_kind={kind: found.get(kind, (0, 0))[which] for kind in ACTIVITY_KINDS},
+        )
+
+    return {cid: (activity(found, 0), activity(found, 1)) for cid, found in counts.items()}
 
 
 async def _newcomer_path(community: Community, window: _Window) -> NewcomerPath:
-    cid = community.id
-    # a newcomer's first join is in the window: joins in it, less members who had joined
-    # before it (read as ids only: parsing thousands of old timestamps is the slow part)
-    earlier = set(
-        await MembershipEvent.filter(
-            community_id=cid, kind="join", at__lte=window.weeks_ago
-        ).values_list("member_id", flat=True)
-    )
-    joined: dict[int, datetime] = {}
-    for member_id, at in (
-        await MembershipEvent.filter(
-            community_id=cid, kind="join", at__gt=window.weeks_ago, at__lte=window.now
-        )
-        .order_by("at", "id")
-        .values_list("member_id", "at")
-    ):
-        if member_id not in earlier:
-            joined.setdefault(member_id, at)
-    ids = list(joined) or [-1]
-
-    to_intro: list[timedelta] = []
-    for member_id, intro_at in await Member.filter(
-        id__in=ids, intro_posted_at__isnull=False
-    ).values_list("id", "intro_posted_at"):
-        if intro_at <= window.now:
-            # introduced before joining this community counts as introduced at once
-            to_intro.append(max(timedelta(0), intro_at - joined[member_id]))
-
-    contributions: list[tuple[int | None, datetime]] = []
-    # a contribution counts from joining on, and every newcomer joined inside the window
-    since = window.weeks_ago
-    # resources are the many: the first share per member comes from the database, and
-    # only a member whose first share came before their join has their rows read
-    first_shares = (
-        await Resource.filter(community_id=cid, shared_by_id__in=ids, shared_at__gt=since)
-        .annotate(first=Min("shared_at"))
-        .group_by("shared_by_id")
-        .values_list("shared_by_id", "first")
-    )
-    early: list[int] = []
-    for member_id, first in first_shares:
-        first_at = _aware(first)
-        if member_id is not None and first_at < joined[member_id]:
-            early.append(member_id)
-        else:
-            contributions.append((member_id, first_at))
-    if early:
-        contributions += await Resource.filter(
-            community_id=cid, shared_by_id__in=early, shared_at__gt=since
-        ).values_list("shared_by_id", "shared_at")
-    contributions += await Rsvp.filter(
-        occurrence__meeting__community_id=cid,
-        member_id__in=ids,
-        status__in=("going", "maybe"),
-        at__gt=since,
-    ).values_list("member_id", "at")
-    contributions += await AgendaItem.filter(
-        occurrence__meeting__community_id=cid, member_id__in=ids, at__gt=since
-    ).values_list("member_id", "at")
-    contributions += await Prompt.filter(
-        community_id=cid, source="suggested", suggested_by_id__in=ids, created_at__gt=since
-    ).values_list("suggested_by_id", "created_at")
-    first_contribution: dict[int, datetime] = {}
-    for member_id, at in contributions:
-        if member_id is None or at < joined[member_id] or at > window.now:
-            continue
-        if member_id not in first_contribution or at < first_contribution[member_id]:
-            first_contribution[member_id] = at
-    to_contribution = [at - joined[m] for m, at in first_contribution.items()]
-
+    found = await stats_sql.newcomer_counts(community.id, window.weeks_ago, window.now)
     return NewcomerPath(
-        joined=len(joined),
-        introduced=len(to_intro),
-        contributed=len(to_contribution),
-        median_to_intro=_median(to_intro),
-        median_to_contribution=_median(to_contribution),
+        joined=found.joined,
+        introduced=found.introduced,
+        contributed=found.contributed,
+        median_to_intro=found.to_intro.median if found.to_intro else None,
+        median_to_contribution=found.to_contribution.median if found.to_contribution else None,
     )
-
-
-def _aware(value: object) -> datetime:
-    """An aggregate's instant: SQLite hands MIN() back as text, PostgreSQL as a datetime."""
-    instant = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
-
-
-def _median(durations: list[timedelta]) -> timedelta | None:
-    if not durations:
-        return None
-    return timedelta(seconds=statistics.median(d.total_seconds() for d in durations))
 
 
 def month_starts(now: datetime, zone: str, count: int) -> list[datetime]:
@@ -400,13 +233,7 @@ def month_starts(now: datetime, zone: str, count: int) -> list[datetime]:
 
 async def _repertoire(community: Community, now: datetime, zone: str) -> Repertoire:
     bounds = month_starts(now, zone, MONTHS)
-    # counted by the database, month by month: a busy repertoire has thousands of rows
-    per_month = [
-        await Resource.filter(
-            community_id=community.id, shared_at__gte=start, shared_at__lt=end
-        ).count()
-        for start, end in itertools.pairwise(bounds)
-    ]
+    total, per_month = await stats_sql.resource_counts(community.id, bounds)
     top = (
         await Resource.filter(community_id=community.id, votes__gt=0)
         .order_by("-votes", "-shared_at", "id")
@@ -414,7 +241,7 @@ async def _repertoire(community: Community, now: datetime, zone: str) -> Reperto
         .values_list("title", "url", "votes")
     )
     return Repertoire(
-        total=await Resource.filter(community_id=community.id).count(),
+        total=total,
         months=tuple(bounds[:-1]),
         per_month=tuple(per_month),
         top=tuple(TopResource(title, url, votes) for title, url, votes in top),

@@ -46,11 +46,28 @@ async def link_for(h: Harness, user: str, **extra: object) -> str:
     return "/signin/" + match.group(0).rsplit("/signin/", 1)[1]
 
 
+FORM_TOKEN = re.compile(r'name="form_token" value="([^"]*)"')
+
+
+async def form_token_on(session: aiohttp.ClientSession, path: str) -> str:
+    """The form token of the (first) form on the page at ``path``, as a browser sees it."""
+    async with session.get(path) as response:
+        match = FORM_TOKEN.search(await response.text())
+    assert match, path
+    return match.group(1)
+
+
+async def press_sign_in(session: aiohttp.ClientSession, path: str) -> aiohttp.ClientResponse:
+    """Open a sign-in link and press its button: the page's form, with its token."""
+    token = await form_token_on(session, path)
+    return await session.post(path, data={"form_token": token}, allow_redirects=False)
+
+
 async def signed_in(base: str, h: Harness, user: str) -> aiohttp.ClientSession:
     """A client session (cookie jar) signed in as ``user`` through the link's button."""
     session = aiohttp.ClientSession(base_url=base, cookie_jar=aiohttp.CookieJar(unsafe=True))
     path = await link_for(h, user)
-    async with session.post(path, allow_redirects=False) as response:
+    async with await press_sign_in(session, path) as response:
         assert response.status == 303, await response.text()
     return session
 

@@ -175,6 +175,10 @@ async def test_a_coordinator_signs_in_and_reads_the_dashboard(db: str, browser: 
         rows = list(csv.DictReader(io.StringIO(saved.read_text())))
         members = [r for r in rows if r["section"] == "members" and r["measure"] == "members"]
         assert len(members) == 12 and members[-1]["value"] == "10"
+        # signing out goes through the form's token and this site's Origin
+        await page.get_by_role("button", name="Sign out").click()
+        await page.wait_for_load_state("networkidle")
+        assert "Signed in" not in await page.locator("header").inner_text()
         coordinator.clean()
 
         # the link was single use: opening it again signs nobody in

@@ -8,17 +8,43 @@ from datetime import timedelta
 
 import aiohttp
 
+from adapters.web.forms import FORM_COOKIE
 from bot.kernel.messages import Buttons
 from data.models import WebToken
-from tests.web.support import link_for, seed, serving, signed_in, web_harness
+from tests.web.support import (
+    FORM_TOKEN,
+    form_token_on,
+    link_for,
+    seed,
+    serving,
+    signed_in,
+    web_harness,
+)
 
 
-async def _post(base: str, path: str) -> tuple[int, str, str | None]:
-    async with (
-        aiohttp.ClientSession(base_url=base) as session,
-        session.post(path, allow_redirects=False) as response,
-    ):
-        return response.status, await response.text(), response.headers.get("Set-Cookie")
+async def _post(base: str, path: str, **form: str) -> tuple[int, str, str | None]:
+    """Open a sign-in link in a fresh browser and press its button (the form cookie sent
+    back by hand: a Secure one too, as a browser would over HTTPS). ``form`` overrides
+    the form's fields; headers starting with ``h_`` are sent too."""
+    async with aiohttp.ClientSession(base_url=base) as session:
+        async with session.get(path) as page:
+            token = FORM_TOKEN.search(await page.text())
+            form_cookie = page.cookies.get(FORM_COOKIE)
+        assert token and form_cookie
+        fields = {"form_token": token.group(1)}
+        headers = {"Cookie": f"{FORM_COOKIE}={form_cookie.value}"}
+        for name, value in form.items():
+            if name.startswith("h_"):
+                headers[name[2:]] = value
+            else:
+                fields[name] = value
+        async with session.post(
+            path, data=fields, headers=headers, allow_redirects=False
+        ) as response:
+            sessions = [
+                c for c in response.headers.getall("Set-Cookie", []) if "copbot_session=" in c
+            ]
+            return response.status, await response.text(), sessions[0] if sessions else None
 
 
 async def test_a_link_works_once(db: str) -> None:
@@ -159,7 +185,7 @@ async def test_every_page_carries_a_strict_content_security_policy(db: str) -> N
                 assert "default-src 'none'" in policy and "script-src 'self'" in policy
                 assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
                 assert response.headers["X-Content-Type-Options"] == "nosniff"
-                assert response.headers["Referrer-Policy"] == "no-referrer"
+                assert response.headers["Referrer-Policy"] == "same-origin"
                 assert len(await response.read()) < 100_000
 
 
@@ -189,8 +215,108 @@ async def test_signing_out_ends_the_session(db: str) -> None:
     await seed(h)
     async with serving(h) as base:
         ada = await signed_in(base, h, "Ada")
-        async with ada.post("/signout", allow_redirects=False) as response:
+        token = await form_token_on(ada, "/")  # the sign-out button's form
+        async with ada.post("/signout", data={"form_token": token}, allow_redirects=False) as r:
+            assert r.status == 303
+        async with ada.get("/communities/2") as response:
+            assert response.status == 404
+        await ada.close()
+
+
+# ---- forged forms (CSRF): refused with a page that says so, and nothing changes -----
+
+
+async def test_a_sign_in_without_its_form_token_is_refused_and_spends_nothing(db: str) -> None:
+    h = web_harness()
+    await seed(h)
+    async with serving(h) as base:
+        path = await link_for(h, "Bob")
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with aiohttp.ClientSession(base_url=base, cookie_jar=jar) as session:
+            # no token at all, even with the form cookie the page set
+            await form_token_on(session, path)
+            async with session.post(path, allow_redirects=False) as response:
+                assert response.status == 403
+                assert "This form was refused" in await response.text()
+                assert "copbot_session=" not in str(response.headers.getall("Set-Cookie", []))
+        # a made-up token; the token of another link; another browser's token
+        other_link = await link_for(h, "Ada")
+        async with aiohttp.ClientSession(base_url=base) as other_browser:
+            stolen = await form_token_on(other_browser, path)
+        for token in ("0" * 64, await _token_for(base, other_link)):
+            status, body, cookie = await _post(base, path, form_token=token)
+            assert status == 403 and cookie is None and "Nothing was changed" in body
+        status, _, cookie = await _post(base, path, form_token=stolen)
+        assert status == 403 and cookie is None
+        assert await WebToken.filter(kind="session").count() == 0
+        # the link is still unused: the real button still signs in
+        status, _, cookie = await _post(base, path)
+        assert status == 303 and cookie
+
+
+async def _token_for(base: str, path: str) -> str:
+    async with aiohttp.ClientSession(base_url=base) as browser:
+        return await form_token_on(browser, path)
+
+
+async def test_a_sign_in_posted_from_another_origin_is_refused(db: str) -> None:
+    h = web_harness()
+    h.core.settings.public_url = "https://cop.example.org"
+    await seed(h)
+    async with serving(h) as base:
+        path = await link_for(h, "Bob")
+        for origin in ("https://evil.example", "null", "https://sub.cop.example.org"):
+            status, body, cookie = await _post(base, path, h_Origin=origin)
+            assert "This form was refused" in body
+            assert status == 403 and cookie is None, origin
+        status, _, cookie = await _post(base, path, h_Referer="https://evil.example/page")
+        assert status == 403 and cookie is None
+        # this site's own page: signed in
+        status, _, cookie = await _post(base, path, h_Origin="https://cop.example.org")
+        assert status == 303 and cookie
+
+
+async def test_signing_out_needs_this_sessions_form_token(db: str) -> None:
+    h = web_harness()
+    await seed(h)
+    async with serving(h) as base:
+        ada = await signed_in(base, h, "Ada")
+        bob = await signed_in(base, h, "Bob")
+        bobs_token = await form_token_on(bob, "/")
+        ada_token = await form_token_on(ada, "/")
+        refused = [
+            ({}, {}),  # no token
+            ({"form_token": "f" * 64}, {}),  # forged
+            ({"form_token": bobs_token}, {}),  # another session's
+            ({"form_token": ada_token}, {"Origin": "https://evil.example"}),  # cross-origin
+        ]
+        for data, headers in refused:
+            async with ada.post(
+                "/signout", data=data, headers=headers, allow_redirects=False
+            ) as response:
+                assert response.status == 403, (data, headers)
+                assert "This form was refused" in await response.text()
+            async with ada.get("/communities/2") as response:
+                assert response.status == 200  # still signed in
+        async with ada.post(
+            "/signout",
+            data={"form_token": ada_token},
+            headers={"Origin": base},
+            allow_redirects=False,
+        ) as response:
             assert response.status == 303
         async with ada.get("/communities/2") as response:
             assert response.status == 404
         await ada.close()
+        await bob.close()
+
+
+async def test_the_refusal_is_translated(db: str) -> None:
+    h = web_harness()
+    await seed(h)
+    async with serving(h) as base:
+        path = await link_for(h, "Bob")
+        status, body, _ = await _post(
+            base, path, form_token="0" * 64, **{"h_Accept-Language": "fr"}
+        )
+        assert status == 403 and "Ce formulaire a été refusé" in body
