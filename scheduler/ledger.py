@@ -213,10 +213,12 @@ async def finish(
 
 
 # one statement records a whole group: atomic, one commit, and RETURNING tells which rows
-# this worker still held (a row whose lease was lost is left alone)
+# this worker still held (a row whose lease was lost is left alone). A command effect's
+# payload (a DM's text, a welcome post's profile) is not kept once it is done with.
 _FINISH = """
 UPDATE delivery SET status = v.{c[1]}, sent_at = v.{c[2]}, late = v.{c[3]},
-       lease_until = NULL, detail = v.{c[4]}
+       lease_until = NULL, detail = v.{c[4]},
+       payload = CASE WHEN delivery.kind = 'effect' THEN '{{}}' ELSE delivery.payload END
 FROM (VALUES {rows}) AS v{alias}
 WHERE delivery.id = v.{c[0]} AND delivery.status = 'claimed' AND delivery.claimed_by = {worker}
 RETURNING delivery.id
