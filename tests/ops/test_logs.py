@@ -14,7 +14,7 @@ from bot.kernel.errors import DirectMessagesBlocked
 from bot.kernel.messages import Message
 from bot.kernel.outbox import SendKey
 from copbot.logs import configure_logging, log_context, secrets_of
-from tests.support.harness import Harness, RecordingOutbox
+from tests.support.harness import Harness, RecordingOutbox, send_effects
 from tests.support.harness import test_settings as make_settings
 
 SLACK_BOT_TOKEN = "xoxb-1111-2222-SlackBotSecret"
@@ -71,6 +71,7 @@ async def test_a_full_scenario_logs_no_token(db: str, json_logs: io.StringIO) ->
         LOG_FORMAT="json",
     )
     h.core = Core(h.core.settings, h.clock, h.core.registry)
+    send_effects(h.core, h.clock)
     h.core.attach_outbox(LeakyOutbox())
     for user, line, channel in (
         ("Ada", 'community create python "Python in teaching" #code', "C1"),
