@@ -45,9 +45,9 @@ class CommandEffects:
         handler = self.registry.effect_handlers.get(name)
         if handler is None:  # written by a version that had it: nothing here can send it
             raise SkipDelivery(f"no effect handler {name!r} in this version")
-        args = delivery.payload.get("args")
-        call = EffectCall(await _workspace(delivery), dict(args or {}), sender)  # type: ignore[call-overload]
-        return await handler(call)
+        args = delivery.payload.get("args") or {}
+        assert isinstance(args, dict)
+        return await handler(EffectCall(await _workspace(delivery), args, sender))
 
 
 async def _workspace(delivery: Delivery) -> Workspace:

@@ -37,7 +37,7 @@ from bot.kernel.parser import UnknownCommand, parse_line
 from bot.kernel.registry import Action, Command, Registry
 from bot.kernel.settings import Settings
 from bot.kernel.who import Who
-from data.models import Member, ProcessedEvent
+from data.models import Delivery, Member, ProcessedEvent
 
 log = logging.getLogger(__name__)
 
@@ -393,7 +393,9 @@ class Core:
             for observer in self.observers:
                 observer.command_handled(name, outcome, elapsed)
 
-    async def _deliver_effects(self, queued: list[effects.QueuedEffect], rows: list[Any]) -> None:
+    async def _deliver_effects(
+        self, queued: list[effects.QueuedEffect], rows: list[Delivery]
+    ) -> None:
         """Send a committed command's effects at once, in order, and tell each its outcome.
         A failure is logged, never shown as the member's error: the command has succeeded,
         and what was not sent stays in the ledger for the scheduler to retry."""

@@ -32,17 +32,16 @@ from bot.kernel.sending import Sender
 from data.models import Delivery, Member, Workspace
 
 KIND = "effect"
-# what an effect's outcome says when it will be sent later (by the scheduler), not now
+# what an effect's outcome says when it failed now and will be sent later (by the scheduler)
 RETRY = "retry"
-QUEUED = "queued"
 
 
 @dataclass(frozen=True)
 class EffectResult:
     """How an effect went, for the reply of the command that queued it: ``status`` is the
-    ledger's (sent, fallback, failed, skipped), or ``retry`` (failed now, sent later) or
-    ``queued`` (no delivery worker in this process: the scheduler sends it); ``value`` is
-    what the handler returned (a posted message's reference, a prompt's text...)."""
+    ledger's (sent, fallback, failed, skipped) or ``retry`` (failed now, sent later);
+    ``value`` is what the handler returned (a posted message's reference, a prompt's
+    text...)."""
 
     status: str
     value: Any = None

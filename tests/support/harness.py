@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.kernel.clock import ManualClock
+from bot.kernel.clock import Clock, ManualClock
 from bot.kernel.core import Core
 from bot.kernel.discovery import default_registry
 from bot.kernel.errors import DirectMessagesBlocked
@@ -82,7 +82,7 @@ class RecordingOutbox:
 TEST_WORKER = "test-core"
 
 
-def send_effects(core: Core, clock: ManualClock) -> DeliveryEngine:
+def send_effects(core: Core, clock: Clock) -> DeliveryEngine:
     """Have ``core`` send its commands' effects after commit, as ``copbot run`` does."""
     return attach_command_effects(core, clock, core.settings, worker_id=TEST_WORKER)
 
