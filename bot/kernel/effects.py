@@ -167,6 +167,8 @@ class EffectDelivery(Protocol):
     command's rows to once they are committed."""
 
     worker_id: str
+    # a graceful stop is under way: it claims nothing more, so new rows are left pending
+    stopping: bool
 
     @property
     def lease(self) -> timedelta: ...
@@ -194,6 +196,8 @@ async def write(
     process with no scheduler) they are written pending, for whichever scheduler runs."""
     if not queued:
         return []
+    if worker is not None and worker.stopping:
+        worker = None  # stopping: whoever claims next (another process, or after restart)
     if worker is not None:
         await worker.hold()
     rows = [

@@ -79,6 +79,7 @@ class DiesAfterCommit:
 
     worker_id: str
     lease: timedelta = timedelta(minutes=2)
+    stopping: bool = False
 
     async def hold(self) -> None:
         return None
@@ -169,3 +170,16 @@ async def test_prompt_now_tells_the_coordinator_what_it_posted_or_that_it_could_
     # not retried behind the coordinator's back: they were told to try again
     rows = await Delivery.filter(kind=KIND, subject__startswith="prompts.post_now:")
     assert sorted(row.status for row in rows) == ["sent", "sent"]
+
+
+async def test_a_stopping_process_leaves_a_command_s_rows_pending_for_the_next(db: str) -> None:
+    """During a graceful stop the worker claims nothing more: a late command's rows are
+    written pending, for another process or the restarted one."""
+    h, _ = await setup()
+    h.core.attach_effect_delivery(DiesAfterCommit(TEST_WORKER, stopping=True))
+    h.outbox.clear()
+    await h.say("Ada", "prompt approve 1")
+    [row] = await Delivery.filter(kind=KIND).exclude(status="sent")
+    assert row.subject.startswith("direct:")
+    assert (row.status, row.claimed_by, row.attempts) == ("pending", None, 0)
+    assert h.outbox.sent == []
