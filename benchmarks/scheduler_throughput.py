@@ -7,6 +7,11 @@ Each post costs: its share of the plan insert, its share of one batched claim st
 UPDATE recording the outcome, committed together with the outcomes of the sends that
 ended meanwhile (group commit).
 
+Then a command's effects (``bot.kernel.effects``): commands that DM 1, 30 and 300 members,
+through the whole core with the engine attached, against the same command queueing
+nothing. Each command writes its rows with one insert and one read inside its transaction,
+sends them after the commit and records them with one statement.
+
 Run: python -m benchmarks scheduler_throughput
 """
 
@@ -23,12 +28,15 @@ import aiosqlite
 import asyncpg
 
 from bot.kernel.clock import SystemClock
+from bot.kernel.context import Ctx
 from bot.kernel.core import Core
 from bot.kernel.discovery import default_registry
 from bot.kernel.messages import Message, Paragraph, Text
 from bot.kernel.outbox import SendKey
+from bot.kernel.who import Who
 from data.db import close_database, migrate
-from data.models import Delivery, Workspace
+from data.models import Delivery, Member, Workspace
+from scheduler.effects import attach_command_effects
 from scheduler.engine import DeliveryEngine, EngineOptions
 from scheduler.planning import DuePost, Sender
 from scheduler.sender import OutboxSender
@@ -133,6 +141,60 @@ async def engine_run(url: str) -> tuple[float, float, list[float]]:
     return plan_rate, send_rate, lateness
 
 
+FANOUTS = (1, 30, 300)
+COMMANDS = {1: 300, 30: 40, 300: 6}  # commands run per fan-out size
+
+
+async def command_effects_run(url: str) -> list[tuple[int, float, float, float]]:
+    """(DMs a command sends, commands/s with them, the same command queueing none, DMs/s)."""
+    await open_empty(url)
+    clock = SystemClock()
+    core = Core(test_settings(DATABASE_URL=url), clock, default_registry())
+    core.attach_outbox(NoOpOutbox())  # type: ignore[arg-type]
+    attach_command_effects(core, clock, core.settings, worker_id="bench")
+    who = Who(platform="console", workspace_id="B", user_id="u0", user_name="u0")
+    await core.handle_text(who, "help")  # the workspace and its first member
+    workspace = await Workspace.get(external_id="B")
+    members = [
+        await Member.create(
+            workspace=workspace, external_id=f"m{i}", display_name=f"m{i}", first_seen=clock.now()
+        )
+        for i in range(max(FANOUTS))
+    ]
+    message = Message([Paragraph((Text("The meeting moved to Thursday."),))])
+    results = []
+    for fanout in FANOUTS:
+
+        async def tell(ctx: Ctx, fanout: int = fanout) -> None:
+            for member in members[:fanout]:
+                await ctx.direct(member, message)
+
+        async def nothing(ctx: Ctx) -> None:
+            return None
+
+        rates = []
+        for work in (tell, nothing):
+            started = time.perf_counter()
+            for _ in range(COMMANDS[fanout]):
+                await core._run(who, "bench", work)
+            rates.append(COMMANDS[fanout] / (time.perf_counter() - started))
+        sent = await Delivery.filter(kind="effect", status="sent").count()
+        assert sent >= COMMANDS[fanout] * fanout, sent
+        results.append((fanout, rates[0], rates[1], rates[0] * fanout))
+        await Delivery.filter(kind="effect").delete()
+    await close_database()
+    return results
+
+
+def report_effects(name: str, results: list[tuple[int, float, float, float]]) -> None:
+    for fanout, with_rows, without, dms in results:
+        print(
+            f"{name}: a command DMing {fanout} member(s): {1000 / with_rows:,.2f} ms "
+            f"vs {1000 / without:,.2f} ms for the same command queueing nothing; "
+            f"{dms:,.0f} DMs/s written, sent and recorded"
+        )
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -158,11 +220,15 @@ def main() -> None:
         asyncio.run(migrate(url))
         raw = asyncio.run(raw_sqlite_rate(directory / "raw.sqlite3"))
         report("SQLite", raw, *asyncio.run(engine_run(url)))
+        url = f"sqlite://{directory / 'effects.sqlite3'}"
+        asyncio.run(migrate(url))
+        report_effects("SQLite", asyncio.run(command_effects_run(url)))
     name = "copbot_bench_scheduler"
     url = make_pg_database(name)
     try:
         raw = asyncio.run(raw_pg_rate(name))
         report("PostgreSQL", raw, *asyncio.run(engine_run(url)))
+        report_effects("PostgreSQL", asyncio.run(command_effects_run(url)))
     finally:
         drop_pg_database(name)
 

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 
 from tortoise.expressions import Q
 
+from bot.kernel.effects import KIND as EFFECT
 from data.db import connection, dialect
 from data.models import Delivery
 from scheduler.planning import DuePost
@@ -213,10 +214,12 @@ async def finish(
 
 
 # one statement records a whole group: atomic, one commit, and RETURNING tells which rows
-# this worker still held (a row whose lease was lost is left alone)
+# this worker still held (a row whose lease was lost is left alone). A command effect's
+# payload (a DM's text, a welcome post's profile) is not kept once it is done with.
 _FINISH = """
 UPDATE delivery SET status = v.{c[1]}, sent_at = v.{c[2]}, late = v.{c[3]},
-       lease_until = NULL, detail = v.{c[4]}
+       lease_until = NULL, detail = v.{c[4]},
+       payload = CASE WHEN delivery.kind = '{effect}' THEN '{{}}' ELSE delivery.payload END
 FROM (VALUES {rows}) AS v{alias}
 WHERE delivery.id = v.{c[0]} AND delivery.status = 'claimed' AND delivery.claimed_by = {worker}
 RETURNING delivery.id
@@ -233,12 +236,16 @@ def _finish_sql(count: int) -> str:
         )
         names = ("id", "status", "sent_at", "late", "detail")
         return _FINISH.format(
-            c=names, rows=rows, alias=f"({', '.join(names)})", worker=f"${count * 5 + 1}"
+            c=names,
+            rows=rows,
+            alias=f"({', '.join(names)})",
+            worker=f"${count * 5 + 1}",
+            effect=EFFECT,
         )
     # SQLite (>= 3.33 for UPDATE ... FROM) names a VALUES list's columns column1, column2...
     rows = ", ".join(["(?, ?, ?, ?, ?)"] * count)
     sqlite_names = tuple(f"column{i}" for i in range(1, 6))
-    return _FINISH.format(c=sqlite_names, rows=rows, alias="", worker="?")
+    return _FINISH.format(c=sqlite_names, rows=rows, alias="", worker="?", effect=EFFECT)
 
 
 async def finish_many(outcomes: Sequence[Outcome], worker: str) -> list[bool]:

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
-from bot.kernel.clock import Clock
-from bot.kernel.i18n import Translator
-from bot.kernel.messages import Message
-from bot.kernel.settings import Settings
-from data.models import Delivery, Member, Workspace
+from bot.kernel.sending import DirectResult, Sender, SkipDelivery
+from data.models import Delivery
+
+__all__ = ["DirectResult", "DuePost", "Planner", "Sender", "SkipDelivery"]
 
 
 @dataclass(frozen=True)
@@ -33,37 +32,6 @@ class DuePost:
     payload: dict[str, Any] = field(default_factory=dict)  # JSON-serializable
 
 
-DirectResult = Literal["direct", "fallback", "failed"]
-
-
-class Sender(Protocol):
-    """What a planner's ``send`` may use: the outboxes, texts, time and settings."""
-
-    clock: Clock
-    settings: Settings
-
-    def translator(self, language: str | None) -> Translator: ...
-
-    async def to_channel(
-        self, workspace: Workspace, channel_id: str, message: Message, *, thread: str | None = None
-    ) -> str | None:
-        """Post to a channel; returns the posted message's reference. Raises on failure
-        (after the outbox's own retries) so the engine can retry the delivery later."""
-        ...
-
-    async def to_member(
-        self,
-        workspace: Workspace,
-        member: Member,
-        message: Message,
-        *,
-        fallback_channel: str | None,
-    ) -> DirectResult:
-        """Direct-message a member; when they don't accept DMs, mention them once in
-        ``fallback_channel`` instead (recorded as "fallback")."""
-        ...
-
-
 class Planner(Protocol):
     kinds: tuple[str, ...]  # the Delivery.kind values this planner sends
 
@@ -72,13 +40,9 @@ class Planner(Protocol):
         same posts, so re-planning after a restart finds the ledger rows already there."""
         ...
 
-    async def send(self, delivery: Delivery, sender: Sender) -> None:
+    async def send(self, delivery: Delivery, sender: Sender) -> object:
         """Send one claimed post. Raise to have it retried; return normally when done
-        (or when it turned out to be pointless, e.g. the meeting was cancelled)."""
+        (or when it turned out to be pointless, e.g. the meeting was cancelled). What it
+        returns goes back to whoever asked for the send (a command's effect tells its
+        reply how it went); scheduled posts return nothing."""
         ...
-
-
-class SkipDelivery(Exception):
-    """Raised by a planner's ``send`` when the post turned out to be pointless (the meeting
-    was cancelled or moved, the member no longer said yes). The engine records the
-    delivery as skipped, with this reason, instead of retrying it."""

@@ -12,9 +12,9 @@ from bot.kernel.errors import DirectMessagesBlocked
 from bot.kernel.i18n import N_, Translator
 from bot.kernel.messages import Mention, Message, Paragraph, Text
 from bot.kernel.outbox import Outbox, SendKey
+from bot.kernel.sending import DirectResult
 from bot.kernel.settings import Settings
 from data.models import Delivery, Member, Workspace
-from scheduler.planning import DirectResult
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class OutboxSender:
         """The platforms this process can post to (None: no adapter yet, claim anything)."""
         return sorted(self.core.outboxes) or None
 
-    def _outbox(self, workspace: Workspace) -> Outbox:
+    def outbox_for(self, workspace: Workspace) -> Outbox:
         outbox = self.core.outboxes.get(workspace.platform)
         if outbox is None:
             raise NoOutbox(f"no {workspace.platform} adapter in this process")
@@ -64,7 +64,7 @@ class OutboxSender:
         thread: str | None = None,
         key: SendKey | None = None,
     ) -> str | None:
-        return await self._outbox(workspace).post(
+        return await self.outbox_for(workspace).post(
             workspace.external_id, channel_id, message, thread=thread, key=key
         )
 
@@ -77,7 +77,7 @@ class OutboxSender:
         fallback_channel: str | None,
         key: SendKey | None = None,
     ) -> DirectResult:
-        outbox = self._outbox(workspace)
+        outbox = self.outbox_for(workspace)
         try:
             await outbox.direct(workspace.external_id, member.external_id, message, key=key)
             return "direct"
@@ -123,6 +123,9 @@ class TrackingSender:
 
     def translator(self, language: str | None) -> Translator:
         return self.inner.translator(language)
+
+    def outbox_for(self, workspace: Workspace) -> Outbox:
+        return self.inner.outbox_for(workspace)
 
     async def to_channel(
         self, workspace: Workspace, channel_id: str, message: Message, *, thread: str | None = None

@@ -5,7 +5,9 @@ default memory job store. APScheduler remembers nothing and decides nothing: it 
 wakes this process at the next due time (read from the ledger) and on a periodic
 re-plan tick. The database is the only record, so any number of processes may run this.
 
-It also wakes soon after every command a member runs (through ``core.observers``): a
+It is also the process's sender of commands' effects (``scheduler.effects``): the core hands
+it a command's committed posts and DMs to send at once. It also wakes soon after every
+command a member runs (through ``core.observers``): a
 meeting scheduled for five minutes from now gets its announcement now, not at the next
 periodic tick.
 
@@ -29,6 +31,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.kernel.clock import Clock
 from bot.kernel.core import Core
 from bot.kernel.settings import Settings
+from scheduler.effects import CommandEffects
 from scheduler.engine import DeliveryEngine, EngineOptions, RunReport
 from scheduler.planners import build_planners
 from scheduler.planning import Planner
@@ -75,14 +78,18 @@ class SchedulerService:
         self.settings = settings
         self.clock = clock
         self.sender = OutboxSender(core, clock, settings)
+        scheduled = planners if planners is not None else build_planners(settings)
         self.engine = DeliveryEngine(
-            planners if planners is not None else build_planners(settings),
+            # commands' effects too: this engine sends them at once after each command,
+            # and takes over those a dead process left
+            [*scheduled, CommandEffects(core.registry)],
             self.sender,
             clock,
             worker_id=worker_id,
             options=options,
             on_outcome=core.report_delivery,
         )
+        core.attach_effect_delivery(self.engine)
         self.replan_every = replan_every
         self.watch_every = watch_every
         self.grace = grace

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from bot.kernel import forms
+from bot.kernel import effects, forms
 from bot.kernel import identity as member_store
 from bot.kernel.checks import enforce
 from bot.kernel.clock import Clock
@@ -37,7 +37,7 @@ from bot.kernel.parser import ParsedCommand, UnknownCommand, parse_line
 from bot.kernel.registry import Action, Command, Registry
 from bot.kernel.settings import Settings
 from bot.kernel.who import Who
-from data.models import Member, ProcessedEvent
+from data.models import Delivery, Member, ProcessedEvent
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,9 @@ class Core:
         self.clock = clock
         self.registry = registry
         self.outboxes: dict[str, Outbox] = {}
+        # who sends a command's effects once committed (the scheduler's engine); without
+        # one they wait in the ledger for a scheduler
+        self.effect_delivery: effects.EffectDelivery | None = None
         self.observers: list[CommandObserver] = []
         self._events_recorded = 0
         for code in settings.language_codes:  # read the catalogs now, not at a first message
@@ -77,6 +80,9 @@ class Core:
 
     def attach_outbox(self, outbox: Outbox) -> None:
         self.outboxes[outbox.platform] = outbox
+
+    def attach_effect_delivery(self, delivery: effects.EffectDelivery) -> None:
+        self.effect_delivery = delivery
 
     def translator(self, language: str | None) -> Translator:
         return translator_for(self.settings, language)
@@ -342,8 +348,13 @@ class Core:
                 ctx = await self._context(who)
                 tr = ctx.tr
                 reply = await work(ctx)
+                # the effects commit with the data that caused them, or not at all
+                queued = list(ctx.effects)
+                rows = await effects.write(
+                    queued, ctx.workspace, self.clock.now(), self.effect_delivery
+                )
             with log_context(command=ctx.command_name or name):
-                await ctx.run_effects()
+                await self._deliver_effects(queued, rows)
             if isinstance(reply, Message):
                 # a form the reply opens shows what the member already typed into it
                 reply = await forms.prefill_message(ctx.member, reply)
@@ -379,6 +390,23 @@ class Core:
                 name = ctx.command_name
             for observer in self.observers:
                 observer.command_handled(name, outcome, elapsed)
+
+    async def _deliver_effects(
+        self, queued: list[effects.QueuedEffect], rows: list[Delivery]
+    ) -> None:
+        """Send a committed command's effects at once, in order, and tell each its outcome.
+        A failure is logged, never shown as the member's error: the command has succeeded,
+        and what was not sent stays in the ledger for the scheduler to retry."""
+        if not rows or self.effect_delivery is None:
+            return
+        try:
+            results = await self.effect_delivery.deliver_claimed(rows)
+        except Exception:
+            log.exception("sending the effects of a command failed; the scheduler retries them")
+            results = [effects.EffectResult(effects.RETRY)] * len(rows)
+        for item, result in zip(queued, results, strict=True):
+            if item.then is not None:
+                item.then(result)
 
     def _error(self, tr: Translator, error: UserError) -> Message:
         message = Message(ephemeral=True, is_error=True)

@@ -8,7 +8,8 @@ the member's text into the object the handler receives (a ``Community``, a ``Mem
 ``role`` is the check the core enforces before the handler runs. Buttons (``@button``) and
 forms (``@form``) are declared the same way: their value (the text a button carries, the
 context a form carries) is read into the handler's parameters by the same resolvers, and
-their role is enforced the same way. Events (``@on``) may have several handlers.
+their role is enforced the same way. Events (``@on``) may have several handlers. Effects
+(``@effect``, ``bot.kernel.effects``) run a command's queued effect after its commit.
 
 Adapters read ``Registry.commands`` to build Slack sub-commands, Discord application
 commands and the console's parser.
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Literal
 
+from bot.kernel.effects import EffectHandler, effect_name, kernel_effect_handlers
 from bot.kernel.resolvers import Resolver, kernel_resolvers
 
 if typing.TYPE_CHECKING:
@@ -277,6 +279,9 @@ class Registry:
     # how each form is built and checked answer by answer, with drafts (each area's FORMS;
     # what saving it does is its @form handler)
     forms: dict[str, FormSpec] = field(default_factory=dict)
+    # effect handler name -> what runs a command's queued effect (``bot.kernel.effects``):
+    # the kernel's post, direct and join_channel, plus those the areas declare
+    effect_handlers: dict[str, EffectHandler] = field(default_factory=kernel_effect_handlers)
 
     @property
     def completers(self) -> dict[str, Handler]:
@@ -319,6 +324,11 @@ class Registry:
                 self.event_handlers.setdefault(event, []).append(handler)
             for event in getattr(handler, _LISTEN_META, ()):
                 self.listeners.setdefault(event, []).append(handler)
+            name = effect_name(handler)
+            if name is not None:
+                if name in self.effect_handlers:
+                    raise ValueError(f"effect {name!r} defined twice ({module.__name__})")
+                self.effect_handlers[name] = handler
         for _, found in inspect.getmembers(module, inspect.isclass):
             if issubclass(found, Resolver) and found.__module__ == module.__name__ and found.kind:
                 if found.kind in self.resolvers and not isinstance(

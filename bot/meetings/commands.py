@@ -51,8 +51,9 @@ from bot.kernel.timewords.lexicon import fold
 from bot.meetings import duplicates
 from bot.meetings.calendar_ics import community_calendar, revise
 from bot.meetings.details import parse_details
+from bot.meetings.effects import queue_native_event, queue_tell
 from bot.meetings.finding import MeetingRef
-from bot.meetings.native_events import MeetingEvent, sync_native_event
+from bot.meetings.native_events import MeetingEvent
 from bot.meetings.posts import (
     RSVP_ACTION,
     cancelled_message,
@@ -184,27 +185,7 @@ async def _tell(
         return
     messages = [(m, build(ctx.translator_for(m), ctx.zone_for(m))) for m in members]
     channel_tr = await _channel_translator(ctx, community)
-
-    async def send() -> None:
-        blocked = [m for m, message in messages if not await ctx.direct_now(m, message)]
-        if not blocked or not community.home_channel_id:
-            return
-        mentions: list[Span] = []
-        for index, member in enumerate(blocked):
-            mentions += [Text(", ")] if index else []
-            mentions.append(Mention(member.external_id, member.display_name))
-        notice = Message().add(
-            Paragraph(
-                (
-                    *mentions,
-                    Text(" — "),
-                    *channel_tr.spans("I couldn't reach you privately: see the notice above."),
-                )
-            )
-        )
-        await ctx.post_now(community.home_channel_id, notice)
-
-    ctx.after_commit(send)
+    queue_tell(ctx, community, channel_tr.language, messages)
 
 
 async def _notify(
@@ -360,17 +341,7 @@ async def mirror_native_event(ctx: Ctx, meeting: Meeting, community: Community) 
         external_id=meeting.external_event_id,
         cancelled=not upcoming,
     )
-    ctx.after_commit(lambda: mirror_after_commit(ctx, meeting.id, event))
-
-
-async def mirror_after_commit(ctx: Ctx, meeting_id: int, event: MeetingEvent) -> None:
-    """The platform call, after the command committed; the id it returns is stored by one
-    conditional statement of its own (unless another command changed it meanwhile)."""
-    external_id = await sync_native_event(ctx.outbox, ctx.workspace.external_id, event)
-    if external_id != event.external_id:
-        await Meeting.filter(id=meeting_id, external_event_id=event.external_id).update(
-            external_event_id=external_id
-        )
+    queue_native_event(ctx, meeting, event)
 
 
 async def ensure_calendar_token(workspace: Workspace) -> str:

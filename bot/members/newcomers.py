@@ -12,11 +12,22 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot.kernel.context import Ctx
+from bot.kernel.effects import (
+    EffectCall,
+    EffectResult,
+    effect,
+    message_args,
+    recipient,
+    recipient_args,
+)
+from bot.kernel.forms import prefill_message
 from bot.kernel.i18n import N_, Translator, translator_for
 from bot.kernel.lookups import community_language
+from bot.kernel.message_json import message_from_json
 from bot.kernel.messages import (
     BulletList,
     ChannelRef,
@@ -37,9 +48,11 @@ from bot.kernel.messages import (
 from bot.kernel.people import hashtags as _hashtags
 from bot.kernel.people import join_spans, mention, words_of
 from bot.kernel.registry import listens, on
-from data.models import Community, Delivery, Member, Membership
+from data.models import Community, Delivery, Member, Membership, Workspace
 
 log = logging.getLogger(__name__)
+
+GREET = "members.greet"  # the effect that sends a greeting, or mentions its fallback
 
 # Profile field limits (the database columns' sizes); the form and validation use the same.
 FIELD_LIMITS = {
@@ -144,16 +157,21 @@ def profile_fields(tr: Translator, member: Member) -> list[Field]:
 
 
 async def claim_once(
-    ctx: Ctx, kind: str, target: str, subject: str, *, status: str = "sent"
+    workspace: Workspace,
+    now: datetime,
+    kind: str,
+    target: str,
+    subject: str,
+    *,
+    status: str = "sent",
 ) -> bool:
     """Record that (kind, target, subject) is being sent; True only for the first caller.
 
     An INSERT that ignores conflicts, then a read of who owns the row: it never raises on
     a duplicate, so on PostgreSQL it does not abort the surrounding transaction."""
     token = secrets.token_hex(8)
-    now = ctx.clock.now()
     row = Delivery(
-        workspace=ctx.workspace,
+        workspace=workspace,
         kind=kind,
         target=target,
         subject=subject,
@@ -183,7 +201,8 @@ async def greet(
     the community's channel. True when a greeting was queued now; with ``tell``, the reply
     then says how it went (sent by DM, or asks here)."""
     subject = f"community:{community.id}" if community else "workspace"
-    if not await claim_once(ctx, "greeting", member_target(member), subject):
+    target = member_target(member)
+    if not await claim_once(ctx.workspace, ctx.clock.now(), "greeting", target, subject):
         return False
     tr = ctx.translator_for(member)
     if community is None:
@@ -214,53 +233,71 @@ async def greet(
         intro_request(tr, member),
     )
 
-    async def send() -> None:
-        if await ctx.direct_now(member, message):
-            if tell:  # the DM asks already: say so in one line
-                note = ctx.tr.spans(
-                    "I sent you a direct message to introduce yourself; you can "
-                    "also do it right here."
-                )
-                ctx.reply_notes.append(Note(note))
+    def told(result: EffectResult) -> None:
+        if not tell:
             return
-        await Delivery.filter(
-            kind="greeting", target=member_target(member), subject=subject
-        ).update(status="failed", detail="direct messages refused")
-        await fallback_mention(ctx, member, community)
-        if tell and community is not None:
+        if result.value is True:  # the DM asks already: say so in one line
+            note = ctx.tr.spans(
+                "I sent you a direct message to introduce yourself; you can also do it right here."
+            )
+            ctx.reply_notes.append(Note(note))
+        elif community is not None:
             ask = ctx.tr.spans(
                 "Introduce yourself so the members of “{community}” know who you are.",
                 community=community.name,
             )
             ctx.reply_notes.append(Paragraph(ask))
 
-    ctx.after_commit(send)
+    if message.form_request is not None:  # the form opens with what they already typed
+        message = await prefill_message(member, message)
+    args = {
+        "member": recipient_args(member),
+        "message": message_args(message),
+        "subject": subject,
+        "community": community.id if community else None,
+    }
+    ctx.effect(GREET, member_target(member), args, then=told)
     return True
 
 
-async def fallback_mention(ctx: Ctx, member: Member, community: Community | None) -> None:
+@effect(GREET)
+async def send_greeting(call: EffectCall) -> bool:
+    """The greeting by DM; when the member refuses DMs, the greeting is recorded as failed
+    and they are mentioned once in the community's channel instead. True when the DM went."""
+    member = recipient(call.args["member"])
+    message = message_from_json(call.args["message"])
+    if await call.send.to_member(call.workspace, member, message, fallback_channel=None) == (
+        "direct"
+    ):
+        return True
+    await Delivery.filter(
+        kind="greeting", target=member_target(member), subject=call.args["subject"]
+    ).update(status="failed", detail="direct messages refused")
+    community_id = call.args.get("community")
+    community = await Community.get_or_none(id=int(community_id)) if community_id else None
+    await fallback_mention(call, member, community)
+    return False
+
+
+async def fallback_mention(call: EffectCall, member: Member, community: Community | None) -> None:
     """Mention the member once, ever, in a community's home channel instead of a DM."""
     channel = community.home_channel_id if community else None
     if not channel:
         log.info("member %s refuses direct messages and has no channel to be greeted in", member.id)
         return
+    now = call.send.clock.now()
+    target = member_target(member)
     if not await claim_once(
-        ctx, "greeting_fallback", member_target(member), "greeting", status="fallback"
+        call.workspace, now, "greeting_fallback", target, "greeting", status="fallback"
     ):
         return
-    tr = ctx.translator_for(member)
-    await ctx.post(
-        channel,
-        Message().add(
-            Paragraph(
-                tr.spans(
-                    "Welcome, {member}! I could not send you a direct message. "
-                    "Introduce yourself to the community by typing `intro`.",
-                    member=mention(member),
-                )
-            )
-        ),
+    tr = call.send.translator(member.language)
+    welcome = tr.spans(
+        "Welcome, {member}! I could not send you a direct message. "
+        "Introduce yourself to the community by typing `intro`.",
+        member=mention(member),
     )
+    await call.send.to_channel(call.workspace, channel, Message().add(Paragraph(welcome)))
 
 
 async def post_welcome(ctx: Ctx, member: Member, community: Community) -> ChannelRef | None:
@@ -270,7 +307,9 @@ async def post_welcome(ctx: Ctx, member: Member, community: Community) -> Channe
     if not channel or community.archived:
         return None
     subject = f"member:{member.id}:community:{community.id}"
-    if not await claim_once(ctx, "welcome", f"channel:{channel}", subject):
+    if not await claim_once(
+        ctx.workspace, ctx.clock.now(), "welcome", f"channel:{channel}", subject
+    ):
         return None
     # a channel is read by everyone: its posts use the language most of its members read
     language = await community_language(community, ctx.settings.default_language)

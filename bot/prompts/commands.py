@@ -18,6 +18,7 @@ from tortoise.expressions import F
 from bot.kernel.args import IMPLIED, CommunityArg, InCommunity
 from bot.kernel.context import Ctx
 from bot.kernel.convert import is_number
+from bot.kernel.effects import EffectCall, EffectResult, effect
 from bot.kernel.errors import NotFound, UserError
 from bot.kernel.i18n import N_, Translator, language_name, translator_for
 from bot.kernel.lookups import (
@@ -50,6 +51,8 @@ from data.models import Community, Prompt, PromptSchedule
 from data.prompt_library import LIBRARY
 
 log = logging.getLogger(__name__)
+
+POST_NOW = "prompts.post_now"  # the effect of `prompt now`
 
 MIN_TEXT = 10
 MAX_TEXT = 500
@@ -471,36 +474,49 @@ async def prompt_now(ctx: Ctx, community: InCommunity = IMPLIED) -> Message:
             "`community bind {community}` in a channel first.",
             community=found.name,
         )
-    outbox = ctx.outbox
-    if outbox is None:
+    if ctx.outbox is None:
         raise UserError(
             "I could not post in the community's channel. Check that I am in it, then try again."
         )
     language = await community_language(found, ctx.settings.default_language)
-    tr = translator_for(ctx.settings, language)
 
-    async def post(channel: str, message: Message) -> str | None:
-        return await outbox.post(ctx.workspace.external_id, channel, message)
-
-    async def post_after_commit() -> None:
-        # the prompt keeps the thread reference the platform returns, so this is an effect
-        # of its own (not ctx.post): it chooses, posts, then records the prompt in single
-        # statements, with no transaction open while the platform answers
-        try:
-            row = await post_next_prompt(found, tr, post, ctx.clock.now())
-        except Exception:
-            log.exception("posting a prompt to %s failed", found.home_channel_id)
-            failed = ctx.tr.spans(
+    def posted(result: EffectResult) -> None:
+        if result.sent and result.value:
+            text = ctx.tr.spans(
+                "Posted in the community's channel: {text}", text=Text(result.value)
+            )
+        else:
+            text = ctx.tr.spans(
                 "I could not post in the community's channel. Check that I am in it, "
                 "then try again."
             )
-            ctx.reply_notes.append(Paragraph(failed))
-            return
-        posted = ctx.tr.spans("Posted in the community's channel: {text}", text=Text(row.text))
-        ctx.reply_notes.append(Paragraph(posted))
+        ctx.reply_notes.append(Paragraph(text))
 
-    ctx.after_commit(post_after_commit)
+    args = {"community": found.id, "language": language}
+    ctx.effect(POST_NOW, f"channel:{found.home_channel_id}", args, then=posted)
     return Message(ephemeral=True)
+
+
+@effect(POST_NOW)
+async def post_prompt_now(call: EffectCall) -> str | None:
+    """The prompt is chosen when it is posted (as the scheduler's are), posted, then
+    recorded with its thread in single statements. A post the platform refuses is not
+    retried: the coordinator was told, and may run the command again. Returns the text
+    posted, or None."""
+    community = await Community.get_or_none(id=int(call.args["community"]))
+    if community is None or not community.home_channel_id:
+        return None
+    tr = call.send.translator(call.args.get("language"))
+
+    async def post(channel: str, message: Message) -> str | None:
+        return await call.send.to_channel(call.workspace, channel, message)
+
+    try:
+        row = await post_next_prompt(community, tr, post, call.send.clock.now())
+    except Exception:
+        log.exception("posting a prompt to %s failed", community.home_channel_id)
+        return None
+    return row.text
 
 
 # ---- answers ------------------------------------------------------------------------

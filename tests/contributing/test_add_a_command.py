@@ -19,7 +19,7 @@ from bot.kernel.clock import ManualClock
 from bot.kernel.core import Core
 from bot.kernel.discovery import area_modules, area_packages
 from bot.kernel.registry import Registry
-from tests.support.harness import test_settings
+from tests.support.harness import send_effects, test_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "contributed_areas"
@@ -54,6 +54,7 @@ def contributed(tmp_path: Path) -> Iterator[str]:
 async def console_session(registry: Registry, lines: list[str]) -> str:
     clock = ManualClock(datetime(2027, 3, 1, 15, 0, tzinfo=UTC))
     core = Core(test_settings(), clock, registry)
+    send_effects(core, clock)
     out = io.StringIO()
     console = ConsoleAdapter(core, asyncio.Event(), stdin=io.StringIO(""), stdout=out)
     core.attach_outbox(console.outbox)

@@ -42,7 +42,7 @@ from bot.kernel.outbox import SendKey, refuse_inside_transaction
 from bot.kernel.who import Who
 from copbot.bootstrap import Adapter
 from data.models import Resource
-from tests.support.harness import test_settings
+from tests.support.harness import send_effects, test_settings
 
 WORKSPACE = "W1"
 
@@ -225,6 +225,7 @@ def test_the_adapter_offers_what_the_composition_root_asks() -> None:
 async def test_a_new_adapter_runs_the_bot_over_its_own_wire(db: str) -> None:
     clock = ManualClock(datetime(2027, 3, 1, 15, 0, tzinfo=UTC))
     core = Core(test_settings(), clock, default_registry())
+    send_effects(core, clock)  # copbot run: its scheduler sends commands' effects
     adapter = LineAdapter(core)
     core.attach_outbox(adapter.outbox)  # as copbot.bootstrap does
     await adapter.start()

@@ -24,7 +24,7 @@ from tests.discord.fake_discord import (
     FakeUser,
     Response,
 )
-from tests.support.harness import test_settings
+from tests.support.harness import send_effects, test_settings
 
 GUILD = "1300000000000000100"
 CHANNEL = "1300000000000000201"
@@ -76,6 +76,7 @@ async def open_bed(
     values.update(settings)
     clock = ManualClock(START)
     core = Core(test_settings(**values), clock, registry or default_registry())
+    send_effects(core, clock)
     return fake, core, clock
 
 

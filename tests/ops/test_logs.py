@@ -14,7 +14,7 @@ from bot.kernel.errors import DirectMessagesBlocked
 from bot.kernel.messages import Message
 from bot.kernel.outbox import SendKey
 from copbot.logs import configure_logging, log_context, secrets_of
-from tests.support.harness import Harness, RecordingOutbox
+from tests.support.harness import Harness, RecordingOutbox, send_effects
 from tests.support.harness import test_settings as make_settings
 
 SLACK_BOT_TOKEN = "xoxb-1111-2222-SlackBotSecret"
@@ -71,6 +71,7 @@ async def test_a_full_scenario_logs_no_token(db: str, json_logs: io.StringIO) ->
         LOG_FORMAT="json",
     )
     h.core = Core(h.core.settings, h.clock, h.core.registry)
+    send_effects(h.core, h.clock)
     h.core.attach_outbox(LeakyOutbox())
     for user, line, channel in (
         ("Ada", 'community create python "Python in teaching" #code', "C1"),
@@ -104,12 +105,13 @@ async def test_a_full_scenario_logs_no_token(db: str, json_logs: io.StringIO) ->
         assert token not in output
     # the records that carried secrets are there, scrubbed - not dropped
     assert output.count("[secret]") >= 4
-    failures = [r for r in records if r["message"] == "posting to channel C1 failed"]
-    # the newcomer welcome (join) and the shared resource (share) both failed to post
+    failures = [r for r in records if r["message"].startswith("sending effect ")]
+    # the newcomer's greeting (join: its fallback in the channel) and the shared resource
+    # (share) both failed to post, and wait in the ledger to be retried: warnings
     assert [r["command"] for r in failures][:2] == ["join", "share"]
     for failure in failures:
-        assert "RuntimeError: 401" in failure["exception"] and failure["level"] == "ERROR"
-        assert failure["workspace"] is not None
+        assert "RuntimeError: 401" in failure["exception"] and failure["level"] == "WARNING"
+        assert failure["workspace"] is not None and failure["delivery"] is not None
 
 
 async def test_context_tags_every_record_inside_it(restore_logging: None) -> None:

@@ -131,7 +131,7 @@ async def test_a_new_home_channel_does_not_mean_a_second_post(db: str) -> None:
     assert replanned.target == "channel:C2"
     skipped = await run_window(planner, sender, *window)
     assert skipped == [] and [p.target for p in sender.channel_posts()] == ["C1"]
-    row = await Delivery.get(target="channel:C2")
+    row = await Delivery.get(kind="prompt", target="channel:C2")
     assert row.status == "skipped" and "previous home channel" in row.detail
     # the next one goes to the new channel
     await run_window(planner, sender, window[1], window[1] + timedelta(days=7))

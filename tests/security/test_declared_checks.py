@@ -25,7 +25,7 @@ from bot.kernel.who import Who
 from data.models import Community, Meeting, Prompt, Resource
 from tests.security import checked_area
 from tests.security.support import changed_rows, snapshot
-from tests.support.harness import Harness, RecordingOutbox, test_settings
+from tests.support.harness import Harness, RecordingOutbox, send_effects, test_settings
 
 # what a refusal says, by the role that was missing
 REFUSALS = {
@@ -126,6 +126,7 @@ class World:
 async def world() -> World:
     clock = ManualClock(datetime(2027, 3, 1, 15, 0, tzinfo=UTC))
     core = Core(test_settings(), clock, registry())
+    send_effects(core, clock)
     outbox = RecordingOutbox()
     core.attach_outbox(outbox)
     h = Harness(core, clock, outbox)

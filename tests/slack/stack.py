@@ -22,7 +22,7 @@ from bot.kernel.registry import Registry
 from copbot.http import build_http_app
 from tests.slack.fake_slack import FakeSlack, Response
 from tests.slack.signed import SlackRequest, block_action, slash_command
-from tests.support.harness import test_settings
+from tests.support.harness import send_effects, test_settings
 
 SECRET = "0123456789abcdef0123456789abcdef"
 # small enough that faults resolve quickly, real enough that they are exercised
@@ -165,6 +165,7 @@ async def slack_stack(
     config = test_settings(**values)
     clock = ManualClock(start or datetime(2027, 3, 1, 15, 0, tzinfo=UTC))
     core = Core(config, clock, registry or default_registry())
+    send_effects(core, clock)
     handled = Handled()
     core.observers.append(handled)
     adapter = SlackAdapter(config, core, limits=limits)

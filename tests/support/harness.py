@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.kernel.clock import ManualClock
+from bot.kernel.clock import Clock, ManualClock
 from bot.kernel.core import Core
 from bot.kernel.discovery import default_registry
 from bot.kernel.errors import DirectMessagesBlocked
@@ -15,6 +15,8 @@ from bot.kernel.outbox import SendKey, refuse_inside_transaction
 from bot.kernel.settings import Settings
 from bot.kernel.who import Who
 from data.db import in_open_transaction
+from scheduler.effects import attach_command_effects
+from scheduler.engine import DeliveryEngine
 
 
 @dataclass
@@ -75,6 +77,16 @@ class RecordingOutbox:
         self.sent.clear()
 
 
+# the worker a test core's effects are claimed by: named, so it never opens a PostgreSQL
+# liveness connection (``scheduler.liveness.LeaseOnly``)
+TEST_WORKER = "test-core"
+
+
+def send_effects(core: Core, clock: Clock) -> DeliveryEngine:
+    """Have ``core`` send its commands' effects after commit, as ``copbot run`` does."""
+    return attach_command_effects(core, clock, core.settings, worker_id=TEST_WORKER)
+
+
 def test_settings(**overrides: Any) -> Settings:
     """Settings that ignore any .env file and environment of the machine running tests."""
     values: dict[str, Any] = {
@@ -107,6 +119,7 @@ class Harness:
         core = Core(test_settings(**settings), clock, default_registry())
         outbox = RecordingOutbox()
         core.attach_outbox(outbox)
+        send_effects(core, clock)
         return cls(core, clock, outbox, workspace)
 
     def who(self, user: str, channel: str | None = None, **extra: object) -> Who:
