@@ -80,6 +80,8 @@ async def init_database(database_url: str) -> None:
     # SQLite's "?" placeholders on PostgreSQL. Start every init with an empty cache.
     EXECUTOR_CACHE.clear()
     await Tortoise.init(config=tortoise_config(database_url))
+    global _opened_url
+    _opened_url = database_url
 
 
 async def close_database() -> None:
@@ -105,6 +107,17 @@ async def migrate(database_url: str) -> None:
         await run_migrations(config=config)
     await Tortoise.close_connections()
     log.info("database schema is up to date")
+
+
+_opened_url: str | None = None  # the database ``init_database`` opened
+
+
+def own_connection_dsn() -> str:
+    """Where a PostgreSQL connection of one's own goes (outside tortoise's pool): the
+    database this process opened."""
+    if _opened_url is None:
+        raise RuntimeError("no database is open")
+    return _asyncpg_dsn(_opened_url)
 
 
 def _asyncpg_dsn(database_url: str) -> str:

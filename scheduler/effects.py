@@ -15,6 +15,7 @@ It plans nothing: command effects are recorded by the commands themselves.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.kernel.clock import Clock
@@ -65,11 +66,15 @@ def attach_command_effects(
     *,
     worker_id: str | None = None,
     lease: timedelta | None = None,
+    record_after: timedelta | None = EngineOptions.record_after,
 ) -> DeliveryEngine:
     """A delivery engine that only sends commands' effects, attached to ``core``: for a
     core run without the scheduler (tests, benchmarks). ``copbot run`` attaches its
-    scheduler's engine instead (``SchedulerService``)."""
-    options = EngineOptions(lease=lease) if lease is not None else None
+    scheduler's engine instead (``SchedulerService``). ``record_after=None``: each command
+    records its effects' outcomes before its reply (what tests look at)."""
+    options = EngineOptions(record_after=record_after)
+    if lease is not None:
+        options = replace(options, lease=lease)
     engine = DeliveryEngine(
         [CommandEffects(core.registry)],
         OutboxSender(core, clock, settings),

@@ -18,6 +18,7 @@ Only the window is ever in memory, so 100,000 future occurrences cost a few quer
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +53,9 @@ class EngineOptions:
     concurrency: int = 8
     late_after: timedelta = timedelta(minutes=1)
     max_attempts: int = 5
+    # how long the outcomes of commands' effects wait to be recorded together (None: each
+    # command records its own before its reply). See ``_LaterRecords``.
+    record_after: timedelta | None = timedelta(milliseconds=50)
 
 
 @dataclass
@@ -130,6 +134,53 @@ class _GroupFinish:
         return await future
 
 
+class _LaterRecords:
+    """Outcomes of commands' effects, recorded a moment later, many in one statement.
+
+    Recording an outcome is a write of its own after the send (the command's transaction
+    has committed by then), so on SQLite every command that posts would pay a second
+    commit and its disk flush. Waiting ``delay`` lets the outcomes of the commands of that
+    moment share one. Nothing is lost meanwhile: the rows stay claimed by this live
+    worker; if the process dies first they are taken over and re-sent with ``again``, so
+    the platform is asked (Slack history, Discord nonce) before anything is posted twice.
+    A graceful stop records them before releasing anything (``flush``)."""
+
+    def __init__(self, worker: str, delay: timedelta) -> None:
+        self.worker = worker
+        self.delay = delay.total_seconds()
+        self.waiting: list[ledger.Outcome] = []
+        self.writing: asyncio.Task[None] | None = None
+        self.hurry = asyncio.Event()  # set by ``flush``: write without waiting
+
+    def add(self, outcomes: Sequence[ledger.Outcome]) -> None:
+        self.waiting += outcomes
+        if self.writing is None or self.writing.done():
+            self.writing = asyncio.create_task(self._write_soon())
+
+    async def _write_soon(self) -> None:
+        while self.waiting:  # what arrives during a write waits for the next group
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.hurry.wait(), self.delay)
+            await self._write()
+
+    async def _write(self) -> None:
+        group, self.waiting = self.waiting, []
+        if not group:
+            return
+        try:
+            await ledger.finish_many(group, self.worker)
+        except Exception:  # the rows stay claimed: re-sent after a check, never lost
+            log.exception("recording %s command effects failed", len(group))
+
+    async def flush(self) -> None:
+        """Record every outcome now, and later ones at once (a graceful stop)."""
+        self.hurry.set()
+        if self.writing is not None:
+            await self.writing
+        while self.waiting:
+            await self._write()
+
+
 class DeliveryEngine:
     def __init__(
         self,
@@ -157,6 +208,8 @@ class DeliveryEngine:
         self.options = options or EngineOptions()
         self.planned_once = False
         self.finisher = _GroupFinish(self.worker_id)
+        delay = self.options.record_after
+        self.later = _LaterRecords(self.worker_id, delay) if delay is not None else None
         self._liveness = liveness
         # set by a graceful stop: claim nothing more, release what is claimed but unsent
         self.stopping = False
@@ -230,6 +283,8 @@ class DeliveryEngine:
     async def release(self) -> None:
         """A graceful stop's end: claims not sent go back to pending, and this process
         stops being seen as alive."""
+        if self.later is not None:
+            await self.later.flush()  # sent rows are recorded as sent, not released
         await ledger.release(self.worker_id)
         await self.liveness.release()
 
@@ -252,14 +307,17 @@ class DeliveryEngine:
     async def deliver_claimed(self, rows: Sequence[Delivery]) -> list[EffectResult]:
         """A committed command's effects, claimed by this worker in its transaction: sent
         at once, in the order queued, and recorded together (one statement however many
-        rows, so a fan-out to thirty members costs what one DM costs). A row that fails is
-        left for the scheduler to retry after a back-off."""
+        rows, so a fan-out to thirty members costs what one DM costs; by default a moment
+        later, with other commands' outcomes: ``_LaterRecords``). A row that fails is left
+        for the scheduler to retry after a back-off."""
         attempts: list[_Attempt] = []
         for delivery in rows:
             with log_context(delivery=delivery.id):
                 attempts.append(await self._attempt(delivery, self.clock.now()))
         final = [attempt.outcome for attempt in attempts if attempt.status != RETRY]
-        if final:
+        if final and self.later is not None:
+            self.later.add(final)
+        elif final:
             await ledger.finish_many(final, self.worker_id)
         for attempt in attempts:
             if attempt.status == RETRY:

@@ -27,16 +27,21 @@ import logging
 import os
 import secrets
 import socket
+import time
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Protocol
 
-from data.db import connection, dialect
+from data.db import connection, dialect, own_connection_dsn
 
 log = logging.getLogger(__name__)
 
 # the first half of every worker's two-part advisory lock key: "copbot delivery worker"
 LOCK_CLASS = 727_002
 _TOKEN_DIGITS = 8
+# how long a liveness connection that answered stays trusted without asking it again
+# (every command that posts holds before claiming its rows; a lost connection is found
+# within this, and meanwhile the rows it claims are only ever re-sent after a check)
+CHECK_EVERY = 2.0
 
 
 def new_worker_id() -> str:
@@ -85,6 +90,7 @@ class AdvisoryLockLiveness:
         self.token = parts[2]
         self._conn: object | None = None  # asyncpg.Connection
         self._guard = asyncio.Lock()
+        self._checked = 0.0  # when the connection last answered (time.monotonic)
 
     async def hold(self) -> None:
         import asyncpg
@@ -92,20 +98,17 @@ class AdvisoryLockLiveness:
         async with self._guard:
             conn = self._conn
             if isinstance(conn, asyncpg.Connection) and not conn.is_closed():
+                if time.monotonic() - self._checked < CHECK_EVERY:
+                    return  # every command that posts asks: the connection was fine just now
                 try:
                     await conn.fetchval("SELECT 1")  # a lost connection means a lost lock
+                    self._checked = time.monotonic()
                     return
                 except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
                     log.warning("the liveness connection was lost: taking the lock again")
-            # the server, user and database tortoise uses, on a connection of our own
-            client: Any = connection()
-            conn = await asyncpg.connect(
-                host=client.host,
-                port=client.port,
-                user=client.user,
-                password=client.password,
-                database=client.database,
-            )
+            # the server, user and database tortoise uses, on a connection of our own (not
+            # ``connection()``: inside a transaction that is the transaction's)
+            conn = await asyncpg.connect(own_connection_dsn())
             # TCP keepalive on the server's side is what ends a session whose machine
             # vanished without closing it; a killed process closes it at once
             # try, never wait: after a reconnect our old session may still hold it (its
@@ -115,6 +118,7 @@ class AdvisoryLockLiveness:
             ):
                 log.warning("liveness lock %s still held by our previous session", self.token)
             self._conn = conn
+            self._checked = time.monotonic()
 
     async def release(self) -> None:
         import asyncpg

@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from bot.kernel.message_json import message_from_json, message_to_json
 from bot.kernel.messages import Message
 from bot.kernel.sending import Sender
+from data.hotpath import insert_all
 from data.models import Delivery, Member, Workspace
 
 KIND = "effect"
@@ -188,8 +189,8 @@ async def write(
     now: datetime,
     worker: EffectDelivery | None,
 ) -> list[Delivery]:
-    """The command's effects as ledger rows, in the order queued: one INSERT and one
-    SELECT (for their ids) however many there are, inside the command's transaction.
+    """The command's effects as ledger rows, in the order queued: one INSERT however many
+    there are (their ids come back with it), inside the command's transaction.
 
     With a worker they are written claimed by it, so no other process sends them while it
     does; if it dies, ``scheduler.liveness`` frees them within seconds. Without one (a
@@ -216,10 +217,5 @@ async def write(
         )
         for item in queued
     ]
-    await Delivery.bulk_create(rows)
-    subjects = [row.subject for row in rows]
-    ids = dict(await Delivery.filter(kind=KIND, subject__in=subjects).values_list("subject", "id"))
-    for row in rows:
-        row.id = int(ids[row.subject])  # type: ignore[arg-type]
-        row._saved_in_db = True
+    await insert_all(rows, key="subject")  # one statement; ids set from RETURNING
     return rows

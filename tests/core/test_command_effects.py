@@ -4,6 +4,7 @@ another process when the one that wrote them died before sending them."""
 
 from __future__ import annotations
 
+import logging
 import socket
 import subprocess
 from collections.abc import Sequence
@@ -13,7 +14,7 @@ from datetime import timedelta
 from bot.kernel.effects import KIND, EffectResult
 from bot.kernel.messages import message_text
 from data.models import Delivery, Meeting, Member, Prompt
-from scheduler.effects import CommandEffects
+from scheduler.effects import CommandEffects, attach_command_effects
 from scheduler.engine import DeliveryEngine
 from scheduler.liveness import liveness_for
 from scheduler.sender import OutboxSender, delivery_key
@@ -183,3 +184,72 @@ async def test_a_stopping_process_leaves_a_command_s_rows_pending_for_the_next(d
     assert row.subject.startswith("direct:")
     assert (row.status, row.claimed_by, row.attempts) == ("pending", None, 0)
     assert h.outbox.sent == []
+
+
+async def test_outcomes_are_recorded_a_moment_later_many_in_one_statement(db: str) -> None:
+    """As ``copbot run`` records them: each post is sent before its reply, and the
+    outcomes of the commands of that moment are written together."""
+    from tests.perf_correctness.test_statements_per_command import Statements
+
+    h = Harness.build(record_after=timedelta(hours=1))  # written only when flushed here
+    await h.say("Ada", "community create python", channel="C1")
+    h.outbox.clear()
+    for n in range(5):
+        await h.say("Ada", f"share https://example.org/{n} Thing {n}")
+    assert len([s for s in h.outbox.sent if s.kind == "post"]) == 5  # sent at once
+    rows = await Delivery.filter(kind=KIND, subject__startswith="post:")
+    assert [row.status for row in rows] == ["claimed"] * 5  # held by this live worker
+
+    handler = Statements()
+    logger = logging.getLogger("tortoise.db_client")
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        assert h.effects is not None and h.effects.later is not None
+        await h.effects.later.flush()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(logging.WARNING)
+    assert handler.count == 1
+    rows = await Delivery.filter(kind=KIND, subject__startswith="post:")
+    assert [row.status for row in rows] == ["sent"] * 5
+
+
+async def test_a_post_sent_but_not_yet_recorded_when_the_process_dies_is_checked_first(
+    db: str,
+) -> None:
+    """Died between the send and its record: the row is taken over and sent again with
+    ``again``, so the platform is asked for the first post before posting (Slack looks in
+    the channel's history, Discord drops a repeated nonce)."""
+    h = Harness.build()
+    await h.say("Ada", "community create python", channel="C1")
+    dying = attach_command_effects(
+        h.core,
+        h.clock,
+        h.core.settings,
+        worker_id=dead_worker_id(),
+        record_after=timedelta(hours=1),
+    )
+    h.outbox.clear()
+    await h.say("Ada", "share https://example.org/a Thing")
+    [first] = [s for s in h.outbox.sent if s.kind == "post"]
+    # it dies: it never records, and its session (its liveness lock) ends
+    assert dying.later is not None and dying.later.writing is not None
+    dying.later.writing.cancel()
+    await dying.liveness.release()
+    survivor = DeliveryEngine(
+        [CommandEffects(h.core.registry)],
+        OutboxSender(h.core, h.clock, h.core.settings),
+        h.clock,
+        liveness=liveness_for(None),
+    )
+    try:
+        report = await survivor.tick()
+    finally:
+        await survivor.release()
+    assert report.reaped == 1 and report.sent == 1
+    [_, again] = [s for s in h.outbox.sent if s.kind == "post"]
+    assert first.key is not None and not first.key.again
+    assert again.key is not None and again.key.again and again.key.key == first.key.key
+    row = await Delivery.get(kind=KIND, subject__startswith="post:")
+    assert (row.status, row.attempts) == ("sent", 2)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.kernel.clock import Clock, ManualClock
@@ -82,9 +82,12 @@ class RecordingOutbox:
 TEST_WORKER = "test-core"
 
 
-def send_effects(core: Core, clock: Clock) -> DeliveryEngine:
-    """Have ``core`` send its commands' effects after commit, as ``copbot run`` does."""
-    return attach_command_effects(core, clock, core.settings, worker_id=TEST_WORKER)
+def send_effects(core: Core, clock: Clock, record_after: timedelta | None = None) -> DeliveryEngine:
+    """Have ``core`` send its commands' effects after commit, as ``copbot run`` does;
+    their outcomes are recorded before the reply (``record_after`` None) unless told."""
+    return attach_command_effects(
+        core, clock, core.settings, worker_id=TEST_WORKER, record_after=record_after
+    )
 
 
 def test_settings(**overrides: Any) -> Settings:
@@ -110,17 +113,23 @@ class Harness:
         self.clock = clock
         self.outbox = outbox
         self.workspace = workspace
+        self.effects: DeliveryEngine | None = None  # what sends the commands' effects
 
     @classmethod
     def build(
-        cls, start: datetime | None = None, workspace: str = "T1", **settings: object
+        cls,
+        start: datetime | None = None,
+        workspace: str = "T1",
+        record_after: timedelta | None = None,
+        **settings: object,
     ) -> Harness:
         clock = ManualClock(start or datetime(2027, 3, 1, 15, 0, tzinfo=UTC))
         core = Core(test_settings(**settings), clock, default_registry())
         outbox = RecordingOutbox()
         core.attach_outbox(outbox)
-        send_effects(core, clock)
-        return cls(core, clock, outbox, workspace)
+        harness = cls(core, clock, outbox, workspace)
+        harness.effects = send_effects(core, clock, record_after)
+        return harness
 
     def who(self, user: str, channel: str | None = None, **extra: object) -> Who:
         return Who(
