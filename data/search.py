@@ -61,17 +61,18 @@ from data.db import connection
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12
-# the most matches a tier may have to be ranked exactly. FTS5 scores ~1 µs a row (12,000:
-# ~10 ms on an idle core, and the commonest words have ~11,000 title hits at 100,000
-# resources); PostgreSQL's ts_rank_cd ~10 µs, hence its smaller bound
-CANDIDATES = 12_000
+# SQLite: a query with at most EXACT_MATCHES matches is ranked over all of them; past that,
+# over its head matches (words in the title or the tags). bm25 costs ~0.6-1 µs a row
+# (docsize lookups), so 4,000 rows are ~3 ms; the commonest words have ~14,000 head
+# matches at 100,000 resources (~10 ms). One- and two-letter words match too much to rank:
+# their newest NEWEST_MATCHES matches are ranked.
+EXACT_MATCHES = 4_000
+NEWEST_MATCHES = 12_000
+_BM25_WEIGHTS = "10.0, 3.0, 8.0, 1.0"  # title, description, tags, url
 # how many of the best matches of a tier are kept before the workspace filter is applied
 OVERFETCH = 400
-PG_CANDIDATES = 800
-# a common word is ranked among the newest PG_PROBE resources when at least PG_NEWEST
-# of them have it in their title or tags (a tenth: a word that common has thousands)
-PG_PROBE = 3000
-PG_NEWEST = 300
+# PostgreSQL: how many of the newest matches are ranked for one- and two-letter words
+PG_NEWEST = 3_000
 
 _FTS_TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS resource_fts USING fts5(
         title, description, tags_text, url,
@@ -213,8 +214,7 @@ async def exact_resource_ids(text: str, where: SearchFilter, limit: int = 10) ->
         return []
     client = connection()
     if client.capabilities.dialect == "sqlite":
-        match = _fts_words(words)
-        return await _rank_sqlite(client, match, None, where, limit)
+        return await _rank_sqlite(client, _fts_words(words), where, limit)
     return await _rank_postgres(client, words, "search_vector", None, where, limit)
 
 
@@ -285,66 +285,62 @@ def _fts_words(words: list[str]) -> str:
     return " ".join(f'"{word}"*' for word in words)
 
 
-def _sqlite_tiers(words: list[str]) -> list[str | None]:
-    """FTS5 expressions narrowing the match, broadest first (None: no narrowing)."""
-    match = _fts_words(words)
-    tiers: list[str | None] = [
-        None,
-        f"{{title tags_text}} : ({match})",
-        f"{{title}} : ({match})",
-    ]
-    if len(words) == 1:
-        tiers.append(f"{{title}} : ({match}) AND {{tags_text}} : ({match})")
-    return tiers
+def _fts_head(match: str) -> str:
+    # the same words, found in the title or the tags only
+    return f"{{title tags_text}} : ({match})"
+
+
+def _bounded_count(position: int, bound: int) -> str:
+    # counts matches of the ``position``-th parameter, reading no more than bound + 1
+    return f"""(SELECT count(*) FROM (SELECT 1 FROM resource_fts
+        WHERE resource_fts MATCH ?{position} LIMIT {bound + 1}))"""
 
 
 async def _search_sqlite(
     client: BaseDBAsyncClient, words: list[str], where: SearchFilter, limit: int
 ) -> list[int]:
     match = _fts_words(words)
-    tiers = _sqlite_tiers(words)
-    for tier in tiers:
-        # the size of a tier is asked of the full-text index alone: the workspace filter
-        # rarely removes much, and a join would cost a row lookup per match
-        count_sql = f"""
-            SELECT count(*) AS n FROM (
-                SELECT 1 FROM resource_fts WHERE resource_fts MATCH ? LIMIT {CANDIDATES + 1})"""
-        rows = await client.execute_query_dict(count_sql, [_expression(match, tier)])
-        if int(rows[0]["n"]) <= CANDIDATES:
-            return await _rank_sqlite(client, match, tier, where, limit)
-    return await _rank_sqlite(client, match, tiers[-1], where, limit, newest_only=True)
+    # a walk of the doclists that stops at EXACT_MATCHES + 1, no scoring (~0.3-2 ms)
+    sizes = f"SELECT {_bounded_count(1, EXACT_MATCHES)} AS every"
+    rows = await client.execute_query_dict(sizes, [match])
+    if int(rows[0]["every"]) <= EXACT_MATCHES:
+        return await _rank_sqlite(client, match, where, limit)
+    too_short = _too_short(words)
+    found = await _rank_sqlite(client, _fts_head(match), where, limit, newest_only=too_short)
+    if len(found) < limit:
+        # too few head matches pass the filter (a small community, a tag): the body too
+        found = await _rank_sqlite(client, match, where, limit, newest_only=True)
+    return found
 
 
-def _expression(match: str, tier: str | None) -> str:
-    # the whole query stays in the expression, so bm25 scores every column as before;
-    # the tier only removes documents
-    return match if tier is None else f"({match}) AND {tier}"
+def _too_short(words: list[str]) -> bool:
+    """Words of one or two letters match (as prefixes) a large share of every repertoire:
+    too many to rank, so their newest matches are ranked instead."""
+    return max(len(word) for word in words) <= 2
 
 
 async def _rank_sqlite(
     client: BaseDBAsyncClient,
-    match: str,
-    tier: str | None,
+    expression: str,
     where: SearchFilter,
     limit: int,
     *,
     newest_only: bool = False,
 ) -> list[int]:
-    """The best ``limit`` of a tier. Ranked inside the full-text index first (bm25 needs no
-    join), keeping the best OVERFETCH; those are then filtered by workspace, community and
-    tags. Only when the filter leaves fewer than ``limit`` is the tier ranked again with the
-    filter applied to every match (a search scoped to one small community, say)."""
-    expression = _expression(match, tier)
+    """The best ``limit`` matches of ``expression``. Ranked inside the full-text index first
+    (bm25 needs no join), keeping the best OVERFETCH; those are then filtered by workspace,
+    community and tags. Only when the filter leaves fewer than ``limit`` is the tier ranked
+    again with the filter applied to every match (a search scoped to one small community)."""
     bound, bound_params = "", []
     if newest_only:
-        # the newest CANDIDATES matches: FTS5 reads its doclists in rowid order, stopping early
+        # the newest NEWEST_MATCHES matches: FTS5 reads its doclists in rowid order, stopping early
         bound = f"""AND rowid >= coalesce((
             SELECT rowid FROM resource_fts WHERE resource_fts MATCH ?
-            ORDER BY rowid DESC LIMIT 1 OFFSET {CANDIDATES - 1}), 0)"""
+            ORDER BY rowid DESC LIMIT 1 OFFSET {NEWEST_MATCHES - 1}), 0)"""
         bound_params = [expression]
     conditions, params = _filters(where, "?", 2 + len(bound_params))
     ranked = f"""
-        SELECT rowid AS id, bm25(resource_fts, 10.0, 3.0, 8.0, 1.0) AS score
+        SELECT rowid AS id, bm25(resource_fts, {_BM25_WEIGHTS}) AS score
         FROM resource_fts WHERE resource_fts MATCH ? {bound}"""
     best_first = f"""
         SELECT r.id AS id FROM ({ranked} ORDER BY score, rowid DESC LIMIT {OVERFETCH}) f
@@ -378,52 +374,14 @@ def _pg_params(words: list[str]) -> list[object]:
 async def _search_postgres(
     client: BaseDBAsyncClient, words: list[str], where: SearchFilter, limit: int
 ) -> list[int]:
-    """A common word's GIN bitmap alone costs more than the whole budget (16-40 ms for
-    32,000 entries), so the newest resources are probed first, without the GIN index:
-    when at least PG_NEWEST of the newest PG_PROBE have the words in their title or tags,
-    those are ranked and the search is over. Otherwise the words are rare enough for the
-    GIN tiers: the head is sized first, then every match."""
-    found = await _pg_probe_newest(client, words, where, limit)
-    if found is not None:
-        return found
-    if await _pg_tier_size(client, words, "search_head", where) > PG_CANDIDATES:
-        return await _rank_postgres(client, words, "search_head", PG_CANDIDATES, where, limit)
-    if await _pg_tier_size(client, words, "search_vector", where) <= PG_CANDIDATES:
-        return await _rank_postgres(client, words, "search_vector", None, where, limit)
-    return await _rank_postgres(client, words, "search_head", None, where, limit)
-
-
-async def _pg_probe_newest(
-    client: BaseDBAsyncClient, words: list[str], where: SearchFilter, limit: int
-) -> list[int] | None:
-    conditions, params = _filters(where, "$", 3)
-    sql = f"""{_PG_QUERY},
-        recent AS MATERIALIZED (
-            SELECT r.id, r.search_head, r.search_vector, r.shared_at FROM resource r
-            WHERE {conditions} ORDER BY r.shared_at DESC, r.id DESC LIMIT {PG_PROBE}),
-        candidates AS MATERIALIZED (
-            SELECT recent.id, recent.search_vector, recent.shared_at FROM recent, q
-            WHERE recent.search_head @@ q.query LIMIT {PG_NEWEST})
-        SELECT c.id AS id, (SELECT count(*) FROM candidates) AS n FROM candidates c, q
-        ORDER BY ts_rank_cd(c.search_vector, q.query) DESC, c.shared_at DESC
-        LIMIT {int(limit)}"""
-    rows = await client.execute_query_dict(sql, [*_pg_params(words), *params])
-    if not rows or int(rows[0]["n"]) < PG_NEWEST:
-        return None
-    return [int(row["id"]) for row in rows]
-
-
-async def _pg_tier_size(
-    client: BaseDBAsyncClient, words: list[str], column: str, where: SearchFilter
-) -> int:
-    """How many matches the tier has, counting no further than PG_CANDIDATES + 1."""
-    conditions, params = _filters(where, "$", 3)
-    sql = f"""{_PG_QUERY}
-        SELECT count(*) AS n FROM (
-            SELECT 1 FROM resource r, q WHERE r.{column} @@ q.query AND {conditions}
-            LIMIT {PG_CANDIDATES + 1}) AS bounded"""
-    rows = await client.execute_query_dict(sql, [*_pg_params(words), *params])
-    return int(rows[0]["n"])
+    """The head tier is ranked first, with no count before it (a count costs as much as
+    the ranking: both visit every match's row); only when it holds fewer than ``limit``
+    matches that pass the filter is every match ranked (then the words are rare)."""
+    newest = PG_NEWEST if _too_short(words) else None
+    found = await _rank_postgres(client, words, "search_head", newest, where, limit)
+    if len(found) < limit:
+        found = await _rank_postgres(client, words, "search_vector", newest, where, limit)
+    return found
 
 
 async def _rank_postgres(
@@ -435,15 +393,23 @@ async def _rank_postgres(
     limit: int,
 ) -> list[int]:
     conditions, params = _filters(where, "$", 3)
-    candidates = f"""
-        SELECT r.id, r.search_vector, r.shared_at FROM resource r, q
-        WHERE r.{column} @@ q.query AND {conditions}"""
-    if newest is not None:
-        # a tier too big to rank: its newest matches (ids grow with time)
-        candidates += f" ORDER BY r.id DESC LIMIT {int(newest)}"
-    sql = f"""{_PG_QUERY}, candidates AS MATERIALIZED ({candidates})
-        SELECT c.id AS id FROM candidates c, q
-        ORDER BY ts_rank_cd(c.search_vector, q.query) DESC, c.shared_at DESC
-        LIMIT {int(limit)}"""
+    if newest is None:
+        # ranked as they are found: a CTE of candidates would copy every matched vector
+        # (13,000 of ~500 bytes for a common word, past work_mem onto disk: +10 ms)
+        sql = f"""{_PG_QUERY}
+            SELECT r.id AS id FROM resource r, q
+            WHERE r.{column} @@ q.query AND {conditions}
+            ORDER BY ts_rank(r.search_vector, q.query) DESC, r.shared_at DESC
+            LIMIT {int(limit)}"""
+    else:
+        # a tier too big to rank (one- or two-letter words): its newest matches (ids grow
+        # with time)
+        sql = f"""{_PG_QUERY}, candidates AS MATERIALIZED (
+                SELECT r.id, r.search_vector, r.shared_at FROM resource r, q
+                WHERE r.{column} @@ q.query AND {conditions}
+                ORDER BY r.id DESC LIMIT {int(newest)})
+            SELECT c.id AS id FROM candidates c, q
+            ORDER BY ts_rank(c.search_vector, q.query) DESC, c.shared_at DESC
+            LIMIT {int(limit)}"""
     rows = await client.execute_query_dict(sql, [*_pg_params(words), *params])
     return [int(row["id"]) for row in rows]
