@@ -2,43 +2,54 @@
 
 SQLite uses an FTS5 external-content table kept in sync by triggers and ranked with
 bm25; PostgreSQL a weighted tsvector (English, French and unstemmed) with a GIN index,
-ranked with ``ts_rank_cd``. Both take any text a member types: the input is reduced to
+ranked with ``ts_rank``. Both take any text a member types: the input is reduced to
 words before it reaches the query syntax, so ``c++ & "foo`` cannot break it.
 
 Why ranking is bounded (issue 14)
 ---------------------------------
 Ranking every match exactly costs time in proportion to the number of matches: at 100,000
-resources a common word matches 15,000-30,000 of them, and scoring those takes 25-60 ms
-in FTS5 and 40-400 ms in PostgreSQL (where merely *counting* 30,000 GIN matches costs
-40 ms, because each needs a heap visit). So no design that touches every match is fast.
+resources a common word matches 15,000-32,000 of them. FTS5's bm25 costs ~0.6-1 µs a row
+(a docsize lookup each), PostgreSQL a heap visit and a ``ts_rank`` each (~1.5 µs). So no
+design that scores every match of a common word stays under 20 ms.
 
-Instead a search walks a few **tiers**, from the broadest to the narrowest, and ranks
-exactly the first one that holds at most ``CANDIDATES`` matches:
+What is scored instead is the **head** of a query: its matches with every word in the
+title or the tags, the fields that weigh 8-10 times a description. A common word has
+~40% of its matches there, and the exact top 10 is nearly always among them (a body-only
+match cannot climb above thousands of title hits): over the bench's 48 queries the head's
+top 10 holds 9.7 of the exact top 10 on SQLite, 9.9 on PostgreSQL.
 
-1. every match (all words anywhere): when a query is specific, this is the exact ranking;
-2. the *head*: all words in the title or the tags, the two heaviest fields;
-3. (SQLite) all words in the title; then (one word) in the title and in the tags.
+SQLite asks one bounded question first: are there at most ``EXACT_MATCHES`` matches?
+(a walk of the doclists that stops after ``EXACT_MATCHES + 1``, no scoring, ~0.3-2 ms).
+If so, every match is ranked: that is the exact ranking. Otherwise the head is ranked
+with the head expression *alone* (``{title tags_text} : (...)``), so bm25 reads only the
+title and tag columns. An earlier design ANDed a column-restricted copy of the words to
+the whole query; bm25 then scored those copies too, over-weighting short titles (6.9/10
+agreement on the title tier), and every copy walked the doclists again. The ranking runs
+inside the full-text index alone, keeping the best ``OVERFETCH``, and only those are
+joined to ``resource`` for the workspace filter (a join per match costs as much as the
+scoring). When the filter leaves fewer than ``limit`` head matches (a small community, a
+tag), the whole query is ranked over its newest matches.
 
-Whether a tier is small enough is asked with a *bounded* count (``LIMIT CANDIDATES + 1``
-inside the count), which stops reading after ``CANDIDATES + 1`` rows, so each question
-costs at most that many index entries. Ranking within the chosen tier uses the same score
-as before (bm25 with the same column weights; ``ts_rank_cd`` of the same tsquery), so the
-order is the old one restricted to the documents that score highest anyway: a title or
-tag hit weighs 8-10 times a description hit, and a body-only match of a common word
-cannot climb above thousands of title hits. On SQLite the ranking runs inside the
-full-text index alone, keeping the best ``OVERFETCH``, and only those are joined to
-``resource`` for the workspace filter (a join per match costs as much as the scoring).
-When even the narrowest tier is too big (a one- or two-letter prefix), its newest
-``CANDIDATES`` matches are ranked: FTS5 reads doclists in rowid order, so this stops
-early too.
+PostgreSQL ranks the head first, with no count before it: counting through the GIN index
+costs as much as ranking, since both visit every match's heap row. Only when the head
+holds fewer than ``limit`` matches that pass the filter (the words are rare, or mostly in
+descriptions) is every match ranked. Scores are computed as rows are found: a CTE of
+candidates copied every matched tsvector (13,000 of ~500 bytes for a common word) past
+``work_mem`` onto disk, +10 ms. Its GIN indexes have no pending list (migration 0006):
+with ``fastupdate`` every search scans the entries not yet merged by a vacuum, which
+after a bulk load doubled a common word's index scan.
 
-PostgreSQL cannot afford even to *find* every match of a common word: building the GIN
-bitmap of 32,000 entries costs 16-40 ms, and each heap visit more. So it first probes the
-newest ``PG_PROBE`` resources through the (workspace, shared_at) index without the GIN
-index: if at least ``PG_NEWEST`` of them have the words in their title or tags, the word
-is common and those are ranked (newest-first candidates: the ranking is approximate for
-the commonest words, and the bench prints by how much). Otherwise the GIN tiers above
-are sized and ranked as on SQLite.
+Both dialects rank one- and two-letter words (prefixes matching much of any repertoire)
+over their newest matches only.
+
+The ranking function on PostgreSQL is ``ts_rank`` (it was ``ts_rank_cd`` without
+normalization), for the bounded search and for the exact reference alike: cover density
+gave integer-like scores (12, 12, 10...) that tie thousands of resources for a common
+word, broken by date alone, and it costs about twice as much (40 vs 23 ms over 13,800
+head matches). ``ts_rank`` grades by field weight and saturating term frequency, as bm25
+does on SQLite; the proximity that cover density rewards matters little for the one- to
+three-word queries members type, whose head matches hold all their words in a title or
+a tag list anyway.
 
 ``make bench`` (benchmarks/search_scale.py) prints, for a fixed set of 48 queries, how
 many of these top 10 are in the exact top 10 (every match scored), beside p50/p95.
@@ -153,6 +164,22 @@ POSTGRES_SCHEMA_V3 = [
 ]
 
 
+# 0006: the GIN indexes write straight into their posting trees. With fastupdate (the
+# default) new entries wait in a pending list that every search scans linearly until a
+# vacuum merges it: after a bulk load of 100,000 resources, 480 pages of it doubled a
+# common word's index scan. Shares are rare and searches many, so writes pay instead.
+POSTGRES_SCHEMA_V6 = [
+    *(
+        statement
+        for index in ("resource_search_idx", "resource_search_head_idx")
+        for statement in (
+            f"ALTER INDEX {index} SET (fastupdate = off)",
+            f"SELECT gin_clean_pending_list('{index}'::regclass)",
+        )
+    )
+]
+
+
 async def install_search_schema(client: BaseDBAsyncClient) -> None:
     """Create the dialect's first search structures (idempotent); migration 0002."""
     statements = SQLITE_SCHEMA if client.capabilities.dialect == "sqlite" else POSTGRES_SCHEMA
@@ -164,6 +191,14 @@ async def install_search_tiers(client: BaseDBAsyncClient) -> None:
     """Prefix indexes, the head tier and the newest-first index (idempotent); 0003."""
     sqlite = client.capabilities.dialect == "sqlite"
     for statement in SQLITE_SCHEMA_V3 if sqlite else POSTGRES_SCHEMA_V3:
+        await client.execute_script(statement)
+
+
+async def install_search_gin_settings(client: BaseDBAsyncClient) -> None:
+    """No pending list on the GIN indexes (PostgreSQL only; idempotent); migration 0006."""
+    if client.capabilities.dialect == "sqlite":
+        return
+    for statement in POSTGRES_SCHEMA_V6:
         await client.execute_script(statement)
 
 
