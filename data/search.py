@@ -164,11 +164,17 @@ POSTGRES_SCHEMA_V3 = [
 ]
 
 
+# a resource's tag keys as an array, indexed (GIN) so a tag filter finds its resources
+# without reading the title words that search_head also holds
+PG_TAG_KEYS = "string_to_array(r.tags_text, ' ')"
+
 # 0006: the GIN indexes write straight into their posting trees. With fastupdate (the
 # default) new entries wait in a pending list that every search scans linearly until a
 # vacuum merges it: after a bulk load of 100,000 resources, 480 pages of it doubled a
 # common word's index scan. Shares are rare and searches many, so writes pay instead.
 POSTGRES_SCHEMA_V6 = [
+    "CREATE INDEX IF NOT EXISTS resource_tag_keys_idx ON resource"
+    " USING GIN (string_to_array(tags_text, ' '))",
     *(
         statement
         for index in ("resource_search_idx", "resource_search_head_idx")
@@ -195,7 +201,8 @@ async def install_search_tiers(client: BaseDBAsyncClient) -> None:
 
 
 async def install_search_gin_settings(client: BaseDBAsyncClient) -> None:
-    """No pending list on the GIN indexes (PostgreSQL only; idempotent); migration 0006."""
+    """The tag-key index, and no pending list on the GIN indexes (PostgreSQL only;
+    idempotent); migration 0006."""
     if client.capabilities.dialect == "sqlite":
         return
     for statement in POSTGRES_SCHEMA_V6:
@@ -277,9 +284,15 @@ def _filters(where: SearchFilter, placeholder: str, start: int) -> tuple[str, li
             marks.append(mark(start + len(params) - 1))
         clauses.append(f"r.kind IN ({', '.join(marks)})")
     for tag in where.tags:
+        key = tag_key(tag)
+        if placeholder == "$" and key and " " not in key:
+            # the same test through resource_tag_keys_idx (PostgreSQL, migration 0006)
+            params.append([key])
+            clauses.append(f"{PG_TAG_KEYS} @> {mark(start + len(params) - 1)}::text[]")
+            continue
         # a whole tag, compared literally: "_" and "%" in a tag are no LIKE wildcards;
         # tags_text holds each tag's key, so any accents or capitals find it
-        escaped = tag_key(tag).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.append(f"% {escaped} %")
         clauses.append(
             f"(' ' || r.tags_text || ' ') LIKE {mark(start + len(params) - 1)} ESCAPE '\\'"
@@ -290,8 +303,9 @@ def _filters(where: SearchFilter, placeholder: str, start: int) -> tuple[str, li
 async def latest_resource_ids(where: SearchFilter, limit: int = 10) -> list[int]:
     """Ids of the newest resources that pass the filter (no words to rank by).
 
-    Walks resource_recent_idx newest first and stops at ``limit``; a tag filter is first
-    narrowed by the full-text index (tags are indexed words), then checked literally."""
+    Walks resource_recent_idx newest first and stops at ``limit``. On SQLite a tag filter
+    is first narrowed by the full-text index (tags are indexed words), then checked
+    literally; PostgreSQL has an index of tag keys for it (see ``_filters``)."""
     client = connection()
     sqlite = client.capabilities.dialect == "sqlite"
     conditions, params = _filters(where, "?" if sqlite else "$", 1)
@@ -301,9 +315,6 @@ async def latest_resource_ids(where: SearchFilter, limit: int = 10) -> list[int]
         match = "{tags_text} : (" + " ".join(f'"{w}"' for w in tag_words) + ")"
         params.append(match)
         hint = " AND r.id IN (SELECT rowid FROM resource_fts WHERE resource_fts MATCH ?)"
-    elif tag_words:
-        params.append(" & ".join(fold_accents(w) for w in tag_words))
-        hint = f" AND r.search_head @@ to_tsquery('simple', ${len(params)})"
     sql = f"""
         SELECT r.id AS id FROM resource r WHERE {conditions}{hint}
         ORDER BY r.shared_at DESC, r.id DESC

@@ -1,5 +1,5 @@
-"""GIN indexes without a pending list, so no search scans unmerged entries (see
-data/search.py, POSTGRES_SCHEMA_V6); nothing to do on SQLite."""
+"""PostgreSQL: an index of tag keys, and GIN indexes without a pending list, so no search
+scans unmerged entries (see data/search.py, POSTGRES_SCHEMA_V6); nothing to do on SQLite."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
