@@ -2,43 +2,62 @@
 
 SQLite uses an FTS5 external-content table kept in sync by triggers and ranked with
 bm25; PostgreSQL a weighted tsvector (English, French and unstemmed) with a GIN index,
-ranked with ``ts_rank_cd``. Both take any text a member types: the input is reduced to
+ranked with ``ts_rank``. Both take any text a member types: the input is reduced to
 words before it reaches the query syntax, so ``c++ & "foo`` cannot break it.
 
 Why ranking is bounded (issue 14)
 ---------------------------------
 Ranking every match exactly costs time in proportion to the number of matches: at 100,000
-resources a common word matches 15,000-30,000 of them, and scoring those takes 25-60 ms
-in FTS5 and 40-400 ms in PostgreSQL (where merely *counting* 30,000 GIN matches costs
-40 ms, because each needs a heap visit). So no design that touches every match is fast.
+resources a common word matches 15,000-32,000 of them. FTS5's bm25 costs ~0.6-1 µs a row
+(a docsize lookup each), PostgreSQL a heap visit and a ``ts_rank`` each (~1.5 µs). So no
+design that scores every match of a common word stays under 20 ms.
 
-Instead a search walks a few **tiers**, from the broadest to the narrowest, and ranks
-exactly the first one that holds at most ``CANDIDATES`` matches:
+What is scored instead is the **head** of a query: its matches with every word in the
+title or the tags, the fields that weigh 8-10 times a description. A common word has
+~40% of its matches there, and the exact top 10 is nearly always among them (a body-only
+match cannot climb above thousands of title hits): over the bench's 48 queries, 9.7 of
+the exact top 10 on average on SQLite, 9.9 on PostgreSQL.
 
-1. every match (all words anywhere): when a query is specific, this is the exact ranking;
-2. the *head*: all words in the title or the tags, the two heaviest fields;
-3. (SQLite) all words in the title; then (one word) in the title and in the tags.
+SQLite asks one bounded question first: are there at most ``EXACT_MATCHES`` matches?
+(a walk of the doclists that stops after ``EXACT_MATCHES + 1``, no scoring, ~0.3-2 ms).
+If so, every match is ranked: that is the exact ranking. Otherwise the head is ranked
+with the head expression *alone* (``{title tags_text} : (...)``), so bm25 reads only the
+title and tag columns. An earlier design ANDed a column-restricted copy of the words to
+the whole query; bm25 then scored those copies too, over-weighting short titles (6.9/10
+agreement on the title tier), and every copy walked the doclists again. The ranking runs
+inside the full-text index alone, keeping the best ``OVERFETCH``, and only those are
+joined to ``resource`` for the workspace filter (a join per match costs as much as the
+scoring). When the filter leaves fewer than ``limit`` head matches (a small community, a
+tag), the whole query is ranked over its newest matches.
 
-Whether a tier is small enough is asked with a *bounded* count (``LIMIT CANDIDATES + 1``
-inside the count), which stops reading after ``CANDIDATES + 1`` rows, so each question
-costs at most that many index entries. Ranking within the chosen tier uses the same score
-as before (bm25 with the same column weights; ``ts_rank_cd`` of the same tsquery), so the
-order is the old one restricted to the documents that score highest anyway: a title or
-tag hit weighs 8-10 times a description hit, and a body-only match of a common word
-cannot climb above thousands of title hits. On SQLite the ranking runs inside the
-full-text index alone, keeping the best ``OVERFETCH``, and only those are joined to
-``resource`` for the workspace filter (a join per match costs as much as the scoring).
-When even the narrowest tier is too big (a one- or two-letter prefix), its newest
-``CANDIDATES`` matches are ranked: FTS5 reads doclists in rowid order, so this stops
-early too.
+PostgreSQL ranks the head first, with no count before it: counting through the GIN index
+costs as much as ranking, since both visit every match's heap row. Only when the head
+holds fewer than ``limit`` matches that pass the filter (the words are rare, or mostly in
+descriptions) is every match ranked. Scores are computed as rows are found: a CTE of
+candidates copied every matched tsvector (13,000 of ~500 bytes for a common word) past
+``work_mem`` onto disk, +10 ms. Its GIN indexes have no pending list (migration 0007):
+with ``fastupdate`` every search scans the entries not yet merged by a vacuum, which
+after a bulk load doubled a common word's index scan. A tag filter goes through its own
+index of tag keys (``string_to_array(tags_text, ' ')``), not through ``search_head``,
+whose posting lists also hold every title word (a tag listing: 10 ms to 0.5 ms).
 
-PostgreSQL cannot afford even to *find* every match of a common word: building the GIN
-bitmap of 32,000 entries costs 16-40 ms, and each heap visit more. So it first probes the
-newest ``PG_PROBE`` resources through the (workspace, shared_at) index without the GIN
-index: if at least ``PG_NEWEST`` of them have the words in their title or tags, the word
-is common and those are ranked (newest-first candidates: the ranking is approximate for
-the commonest words, and the bench prints by how much). Otherwise the GIN tiers above
-are sized and ranked as on SQLite.
+What bounds it now, at 100,000 resources on an idle core: on PostgreSQL the commonest
+word's head (13,800 rows) costs 3 ms of GIN scan, 9 ms of heap visits (8,600 pages) and
+5 ms of ``ts_rank``; on SQLite a two-word query is one bounded count (~1.3 ms) and the
+head's ranking (~4.5 ms for 1,600 rows), most of it bm25's docsize lookup per row and
+its pass over each phrase's whole doclist to weigh the word (idf).
+
+Both dialects rank one- and two-letter words (prefixes matching much of any repertoire)
+over their newest matches only.
+
+The ranking function on PostgreSQL is ``ts_rank`` (it was ``ts_rank_cd`` without
+normalization), for the bounded search and for the exact reference alike: cover density
+gave integer-like scores (12, 12, 10...) that tie thousands of resources for a common
+word, broken by date alone, and it costs about twice as much (40 vs 23 ms over 13,800
+head matches). ``ts_rank`` grades by field weight and saturating term frequency, as bm25
+does on SQLite; the proximity that cover density rewards matters little for the one- to
+three-word queries members type, whose head matches hold all their words in a title or
+a tag list anyway.
 
 ``make bench`` (benchmarks/search_scale.py) prints, for a fixed set of 48 queries, how
 many of these top 10 are in the exact top 10 (every match scored), beside p50/p95.
@@ -61,17 +80,18 @@ from data.db import connection
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12
-# the most matches a tier may have to be ranked exactly. FTS5 scores ~1 µs a row (12,000:
-# ~10 ms on an idle core, and the commonest words have ~11,000 title hits at 100,000
-# resources); PostgreSQL's ts_rank_cd ~10 µs, hence its smaller bound
-CANDIDATES = 12_000
+# SQLite: a query with at most EXACT_MATCHES matches is ranked over all of them; past that,
+# over its head matches (words in the title or the tags). bm25 costs ~0.6-1 µs a row
+# (docsize lookups), so 4,000 rows are ~3 ms; the commonest words have ~14,000 head
+# matches at 100,000 resources (~10 ms). One- and two-letter words match too much to rank:
+# their newest NEWEST_MATCHES matches are ranked.
+EXACT_MATCHES = 4_000
+NEWEST_MATCHES = 12_000
+_BM25_WEIGHTS = "10.0, 3.0, 8.0, 1.0"  # title, description, tags, url
 # how many of the best matches of a tier are kept before the workspace filter is applied
 OVERFETCH = 400
-PG_CANDIDATES = 800
-# a common word is ranked among the newest PG_PROBE resources when at least PG_NEWEST
-# of them have it in their title or tags (a tenth: a word that common has thousands)
-PG_PROBE = 3000
-PG_NEWEST = 300
+# PostgreSQL: how many of the newest matches are ranked for one- and two-letter words
+PG_NEWEST = 3_000
 
 _FTS_TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS resource_fts USING fts5(
         title, description, tags_text, url,
@@ -152,6 +172,28 @@ POSTGRES_SCHEMA_V3 = [
 ]
 
 
+# a resource's tag keys as an array, indexed (GIN) so a tag filter finds its resources
+# without reading the title words that search_head also holds
+PG_TAG_KEYS = "string_to_array(r.tags_text, ' ')"
+
+# 0007: the GIN indexes write straight into their posting trees. With fastupdate (the
+# default) new entries wait in a pending list that every search scans linearly until a
+# vacuum merges it: after a bulk load of 100,000 resources, 480 pages of it doubled a
+# common word's index scan. Shares are rare and searches many, so writes pay instead.
+POSTGRES_SCHEMA_V6 = [
+    "CREATE INDEX IF NOT EXISTS resource_tag_keys_idx ON resource"
+    " USING GIN (string_to_array(tags_text, ' '))",
+    *(
+        statement
+        for index in ("resource_search_idx", "resource_search_head_idx")
+        for statement in (
+            f"ALTER INDEX {index} SET (fastupdate = off)",
+            f"SELECT gin_clean_pending_list('{index}'::regclass)",
+        )
+    )
+]
+
+
 async def install_search_schema(client: BaseDBAsyncClient) -> None:
     """Create the dialect's first search structures (idempotent); migration 0002."""
     statements = SQLITE_SCHEMA if client.capabilities.dialect == "sqlite" else POSTGRES_SCHEMA
@@ -163,6 +205,15 @@ async def install_search_tiers(client: BaseDBAsyncClient) -> None:
     """Prefix indexes, the head tier and the newest-first index (idempotent); 0003."""
     sqlite = client.capabilities.dialect == "sqlite"
     for statement in SQLITE_SCHEMA_V3 if sqlite else POSTGRES_SCHEMA_V3:
+        await client.execute_script(statement)
+
+
+async def install_search_gin_settings(client: BaseDBAsyncClient) -> None:
+    """The tag-key index, and no pending list on the GIN indexes (PostgreSQL only;
+    idempotent); migration 0007."""
+    if client.capabilities.dialect == "sqlite":
+        return
+    for statement in POSTGRES_SCHEMA_V6:
         await client.execute_script(statement)
 
 
@@ -213,8 +264,7 @@ async def exact_resource_ids(text: str, where: SearchFilter, limit: int = 10) ->
         return []
     client = connection()
     if client.capabilities.dialect == "sqlite":
-        match = _fts_words(words)
-        return await _rank_sqlite(client, match, None, where, limit)
+        return await _rank_sqlite(client, _fts_words(words), where, limit)
     return await _rank_postgres(client, words, "search_vector", None, where, limit)
 
 
@@ -242,9 +292,15 @@ def _filters(where: SearchFilter, placeholder: str, start: int) -> tuple[str, li
             marks.append(mark(start + len(params) - 1))
         clauses.append(f"r.kind IN ({', '.join(marks)})")
     for tag in where.tags:
+        key = tag_key(tag)
+        if placeholder == "$" and key and " " not in key:
+            # the same test through resource_tag_keys_idx (PostgreSQL, migration 0007)
+            params.append([key])
+            clauses.append(f"{PG_TAG_KEYS} @> {mark(start + len(params) - 1)}::text[]")
+            continue
         # a whole tag, compared literally: "_" and "%" in a tag are no LIKE wildcards;
         # tags_text holds each tag's key, so any accents or capitals find it
-        escaped = tag_key(tag).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.append(f"% {escaped} %")
         clauses.append(
             f"(' ' || r.tags_text || ' ') LIKE {mark(start + len(params) - 1)} ESCAPE '\\'"
@@ -255,8 +311,9 @@ def _filters(where: SearchFilter, placeholder: str, start: int) -> tuple[str, li
 async def latest_resource_ids(where: SearchFilter, limit: int = 10) -> list[int]:
     """Ids of the newest resources that pass the filter (no words to rank by).
 
-    Walks resource_recent_idx newest first and stops at ``limit``; a tag filter is first
-    narrowed by the full-text index (tags are indexed words), then checked literally."""
+    Walks resource_recent_idx newest first and stops at ``limit``. On SQLite a tag filter
+    is first narrowed by the full-text index (tags are indexed words), then checked
+    literally; PostgreSQL has an index of tag keys for it (see ``_filters``)."""
     client = connection()
     sqlite = client.capabilities.dialect == "sqlite"
     conditions, params = _filters(where, "?" if sqlite else "$", 1)
@@ -266,9 +323,6 @@ async def latest_resource_ids(where: SearchFilter, limit: int = 10) -> list[int]
         match = "{tags_text} : (" + " ".join(f'"{w}"' for w in tag_words) + ")"
         params.append(match)
         hint = " AND r.id IN (SELECT rowid FROM resource_fts WHERE resource_fts MATCH ?)"
-    elif tag_words:
-        params.append(" & ".join(fold_accents(w) for w in tag_words))
-        hint = f" AND r.search_head @@ to_tsquery('simple', ${len(params)})"
     sql = f"""
         SELECT r.id AS id FROM resource r WHERE {conditions}{hint}
         ORDER BY r.shared_at DESC, r.id DESC
@@ -285,66 +339,62 @@ def _fts_words(words: list[str]) -> str:
     return " ".join(f'"{word}"*' for word in words)
 
 
-def _sqlite_tiers(words: list[str]) -> list[str | None]:
-    """FTS5 expressions narrowing the match, broadest first (None: no narrowing)."""
-    match = _fts_words(words)
-    tiers: list[str | None] = [
-        None,
-        f"{{title tags_text}} : ({match})",
-        f"{{title}} : ({match})",
-    ]
-    if len(words) == 1:
-        tiers.append(f"{{title}} : ({match}) AND {{tags_text}} : ({match})")
-    return tiers
+def _fts_head(match: str) -> str:
+    # the same words, found in the title or the tags only
+    return f"{{title tags_text}} : ({match})"
+
+
+def _bounded_count(position: int, bound: int) -> str:
+    # counts matches of the ``position``-th parameter, reading no more than bound + 1
+    return f"""(SELECT count(*) FROM (SELECT 1 FROM resource_fts
+        WHERE resource_fts MATCH ?{position} LIMIT {bound + 1}))"""
 
 
 async def _search_sqlite(
     client: BaseDBAsyncClient, words: list[str], where: SearchFilter, limit: int
 ) -> list[int]:
     match = _fts_words(words)
-    tiers = _sqlite_tiers(words)
-    for tier in tiers:
-        # the size of a tier is asked of the full-text index alone: the workspace filter
-        # rarely removes much, and a join would cost a row lookup per match
-        count_sql = f"""
-            SELECT count(*) AS n FROM (
-                SELECT 1 FROM resource_fts WHERE resource_fts MATCH ? LIMIT {CANDIDATES + 1})"""
-        rows = await client.execute_query_dict(count_sql, [_expression(match, tier)])
-        if int(rows[0]["n"]) <= CANDIDATES:
-            return await _rank_sqlite(client, match, tier, where, limit)
-    return await _rank_sqlite(client, match, tiers[-1], where, limit, newest_only=True)
+    # a walk of the doclists that stops at EXACT_MATCHES + 1, no scoring (~0.3-2 ms)
+    sizes = f"SELECT {_bounded_count(1, EXACT_MATCHES)} AS every"
+    rows = await client.execute_query_dict(sizes, [match])
+    if int(rows[0]["every"]) <= EXACT_MATCHES:
+        return await _rank_sqlite(client, match, where, limit)
+    too_short = _too_short(words)
+    found = await _rank_sqlite(client, _fts_head(match), where, limit, newest_only=too_short)
+    if len(found) < limit:
+        # too few head matches pass the filter (a small community, a tag): the body too
+        found = await _rank_sqlite(client, match, where, limit, newest_only=True)
+    return found
 
 
-def _expression(match: str, tier: str | None) -> str:
-    # the whole query stays in the expression, so bm25 scores every column as before;
-    # the tier only removes documents
-    return match if tier is None else f"({match}) AND {tier}"
+def _too_short(words: list[str]) -> bool:
+    """Words of one or two letters match (as prefixes) a large share of every repertoire:
+    too many to rank, so their newest matches are ranked instead."""
+    return max(len(word) for word in words) <= 2
 
 
 async def _rank_sqlite(
     client: BaseDBAsyncClient,
-    match: str,
-    tier: str | None,
+    expression: str,
     where: SearchFilter,
     limit: int,
     *,
     newest_only: bool = False,
 ) -> list[int]:
-    """The best ``limit`` of a tier. Ranked inside the full-text index first (bm25 needs no
-    join), keeping the best OVERFETCH; those are then filtered by workspace, community and
-    tags. Only when the filter leaves fewer than ``limit`` is the tier ranked again with the
-    filter applied to every match (a search scoped to one small community, say)."""
-    expression = _expression(match, tier)
+    """The best ``limit`` matches of ``expression``. Ranked inside the full-text index first
+    (bm25 needs no join), keeping the best OVERFETCH; those are then filtered by workspace,
+    community and tags. Only when the filter leaves fewer than ``limit`` is the tier ranked
+    again with the filter applied to every match (a search scoped to one small community)."""
     bound, bound_params = "", []
     if newest_only:
-        # the newest CANDIDATES matches: FTS5 reads its doclists in rowid order, stopping early
+        # the newest NEWEST_MATCHES matches: FTS5 reads its doclists in rowid order, stopping early
         bound = f"""AND rowid >= coalesce((
             SELECT rowid FROM resource_fts WHERE resource_fts MATCH ?
-            ORDER BY rowid DESC LIMIT 1 OFFSET {CANDIDATES - 1}), 0)"""
+            ORDER BY rowid DESC LIMIT 1 OFFSET {NEWEST_MATCHES - 1}), 0)"""
         bound_params = [expression]
     conditions, params = _filters(where, "?", 2 + len(bound_params))
     ranked = f"""
-        SELECT rowid AS id, bm25(resource_fts, 10.0, 3.0, 8.0, 1.0) AS score
+        SELECT rowid AS id, bm25(resource_fts, {_BM25_WEIGHTS}) AS score
         FROM resource_fts WHERE resource_fts MATCH ? {bound}"""
     best_first = f"""
         SELECT r.id AS id FROM ({ranked} ORDER BY score, rowid DESC LIMIT {OVERFETCH}) f
@@ -378,52 +428,14 @@ def _pg_params(words: list[str]) -> list[object]:
 async def _search_postgres(
     client: BaseDBAsyncClient, words: list[str], where: SearchFilter, limit: int
 ) -> list[int]:
-    """A common word's GIN bitmap alone costs more than the whole budget (16-40 ms for
-    32,000 entries), so the newest resources are probed first, without the GIN index:
-    when at least PG_NEWEST of the newest PG_PROBE have the words in their title or tags,
-    those are ranked and the search is over. Otherwise the words are rare enough for the
-    GIN tiers: the head is sized first, then every match."""
-    found = await _pg_probe_newest(client, words, where, limit)
-    if found is not None:
-        return found
-    if await _pg_tier_size(client, words, "search_head", where) > PG_CANDIDATES:
-        return await _rank_postgres(client, words, "search_head", PG_CANDIDATES, where, limit)
-    if await _pg_tier_size(client, words, "search_vector", where) <= PG_CANDIDATES:
-        return await _rank_postgres(client, words, "search_vector", None, where, limit)
-    return await _rank_postgres(client, words, "search_head", None, where, limit)
-
-
-async def _pg_probe_newest(
-    client: BaseDBAsyncClient, words: list[str], where: SearchFilter, limit: int
-) -> list[int] | None:
-    conditions, params = _filters(where, "$", 3)
-    sql = f"""{_PG_QUERY},
-        recent AS MATERIALIZED (
-            SELECT r.id, r.search_head, r.search_vector, r.shared_at FROM resource r
-            WHERE {conditions} ORDER BY r.shared_at DESC, r.id DESC LIMIT {PG_PROBE}),
-        candidates AS MATERIALIZED (
-            SELECT recent.id, recent.search_vector, recent.shared_at FROM recent, q
-            WHERE recent.search_head @@ q.query LIMIT {PG_NEWEST})
-        SELECT c.id AS id, (SELECT count(*) FROM candidates) AS n FROM candidates c, q
-        ORDER BY ts_rank_cd(c.search_vector, q.query) DESC, c.shared_at DESC
-        LIMIT {int(limit)}"""
-    rows = await client.execute_query_dict(sql, [*_pg_params(words), *params])
-    if not rows or int(rows[0]["n"]) < PG_NEWEST:
-        return None
-    return [int(row["id"]) for row in rows]
-
-
-async def _pg_tier_size(
-    client: BaseDBAsyncClient, words: list[str], column: str, where: SearchFilter
-) -> int:
-    """How many matches the tier has, counting no further than PG_CANDIDATES + 1."""
-    conditions, params = _filters(where, "$", 3)
-    sql = f"""{_PG_QUERY}
-        SELECT count(*) AS n FROM (
-            SELECT 1 FROM resource r, q WHERE r.{column} @@ q.query AND {conditions}
-            LIMIT {PG_CANDIDATES + 1}) AS bounded"""
-    rows = await client.execute_query_dict(sql, [*_pg_params(words), *params])
-    return int(rows[0]["n"])
+    """The head tier is ranked first, with no count before it (a count costs as much as
+    the ranking: both visit every match's row); only when it holds fewer than ``limit``
+    matches that pass the filter is every match ranked (then the words are rare)."""
+    newest = PG_NEWEST if _too_short(words) else None
+    found = await _rank_postgres(client, words, "search_head", newest, where, limit)
+    if len(found) < limit:
+        found = await _rank_postgres(client, words, "search_vector", newest, where, limit)
+    return found
 
 
 async def _rank_postgres(
@@ -435,15 +447,23 @@ async def _rank_postgres(
     limit: int,
 ) -> list[int]:
     conditions, params = _filters(where, "$", 3)
-    candidates = f"""
-        SELECT r.id, r.search_vector, r.shared_at FROM resource r, q
-        WHERE r.{column} @@ q.query AND {conditions}"""
-    if newest is not None:
-        # a tier too big to rank: its newest matches (ids grow with time)
-        candidates += f" ORDER BY r.id DESC LIMIT {int(newest)}"
-    sql = f"""{_PG_QUERY}, candidates AS MATERIALIZED ({candidates})
-        SELECT c.id AS id FROM candidates c, q
-        ORDER BY ts_rank_cd(c.search_vector, q.query) DESC, c.shared_at DESC
-        LIMIT {int(limit)}"""
+    if newest is None:
+        # ranked as they are found: a CTE of candidates would copy every matched vector
+        # (13,000 of ~500 bytes for a common word, past work_mem onto disk: +10 ms)
+        sql = f"""{_PG_QUERY}
+            SELECT r.id AS id FROM resource r, q
+            WHERE r.{column} @@ q.query AND {conditions}
+            ORDER BY ts_rank(r.search_vector, q.query) DESC, r.shared_at DESC
+            LIMIT {int(limit)}"""
+    else:
+        # a tier too big to rank (one- or two-letter words): its newest matches (ids grow
+        # with time)
+        sql = f"""{_PG_QUERY}, candidates AS MATERIALIZED (
+                SELECT r.id, r.search_vector, r.shared_at FROM resource r, q
+                WHERE r.{column} @@ q.query AND {conditions}
+                ORDER BY r.id DESC LIMIT {int(newest)})
+            SELECT c.id AS id FROM candidates c, q
+            ORDER BY ts_rank(c.search_vector, q.query) DESC, c.shared_at DESC
+            LIMIT {int(limit)}"""
     rows = await client.execute_query_dict(sql, [*_pg_params(words), *params])
     return [int(row["id"]) for row in rows]
