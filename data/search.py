@@ -190,7 +190,7 @@ POSTGRES_SCHEMA_V6 = [
             f"ALTER INDEX {index} SET (fastupdate = off)",
             f"SELECT gin_clean_pending_list('{index}'::regclass)",
         )
-    )
+    ),
 ]
 
 
