@@ -29,7 +29,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     connection: str | dict[str, Any] = database_url
     if database_url.startswith("sqlite:"):
         connection = expand_db_url(database_url)
-        connection["engine"] = "data.sqlite_engine"  # one round trip less per transaction
+        connection["engine"] = "data.sqlite_engine"  # small reads off aiosqlite's thread
     return {
         "connections": {"default": connection},
         "apps": {
@@ -54,9 +54,10 @@ def connection() -> BaseDBAsyncClient:
 
 
 async def quick_rows(sql: str, values: list[Any]) -> list[dict[str, Any]]:
-    """The rows of a small read by key (a handful of rows through an index, never a scan).
-    On SQLite it runs on the event loop's thread, saving a trip to aiosqlite's
-    (``data.sqlite_engine``); on PostgreSQL it is an ordinary statement."""
+    """The rows of a small read: a few rows by key, or a count over one community's index
+    entries; never a scan of a table. On SQLite it runs on the event loop's thread, saving
+    a trip to aiosqlite's (``data.sqlite_engine``); on PostgreSQL it is an ordinary
+    statement."""
     client = connection()
     quick = getattr(client, "quick_rows", None)
     if quick is None:
