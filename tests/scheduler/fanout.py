@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -160,7 +161,7 @@ async def all_final() -> bool:
     return len(rows) == POSTS and all(status in FINAL for status in rows)
 
 
-async def claimer_pids() -> set[int]:
-    """The process ids of the workers holding claims now (``host:pid:token``)."""
+async def claims_by_pid() -> Counter[int]:
+    """How many rows each process holds claimed now (worker ids are ``host:pid:token``)."""
     rows = await Delivery.filter(status="claimed").values_list("claimed_by", flat=True)
-    return {int(str(row).split(":")[-2]) for row in rows if row}
+    return Counter(int(str(row).split(":")[-2]) for row in rows if row)
