@@ -3,6 +3,7 @@ tests can assert every number. Definitions: see ``bot.stats.commands``."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -136,17 +137,33 @@ async def community_stats(community: Community, now: datetime, zone: str) -> Com
     """Every figure of ``stats <community>`` at ``now``; months follow ``zone``."""
     window = _Window(now)
     ids = [community.id]
-    activities = await _activities(ids, window)
-    meetings, next_meeting = await _attendance(community, now)
+    # independent figures, asked together: on PostgreSQL each takes a connection of the
+    # pool, so the page waits for the slowest rather than for their sum (on SQLite the one
+    # connection still runs them one after another)
+    (
+        activities,
+        (meetings, next_meeting),
+        growths,
+        newcomers,
+        repertoire,
+        prompts,
+    ) = await asyncio.gather(
+        _activities(ids, window),
+        _attendance(community, now),
+        _growths(ids, window),
+        _newcomer_path(community, window),
+        _repertoire(community, now, zone),
+        _prompt_answers(community, window),
+    )
     recent, longer = activities[community.id]
     return CommunityStats(
-        growth=(await _growths(ids, window))[community.id],
+        growth=growths[community.id],
         activity=recent,
-        newcomers=await _newcomer_path(community, window),
-        repertoire=await _repertoire(community, now, zone),
+        newcomers=newcomers,
+        repertoire=repertoire,
         meetings=meetings,
         next_meeting=next_meeting,
-        prompts=await _prompt_answers(community, window),
+        prompts=prompts,
         activity_long=longer,
     )
 
