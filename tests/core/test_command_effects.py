@@ -99,6 +99,17 @@ def dead_worker_id() -> str:
     return f"{socket.gethostname()[:30]}:{probe.pid}:{0x1234ABCD:08x}"
 
 
+def another_process(h: Harness) -> DeliveryEngine:
+    """The scheduler of another copbot process on the same database, with its real
+    liveness check."""
+    return DeliveryEngine(
+        [CommandEffects(h.core.registry)],
+        OutboxSender(h.core, h.clock, h.core.settings),
+        h.clock,
+        liveness=liveness_for(None),
+    )
+
+
 async def test_rows_a_dead_process_left_are_sent_by_the_scheduler_once(db: str) -> None:
     h, _ = await setup()
     h.core.attach_effect_delivery(DiesAfterCommit(dead_worker_id()))
@@ -110,12 +121,7 @@ async def test_rows_a_dead_process_left_are_sent_by_the_scheduler_once(db: str) 
     [left] = await Delivery.filter(kind=KIND, status="claimed")
     assert left.claimed_by != TEST_WORKER
     # another process's scheduler, with its real liveness check
-    survivor = DeliveryEngine(
-        [CommandEffects(h.core.registry)],
-        OutboxSender(h.core, h.clock, h.core.settings),
-        h.clock,
-        liveness=liveness_for(None),
-    )
+    survivor = another_process(h)
     try:
         report = await survivor.tick()
         again = await survivor.tick()
@@ -136,12 +142,7 @@ async def test_a_live_process_s_rows_are_not_taken_from_it(db: str) -> None:
     h.core.attach_effect_delivery(DiesAfterCommit(TEST_WORKER))  # alive, just slow
     h.outbox.clear()
     await h.say("Ada", "prompt approve 1")
-    other = DeliveryEngine(
-        [CommandEffects(h.core.registry)],
-        OutboxSender(h.core, h.clock, h.core.settings),
-        h.clock,
-        liveness=liveness_for(None),
-    )
+    other = another_process(h)
     try:
         report = await other.tick()
     finally:
@@ -237,12 +238,7 @@ async def test_a_post_sent_but_not_yet_recorded_when_the_process_dies_is_checked
     assert dying.later is not None and dying.later.writing is not None
     dying.later.writing.cancel()
     await dying.liveness.release()
-    survivor = DeliveryEngine(
-        [CommandEffects(h.core.registry)],
-        OutboxSender(h.core, h.clock, h.core.settings),
-        h.clock,
-        liveness=liveness_for(None),
-    )
+    survivor = another_process(h)
     try:
         report = await survivor.tick()
     finally:

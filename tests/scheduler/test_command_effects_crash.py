@@ -12,7 +12,6 @@ import contextlib
 import signal
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -51,20 +50,6 @@ async def platform(request: pytest.FixtureRequest) -> AsyncIterator[Platform]:
         discord = await FakeDiscord([FakeGuild(GUILD, "Test server", [CHANNEL])]).start()
         yield DiscordPlatform(discord)
         await discord.close()
-
-
-@pytest.fixture
-def processes(tmp_path: Path) -> Any:
-    started: list[Copbot] = []
-
-    def start(env: dict[str, str]) -> Copbot:
-        copbot = Copbot(env, tmp_path / f"copbot{len(started)}.log")
-        started.append(copbot)
-        return copbot
-
-    yield start
-    for copbot in started:
-        copbot.close()
 
 
 async def add_coordinator(external_id: str) -> None:

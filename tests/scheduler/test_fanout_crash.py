@@ -13,7 +13,6 @@ import asyncio
 import signal
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -117,20 +116,6 @@ async def platform(request: pytest.FixtureRequest) -> AsyncIterator[Platform]:
         discord.message_latency = LATENCY
         yield DiscordPlatform(discord)
         await discord.close()
-
-
-@pytest.fixture
-def processes(tmp_path: Path) -> Any:
-    started: list[Copbot] = []
-
-    def start(env: dict[str, str]) -> Copbot:
-        copbot = Copbot(env, tmp_path / f"copbot{len(started)}.log")
-        started.append(copbot)
-        return copbot
-
-    yield start
-    for copbot in started:
-        copbot.close()
 
 
 async def assert_each_member_reminded_once(platform: Platform) -> None:
