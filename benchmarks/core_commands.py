@@ -51,17 +51,20 @@ async def raw_insert_rate(path: Path, count: int) -> float:
 
 async def share_rate(url: str) -> float:
     await open_empty(url)
-    # effects' outcomes recorded as ``copbot run`` records them (a moment later, together)
+    # effects sent and recorded as ``copbot run`` does: posts go out while the reply
+    # does, their outcomes are recorded a moment later, together
     h = Harness.build(record_after=EngineOptions.record_after)
     await h.say("Ada", "community create python", channel="C1")
     for name in ("Bob", "Cy", "Dee"):
         await h.say(name, "join python")
     await h.say("Ada", "share https://x.example/warm Warm-up #tag")
+    assert h.effects is not None
     started = time.perf_counter()
     for index in range(SHARES):
         await h.say("Ada", f"share https://x.example/{index} Resource {index} #tag")
+    await h.effects.settle()  # every channel post sent (they go out while the reply does)
     rate = SHARES / (time.perf_counter() - started)
-    if h.effects is not None and h.effects.later is not None:
+    if h.effects.later is not None:
         await h.effects.later.flush()
     await close_database()
     return rate

@@ -66,6 +66,19 @@ async def quick_rows(sql: str, values: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
+async def quick_write(sql: str, values: list[Any]) -> list[dict[str, Any]]:
+    """The rows a small write returns (one row, or a command's ledger rows), inside the
+    command's transaction. On SQLite it runs on the event loop's thread unless it must
+    wait for another process's write lock (``data.sqlite_engine``); on PostgreSQL it is an
+    ordinary statement."""
+    client = connection()
+    quick = getattr(client, "quick_write", None)
+    if quick is None:
+        return await client.execute_query_dict(sql, values)
+    rows: list[dict[str, Any]] = await quick(sql, values)
+    return rows
+
+
 def in_open_transaction() -> bool:
     """Whether this task runs inside ``in_transaction()`` (tortoise puts the transaction's
     client in a context variable for the task and the tasks it starts)."""

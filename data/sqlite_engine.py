@@ -13,9 +13,16 @@ reads one indexed row (measured with ``make bench``, core_commands). So:
   each ``BEGIN`` is skipped: the connection is in autocommit mode
   (``isolation_level=None``), so nothing is open unless SQLite says so, which it tells
   for free.
+* ``quick_write`` runs a small write inside a transaction (``data.hotpath``: a row or a
+  command's ledger rows) there too. A write must first take the database's write lock,
+  which another process may hold: so it is tried with no wait (``busy_timeout`` 0), and
+  only when SQLite answers "busy" is it sent to the worker thread, to wait there as any
+  statement does. Once taken, the lock is the transaction's until it ends, so its later
+  writes cannot wait. Writing changes pages in memory; nothing reaches the disk before
+  ``COMMIT``.
 
-Writes and ``COMMIT`` (which may wait for another process or for the disk) stay on the
-worker thread. Selected in ``data.db.tortoise_config`` for ``sqlite://`` URLs.
+``COMMIT`` (which waits for the disk) and every other statement stay on the worker
+thread. Selected in ``data.db.tortoise_config`` for ``sqlite://`` URLs.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ import sqlite3
 from typing import Any
 
 import aiosqlite
-from tortoise.backends.base.client import TransactionContext
+from tortoise.backends.base.client import NestedTransactionContext, TransactionContext
 from tortoise.backends.sqlite.client import (
     SqliteClient,
     SqliteTransactionContext,
@@ -42,8 +49,40 @@ class _QuickReads(SqliteClient):
             rows = connection._conn.execute(query, values).fetchall()
             return [dict(row) for row in rows]
 
+    async def quick_write(self, query: str, values: list[Any]) -> list[dict[str, Any]]:
+        """Outside a transaction a write commits at once, which waits for the disk: the
+        worker thread's."""
+        return await self.execute_query_dict(query, values)
+
 
 class _Transaction(_QuickReads, SqliteTransactionWrapper):
+    def __init__(self, connection: SqliteClient) -> None:
+        super().__init__(connection)
+        # the connection's own wait for a lock (sqlite3's ``timeout``), put back after a try
+        self.busy_ms: int = getattr(connection, "busy_ms", 5000)
+
+    @translate_exceptions
+    async def quick_write(self, query: str, values: list[Any]) -> list[dict[str, Any]]:
+        async with self.acquire_connection() as connection:
+            self.log.debug("%s: %s", query, values)
+            conn = connection._conn
+            conn.execute("PRAGMA busy_timeout=0")
+            try:
+                rows = conn.execute(query, values).fetchall()
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+                    raise
+                rows = None  # another process writes: wait for it off the loop's thread
+            finally:
+                conn.execute(f"PRAGMA busy_timeout={self.busy_ms}")
+        if rows is None:
+            return await self.execute_query_dict(query, values)
+        return [dict(row) for row in rows]
+
+    def _in_transaction(self) -> TransactionContext:
+        # a savepoint inside the transaction keeps the quick paths
+        return NestedTransactionContext(_Transaction(self))
+
     async def begin(self) -> None:
         connection = self._connection._conn
         try:
@@ -65,6 +104,7 @@ class Client(_QuickReads):
             self.filename, isolation_level=None, check_same_thread=False
         )
         self._connection._conn.row_factory = sqlite3.Row
+        self.busy_ms = self._connection._conn.execute("PRAGMA busy_timeout").fetchone()[0]
         for pragma, value in self.pragmas.items():
             cursor = await self._connection.execute(f"PRAGMA {pragma}={value}")
             await cursor.close()

@@ -134,6 +134,10 @@ class _GroupFinish:
         return await future
 
 
+# how long a graceful stop waits for commands' effects still being sent
+SETTLE_WITHIN = 10.0
+
+
 class _LaterRecords:
     """Outcomes of commands' effects, recorded a moment later, many in one statement.
 
@@ -216,6 +220,8 @@ class DeliveryEngine:
         self._liveness = liveness
         # set by a graceful stop: claim nothing more, release what is claimed but unsent
         self.stopping = False
+        # commands' effects being sent after their replies (``deliver_soon``)
+        self.sending: set[asyncio.Task[None]] = set()
 
     @property
     def liveness(self) -> Liveness:
@@ -286,6 +292,7 @@ class DeliveryEngine:
     async def release(self) -> None:
         """A graceful stop's end: claims not sent go back to pending, and this process
         stops being seen as alive."""
+        await self.settle()
         if self.later is not None:
             await self.later.flush()  # sent rows are recorded as sent, not released
         await ledger.release(self.worker_id)
@@ -327,6 +334,38 @@ class DeliveryEngine:
                 attempt.status = await self._retry(attempt)
             self._reported(attempt)
         return [EffectResult(attempt.status, attempt.value) for attempt in attempts]
+
+    @property
+    def in_background(self) -> bool:
+        """Whether a command's effects may go out after its reply: when outcomes are
+        recorded later (``copbot run``); not when each command records them before its
+        reply (``record_after`` None: tests that look at both together)."""
+        return self.later is not None
+
+    def deliver_soon(self, rows: Sequence[Delivery]) -> None:
+        """``deliver_claimed`` without keeping the command's reply waiting: a member's
+        answer should not wait for the channel post's round trip to the platform. Tasks
+        start in commit order, so one member's commands post in the order they ran."""
+        task = asyncio.create_task(self._deliver_logged(rows))
+        self.sending.add(task)
+        task.add_done_callback(self.sending.discard)
+
+    async def _deliver_logged(self, rows: Sequence[Delivery]) -> None:
+        try:
+            await self.deliver_claimed(rows)
+        except Exception:  # the rows stay claimed: retried by the scheduler, never lost
+            log.exception("sending the effects of a command failed; the scheduler retries them")
+
+    async def settle(self, within: float = SETTLE_WITHIN) -> None:
+        """Wait for the effects being sent after their replies (a graceful stop, a bench).
+        What is still under way after ``within`` seconds is stopped: its rows stay
+        claimed, so a stop releases them and they are sent again after a check."""
+        while self.sending:
+            _, late = await asyncio.wait(set(self.sending), timeout=within)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.wait(late)
 
     @property
     def lease(self) -> timedelta:

@@ -395,9 +395,14 @@ class Core:
         self, queued: list[effects.QueuedEffect], rows: list[Delivery]
     ) -> None:
         """Send a committed command's effects at once, in order, and tell each its outcome.
-        A failure is logged, never shown as the member's error: the command has succeeded,
-        and what was not sent stays in the ledger for the scheduler to retry."""
+        When no outcome changes the reply, they are sent while the reply goes out (as
+        ``copbot run`` does: ``EffectDelivery.in_background``). A failure is logged, never
+        shown as the member's error: the command has succeeded, and what was not sent
+        stays in the ledger for the scheduler to retry."""
         if not rows or self.effect_delivery is None:
+            return
+        if self.effect_delivery.in_background and all(item.then is None for item in queued):
+            self.effect_delivery.deliver_soon(rows)  # nothing in the reply depends on them
             return
         try:
             results = await self.effect_delivery.deliver_claimed(rows)

@@ -182,6 +182,15 @@ class EffectDelivery(Protocol):
         """Send rows this worker claimed, in order; one outcome per row."""
         ...
 
+    @property
+    def in_background(self) -> bool:
+        """Whether ``deliver_soon`` may be used (else the reply waits for the sends)."""
+        ...
+
+    def deliver_soon(self, rows: Sequence[Delivery]) -> None:
+        """Send rows this worker claimed, in order, while the command replies."""
+        ...
+
 
 async def write(
     queued: Sequence[QueuedEffect],

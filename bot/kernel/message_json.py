@@ -32,25 +32,38 @@ class UnknownPart(ValueError):
     """A stored message names a part this version does not know (a newer process wrote it)."""
 
 
+# each part's field names, read once: ``dataclasses.fields`` per value was most of the
+# cost of writing a command's post into the ledger
+FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in CLASSES.values()
+}
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
 def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        name = type(value).__name__
-        if name not in CLASSES:
-            raise TypeError(f"{name} is not a message part")
-        encoded = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return {TAG: name, **encoded}
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    names = FIELDS.get(kind)
+    if names is not None:
+        encoded = {TAG: kind.__name__}
+        for name in names:
+            encoded[name] = _encode(getattr(value, name))
+        return encoded
     if isinstance(value, tuple | list):
         return [_encode(item) for item in value]
     if isinstance(value, datetime):
         return {TAG: "datetime", "iso": value.isoformat()}
     if isinstance(value, bytes):
         return {TAG: "bytes", "b64": base64.b64encode(value).decode("ascii")}
-    return value  # str, int, bool, None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        raise TypeError(f"{kind.__name__} is not a message part")
+    return value  # a str, int... subclass
 
 
 def _decode(value: Any) -> Any:
     if isinstance(value, list):
-        return tuple(_decode(item) for item in value)  # parts hold tuples, never lists
+        return tuple([_decode(item) for item in value])  # parts hold tuples, never lists
     if not isinstance(value, dict):
         return value
     tag = value.get(TAG)

@@ -4,12 +4,14 @@ another process when the one that wrote them died before sending them."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from bot.kernel.effects import KIND, EffectResult
 from bot.kernel.messages import message_text
@@ -81,9 +83,13 @@ class DiesAfterCommit:
     worker_id: str
     lease: timedelta = timedelta(minutes=2)
     stopping: bool = False
+    in_background: bool = False
 
     async def hold(self) -> None:
         return None
+
+    def deliver_soon(self, rows: Sequence[Delivery]) -> None:
+        raise AssertionError("not in the background")
 
     async def deliver_claimed(self, rows: Sequence[Delivery]) -> list[EffectResult]:
         raise RuntimeError("killed before sending")
@@ -188,7 +194,7 @@ async def test_a_stopping_process_leaves_a_command_s_rows_pending_for_the_next(d
 
 
 async def test_outcomes_are_recorded_a_moment_later_many_in_one_statement(db: str) -> None:
-    """As ``copbot run`` records them: each post is sent before its reply, and the
+    """As ``copbot run`` records them: each post is sent as its reply goes, and the
     outcomes of the commands of that moment are written together."""
     from tests.perf_correctness.test_statements_per_command import Statements
 
@@ -197,7 +203,11 @@ async def test_outcomes_are_recorded_a_moment_later_many_in_one_statement(db: st
     h.outbox.clear()
     for n in range(5):
         await h.say("Ada", f"share https://example.org/{n} Thing {n}")
-    assert len([s for s in h.outbox.sent if s.kind == "post"]) == 5  # sent at once
+    assert h.effects is not None
+    await h.effects.settle()
+    posts = [s for s in h.outbox.sent if s.kind == "post"]
+    assert [message_text(s.message).count("Thing") for s in posts] == [1] * 5  # in order
+    assert [f"Thing {n}" in message_text(s.message) for n, s in enumerate(posts)] == [True] * 5
     rows = await Delivery.filter(kind=KIND, subject__startswith="post:")
     assert [row.status for row in rows] == ["claimed"] * 5  # held by this live worker
 
@@ -233,6 +243,7 @@ async def test_a_post_sent_but_not_yet_recorded_when_the_process_dies_is_checked
     )
     h.outbox.clear()
     await h.say("Ada", "share https://example.org/a Thing")
+    await dying.settle()
     [first] = [s for s in h.outbox.sent if s.kind == "post"]
     # it dies: it never records, and its session (its liveness lock) ends
     assert dying.later is not None and dying.later.writing is not None
@@ -249,3 +260,49 @@ async def test_a_post_sent_but_not_yet_recorded_when_the_process_dies_is_checked
     assert again.key is not None and again.key.again and again.key.key == first.key.key
     row = await Delivery.get(kind=KIND, subject__startswith="post:")
     assert (row.status, row.attempts) == ("sent", 2)
+
+
+class GatedOutbox(RecordingOutbox):
+    """A platform that answers a post only when the test opens the gate."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+
+    async def post(self, *args: Any, **kwargs: Any) -> str:
+        await self.gate.wait()
+        return await super().post(*args, **kwargs)
+
+
+async def test_a_reply_does_not_wait_for_the_post_it_causes(db: str) -> None:
+    """As ``copbot run`` sends them: the member's answer goes while the channel post is
+    still on its way, and a graceful stop waits for it before releasing anything."""
+    h = Harness.build(record_after=timedelta(hours=1))
+    await h.say("Ada", "community create python", channel="C1")
+    gated = GatedOutbox()
+    h.core.attach_outbox(gated)
+    reply = await asyncio.wait_for(h.text("Ada", "share https://example.org/a Thing"), 5)
+    assert "Shared “Thing”" in reply
+    assert gated.sent == []  # the post waits for the platform, the reply did not
+    [row] = await Delivery.filter(kind=KIND, subject__startswith="post:")
+    assert (row.status, row.claimed_by) == ("claimed", TEST_WORKER)
+
+    assert h.effects is not None
+    stopping = asyncio.create_task(h.effects.release())  # a graceful stop
+    await asyncio.sleep(0.05)
+    assert not stopping.done()  # it waits for the send under way
+    gated.gate.set()
+    await asyncio.wait_for(stopping, 5)
+    assert [s.kind for s in gated.sent] == ["post"]
+    row = await Delivery.get(id=row.id)
+    assert row.status == "sent"
+
+
+async def test_a_reply_that_reports_its_effects_waits_for_them(db: str) -> None:
+    """A reply that says how a DM went is given once that is known, in the background
+    mode too: a newcomer's reply says the greeting DM went."""
+    h = Harness.build(record_after=timedelta(hours=1))
+    await h.say("Ada", "community create python", channel="C1")
+    reply = await h.text("Bob", "join python")
+    assert "I sent you a direct message to introduce yourself" in reply
+    assert [s.target for s in h.outbox.sent if s.kind == "direct"] == ["bob"]

@@ -17,7 +17,8 @@ async def test_links_in_a_meeting_thread_are_offered_for_the_repertoire(db: str)
     await h.say("Bob", "join python")
     await h.say("Ada", "share https://known.example Known")
     await h.say("Ada", "meeting schedule python 2027-03-02 16:30 Python hour")
-    await SchedulerService(h.core, h.core.settings, h.clock).tick()  # the announcement
+    scheduler = SchedulerService(h.core, h.core.settings, h.clock)
+    await scheduler.tick()  # the announcement
     thread = (await Occurrence.get()).thread_ref
     assert thread
     h.outbox.clear()
@@ -28,6 +29,7 @@ async def test_links_in_a_meeting_thread_are_offered_for_the_repertoire(db: str)
         channel_id="C1",
         text="Notes: https://notes.example/p1 and <https://known.example|old one>",
     )
+    await scheduler.engine.settle()  # the offer goes out as the event's handling ends
     (offer,) = h.outbox.sent  # the known link is not offered again
     assert offer.thread == thread and offer.target == "C1"
     assert "Bob posted https://notes.example/p1 in the meeting thread" in offer.text
@@ -54,7 +56,8 @@ async def test_a_link_at_the_end_of_a_sentence_is_offered_without_its_punctuatio
     h = Harness.build(start=START)
     await h.say("Ada", "community create python", channel="C1")
     await h.say("Ada", "meeting schedule python 2027-03-02 16:30 Python hour")
-    await SchedulerService(h.core, h.core.settings, h.clock).tick()
+    scheduler = SchedulerService(h.core, h.core.settings, h.clock)
+    await scheduler.tick()
     thread = (await Occurrence.get()).thread_ref
     h.outbox.clear()
     await h.core.event(
@@ -64,6 +67,7 @@ async def test_a_link_at_the_end_of_a_sentence_is_offered_without_its_punctuatio
         channel_id="C1",
         text="Slides (https://slides.example/deck). Notes: https://notes.example/p1.",
     )
+    await scheduler.engine.settle()
     offered = [s.message.parts[-1].buttons[0].value for s in h.outbox.sent]  # type: ignore[union-attr]
     assert [value.split(" ", 1)[1] for value in offered] == [
         "https://slides.example/deck",

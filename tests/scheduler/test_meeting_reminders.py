@@ -113,6 +113,7 @@ async def test_cancel_and_move_one_occurrence(db: str) -> None:
     assert "I told the member who had answered." in cancelled
     moved = await h.text("Ada", "meeting move 1 2027-03-22 to 2027-03-23 17:00")
     assert "to Tuesday, March 23, 2027 at 5:00\u202fPM" in moved
+    await service.engine.settle()  # the DMs and notices go out as the replies do
     # Bob (who said going to both) is told by DM, in his zone; the channel is told too
     to_bob = [s.text for s in h.outbox.to("bob")]
     assert len(to_bob) == 2 and "cancelled" in to_bob[0] and "moved" in to_bob[1]
@@ -200,7 +201,8 @@ async def test_a_french_community_gets_its_meeting_posts_in_french(db: str) -> N
     for name in ("Bea", "Cyr"):
         await h.say(name, "join cafe", locale="fr-CA")
     await h.say("Ada", "meeting schedule cafe lundi prochain 16h30 chaque semaine Café")
-    await run_until(h, service_for(h), datetime(2027, 3, 8, 21, 20, tzinfo=UTC))
+    service = service_for(h)
+    await run_until(h, service, datetime(2027, 3, 8, 21, 20, tzinfo=UTC))
     firsts = [s.text.split("\n")[0] for s in h.outbox.to("C1")]
     assert firsts[:2] == [
         "Rencontre à venir",
@@ -208,6 +210,7 @@ async def test_a_french_community_gets_its_meeting_posts_in_french(db: str) -> N
     ]
     h.outbox.clear()
     await h.say("Ada", "meeting cancel café 2027-03-15")
+    await service.engine.settle()
     assert "est annulée" in h.outbox.to("C1")[0].text
 
 
