@@ -15,8 +15,9 @@ design that scores every match of a common word stays under 20 ms.
 What is scored instead is the **head** of a query: its matches with every word in the
 title or the tags, the fields that weigh 8-10 times a description. A common word has
 ~40% of its matches there, and the exact top 10 is nearly always among them (a body-only
-match cannot climb above thousands of title hits): over the bench's 48 queries, 9.7 of
-the exact top 10 on average on SQLite, 9.9 on PostgreSQL.
+match cannot climb above thousands of title hits): over the bench's 48 queries at 100,000
+resources, 9.5 of the exact top 10 on average on SQLite; on PostgreSQL 9.9 when the whole
+head is ranked exactly, 9.6 as it is ranked now (below).
 
 SQLite asks one bounded question first: are there at most ``EXACT_MATCHES`` matches?
 (a walk of the doclists that stops after ``EXACT_MATCHES + 1``, no scoring, ~0.3-2 ms).
@@ -31,21 +32,40 @@ scoring). When the filter leaves fewer than ``limit`` head matches (a small comm
 tag), the whole query is ranked over its newest matches.
 
 PostgreSQL ranks the head first, with no count before it: counting through the GIN index
-costs as much as ranking, since both visit every match's heap row. Only when the head
-holds fewer than ``limit`` matches that pass the filter (the words are rare, or mostly in
-descriptions) is every match ranked. Scores are computed as rows are found: a CTE of
-candidates copied every matched tsvector (13,000 of ~500 bytes for a common word) past
-``work_mem`` onto disk, +10 ms. Its GIN indexes have no pending list (migration 0007):
+costs as much as ranking, since both visit every match's heap row. A GIN index returns no
+data, so every match costs a visit to its row, and ``resource`` rows are ~1 KB (the two
+vectors are 70% of one): a common word's head touched 8,600 of its pages, which cost
+more than the index scan and ``ts_rank`` together (a 23 MB copy of the same head vectors
+made the same ranking 2x faster; a 76 MB one with ``search_vector`` was no faster). So a
+search of a whole workspace ranks the head in two steps (migration 0008): its matches in
+``resource_head``, a narrow copy of ``search_head`` kept by triggers (~230-byte rows, 2,900
+pages), ranked by the head vector alone, keeping the best ``OVERFETCH``; those 400 are
+read from ``resource``, filtered and ranked exactly. The head ranking only lacks what a
+description adds: a description holding the word lifts a resource a little (weight B),
+and the 400 keep the newest of each head score, so it nearly always lies among them; a
+description word extending a typed prefix (``pepedu`` → ``pepeduka``) lifts an older one
+further, and that one is missed (9.9 → 9.6 of 10 on the bench; 200 candidates: 8.8).
+A search narrowed to communities, tags or kinds ranks its whole head in ``resource`` (most
+of the best 400 might not pass its filter). Only when the head holds fewer than ``limit``
+matches that pass the filter (the words are rare, or mostly in descriptions) is every
+match ranked. Scores are computed as rows are found: a CTE of candidates copied every
+matched tsvector (13,000 of ~500 bytes for a common word) past ``work_mem`` onto disk,
++10 ms. Its GIN indexes have no pending list (migration 0007):
 with ``fastupdate`` every search scans the entries not yet merged by a vacuum, which
 after a bulk load doubled a common word's index scan. A tag filter goes through its own
 index of tag keys (``string_to_array(tags_text, ' ')``), not through ``search_head``,
 whose posting lists also hold every title word (a tag listing: 10 ms to 0.5 ms).
 
 What bounds it now, at 100,000 resources on an idle core: on PostgreSQL the commonest
-word's head (13,800 rows) costs 3 ms of GIN scan, 9 ms of heap visits (8,600 pages) and
-5 ms of ``ts_rank``; on SQLite a two-word query is one bounded count (~1.3 ms) and the
-head's ranking (~4.5 ms for 1,600 rows), most of it bm25's docsize lookup per row and
-its pass over each phrase's whole doclist to weigh the word (idf).
+word's head (13,800 rows) costs ~2.3 ms of GIN scan (``'lima' | 'lim' | 'lima':*``, each
+operand reading its posting list: ``lima`` alone 0.9 ms, ``lima:*`` 1.6 ms, as a prefix
+gathers its matches into a bitmap first), ~3.5 ms of visits to 2,900
+``resource_head`` pages, ~3 ms of ``ts_rank`` and ~3 ms keeping the best 400 (ties on
+the score arrive oldest first, so nearly every row enters the top-N heap), then ~1.5 ms
+for the 400 rows of ``resource``: 12-14 ms; on SQLite a two-word query is one bounded
+count (~1.3 ms) and the head's ranking (~4.5 ms for 1,600 rows), most of it bm25's
+docsize lookup per row and its pass over each phrase's whole doclist to weigh the word
+(idf).
 
 Both dialects rank one- and two-letter words (prefixes matching much of any repertoire)
 over their newest matches only.
@@ -194,6 +214,46 @@ POSTGRES_SCHEMA_V6 = [
 ]
 
 
+# 0008: the head tier's matches, ranked where their rows are small. Ranking a common word's
+# head (13,800 rows at 100,000 resources) on ``resource`` visits 8,600 heap pages of ~1 KB
+# rows (two vectors are 70% of a row): ~12 ms of the ~20. The same matches in this table
+# of ~230-byte rows fill 2,900 pages and are ranked in ~9 ms; only the best OVERFETCH are
+# then read from ``resource`` and ranked exactly. A trigger keeps it in step with
+# ``resource``'s own generated head vector; a deleted resource takes its row with it.
+POSTGRES_SCHEMA_V8 = [
+    """CREATE TABLE IF NOT EXISTS resource_head (
+        id integer PRIMARY KEY REFERENCES resource (id) ON DELETE CASCADE,
+        workspace_id integer NOT NULL,
+        shared_at timestamptz NOT NULL,
+        head tsvector NOT NULL)""",
+    """CREATE INDEX IF NOT EXISTS resource_head_idx ON resource_head USING GIN (head)
+        WITH (fastupdate = off)""",
+    """CREATE OR REPLACE FUNCTION resource_head_sync() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO resource_head (id, workspace_id, shared_at, head)
+        VALUES (NEW.id, NEW.workspace_id, NEW.shared_at, NEW.search_head)
+        ON CONFLICT (id) DO UPDATE SET workspace_id = EXCLUDED.workspace_id,
+            shared_at = EXCLUDED.shared_at, head = EXCLUDED.head;
+        RETURN NULL;
+    END $$""",
+    "DROP TRIGGER IF EXISTS resource_head_insert ON resource",
+    """CREATE TRIGGER resource_head_insert AFTER INSERT ON resource
+        FOR EACH ROW EXECUTE FUNCTION resource_head_sync()""",
+    # a vote or an edit of the description saves the whole row: no write for those
+    "DROP TRIGGER IF EXISTS resource_head_update ON resource",
+    """CREATE TRIGGER resource_head_update AFTER UPDATE ON resource FOR EACH ROW
+        WHEN (OLD.search_head IS DISTINCT FROM NEW.search_head
+            OR OLD.workspace_id IS DISTINCT FROM NEW.workspace_id
+            OR OLD.shared_at IS DISTINCT FROM NEW.shared_at)
+        EXECUTE FUNCTION resource_head_sync()""",
+    """INSERT INTO resource_head (id, workspace_id, shared_at, head)
+        SELECT id, workspace_id, shared_at, search_head FROM resource
+        ON CONFLICT (id) DO NOTHING""",
+    "ANALYZE resource_head",
+]
+
+
 async def install_search_schema(client: BaseDBAsyncClient) -> None:
     """Create the dialect's first search structures (idempotent); migration 0002."""
     statements = SQLITE_SCHEMA if client.capabilities.dialect == "sqlite" else POSTGRES_SCHEMA
@@ -214,6 +274,15 @@ async def install_search_gin_settings(client: BaseDBAsyncClient) -> None:
     if client.capabilities.dialect == "sqlite":
         return
     for statement in POSTGRES_SCHEMA_V6:
+        await client.execute_script(statement)
+
+
+async def install_search_head_table(client: BaseDBAsyncClient) -> None:
+    """The narrow table of head vectors the head tier is ranked in (PostgreSQL only;
+    idempotent); migration 0008."""
+    if client.capabilities.dialect == "sqlite":
+        return
+    for statement in POSTGRES_SCHEMA_V8:
         await client.execute_script(statement)
 
 
@@ -432,10 +501,46 @@ async def _search_postgres(
     the ranking: both visit every match's row); only when it holds fewer than ``limit``
     matches that pass the filter is every match ranked (then the words are rare)."""
     newest = PG_NEWEST if _too_short(words) else None
+    if newest is None and _workspace_wide(where):
+        candidates, found = await _rank_postgres_head(client, words, where, limit)
+        if len(found) >= limit:
+            return found
+        if candidates < OVERFETCH:
+            # every head match was a candidate: the head holds no more, the body may
+            return await _rank_postgres(client, words, "search_vector", None, where, limit)
     found = await _rank_postgres(client, words, "search_head", newest, where, limit)
     if len(found) < limit:
         found = await _rank_postgres(client, words, "search_vector", newest, where, limit)
     return found
+
+
+def _workspace_wide(where: SearchFilter) -> bool:
+    """Only archived communities are left out: nearly every head match passes the filter,
+    so the best OVERFETCH by head alone keep ``limit`` of them."""
+    return where.community_ids is None and not where.tags and not where.kinds
+
+
+async def _rank_postgres_head(
+    client: BaseDBAsyncClient, words: list[str], where: SearchFilter, limit: int
+) -> tuple[int, list[int]]:
+    """The head tier in two steps: its matches ranked by their head vector alone in the
+    narrow ``resource_head`` (migration 0008), the best OVERFETCH then read from
+    ``resource``, filtered and ranked exactly. Returns how many candidates there were.
+
+    The head ranking differs from the exact one only by what descriptions add (weight B,
+    and longer words sharing a typed prefix), which lifts a resource by less than the gap
+    between head classes, except for rare prefix extensions: 9.x of 10 agree."""
+    conditions, params = _filters(where, "$", 3)
+    sql = f"""{_PG_QUERY}, top AS MATERIALIZED (
+            SELECT h.id FROM resource_head h, q
+            WHERE h.head @@ q.query AND h.workspace_id = $3
+            ORDER BY ts_rank(h.head, q.query) DESC, h.shared_at DESC LIMIT {OVERFETCH})
+        SELECT (SELECT count(*) FROM top) AS candidates, ARRAY(
+            SELECT r.id FROM top t JOIN resource r ON r.id = t.id, q WHERE {conditions}
+            ORDER BY ts_rank(r.search_vector, q.query) DESC, r.shared_at DESC
+            LIMIT {int(limit)}) AS ids"""
+    rows = await client.execute_query_dict(sql, [*_pg_params(words), *params])
+    return int(rows[0]["candidates"]), [int(i) for i in rows[0]["ids"]]
 
 
 async def _rank_postgres(

@@ -85,6 +85,23 @@ async def test_updates_and_deletes_reach_the_index(db: str) -> None:
     assert await search_resource_ids("python", where) == []
 
 
+async def test_edits_and_deletes_reach_the_head_tier(db: str) -> None:
+    # one result asked: the head tier answers alone (on PostgreSQL from resource_head, which
+    # a trigger keeps in step with resource)
+    workspace, _ = await seed()
+    resource = await Resource.get(url="https://d.example")
+    resource.title = "Python course"
+    await resource.save()
+    where = SearchFilter(workspace.id)
+    assert await search_resource_ids("teachers", where, limit=1) == []
+    assert await search_resource_ids("python", where, limit=1) == [resource.id]
+    resource.description = "for teachers"  # the head unchanged: no write, still found
+    await resource.save()
+    assert await search_resource_ids("python", where, limit=1) == [resource.id]
+    await resource.delete()
+    assert await search_resource_ids("python", where, limit=1) == []
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.text(max_size=80))
 async def test_any_query_text_is_safe(db: str, text: str) -> None:
