@@ -68,9 +68,9 @@ async def quick_rows(sql: str, values: list[Any]) -> list[dict[str, Any]]:
 
 async def quick_write(sql: str, values: list[Any]) -> list[dict[str, Any]]:
     """The rows a small write returns (one row, or a command's ledger rows), inside the
-    command's transaction. On SQLite it runs on the event loop's thread unless it must
-    wait for another process's write lock (``data.sqlite_engine``); on PostgreSQL it is an
-    ordinary statement."""
+    command's transaction. On SQLite it runs on the event loop's thread, the transaction
+    holding the write lock (``data.sqlite_engine``); on PostgreSQL it is an ordinary
+    statement."""
     client = connection()
     quick = getattr(client, "quick_write", None)
     if quick is None:

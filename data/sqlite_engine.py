@@ -9,16 +9,18 @@ reads one indexed row (measured with ``make bench``, core_commands). So:
   never a scan) on the event loop's own thread. It holds the client's lock as any
   statement does, so the worker thread is idle meanwhile; in WAL mode a read never waits
   for a writer, so it cannot stall the loop on another process's lock.
-* ``BEGIN`` (deferred: no lock, no I/O) runs there too, and tortoise's ``COMMIT`` before
-  each ``BEGIN`` is skipped: the connection is in autocommit mode
-  (``isolation_level=None``), so nothing is open unless SQLite says so, which it tells
-  for free.
+* ``BEGIN IMMEDIATE`` runs there too, tried without waiting (``busy_timeout`` 0): the
+  transaction takes the database's write lock at once, or, when another process holds
+  it, begins on the worker thread instead, waiting there as any statement would. A
+  command's transaction writes, so it takes the lock first: with a deferred ``BEGIN`` the
+  first write came after reads, and SQLite refuses a reader's upgrade at once, without
+  waiting, when another process writes (and always under the full-text triggers, whose
+  own reads come first): the command failed with "database is locked". Tortoise's
+  ``COMMIT`` before each ``BEGIN`` is skipped: the connection is in autocommit mode
+  (``isolation_level=None``), so nothing is open unless SQLite says so, for free.
 * ``quick_write`` runs a small write inside a transaction (``data.hotpath``: a row or a
-  command's ledger rows) there too. A write must first take the database's write lock,
-  which another process may hold: so it is tried with no wait (``busy_timeout`` 0), and
-  only when SQLite answers "busy" is it sent to the worker thread, to wait there as any
-  statement does. Once taken, the lock is the transaction's until it ends, so its later
-  writes cannot wait. Writing changes pages in memory; nothing reaches the disk before
+  command's ledger rows) there too: the lock is the transaction's, so nothing can make
+  it wait, and it only changes pages in memory; nothing reaches the disk before
   ``COMMIT``.
 
 ``COMMIT`` (which waits for the disk) and every other statement stay on the worker
@@ -56,28 +58,11 @@ class _QuickReads(SqliteClient):
 
 
 class _Transaction(_QuickReads, SqliteTransactionWrapper):
-    def __init__(self, connection: SqliteClient) -> None:
-        super().__init__(connection)
-        # the connection's own wait for a lock (sqlite3's ``timeout``), put back after a try
-        self.busy_ms: int = getattr(connection, "busy_ms", 5000)
-
     @translate_exceptions
     async def quick_write(self, query: str, values: list[Any]) -> list[dict[str, Any]]:
-        async with self.acquire_connection() as connection:
+        async with self.acquire_connection() as connection:  # the lock is ours (``begin``)
             self.log.debug("%s: %s", query, values)
-            conn = connection._conn
-            conn.execute("PRAGMA busy_timeout=0")
-            try:
-                rows = conn.execute(query, values).fetchall()
-            except sqlite3.OperationalError as error:
-                if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
-                    raise
-                rows = None  # another process writes: wait for it off the loop's thread
-            finally:
-                conn.execute(f"PRAGMA busy_timeout={self.busy_ms}")
-        if rows is None:
-            return await self.execute_query_dict(query, values)
-        return [dict(row) for row in rows]
+            return [dict(row) for row in connection._conn.execute(query, values).fetchall()]
 
     def _in_transaction(self) -> TransactionContext:
         # a savepoint inside the transaction keeps the quick paths
@@ -88,9 +73,26 @@ class _Transaction(_QuickReads, SqliteTransactionWrapper):
         try:
             if connection.in_transaction:  # never on copbot's own paths
                 await self._connection.commit()
-            connection.execute("BEGIN")
+            if not _begin_at_once(connection):
+                await self._connection.execute("BEGIN IMMEDIATE")  # waits for the lock
         except sqlite3.Error as error:  # as tortoise reports it
             raise TransactionManagementError(error) from error
+
+
+def _begin_at_once(connection: sqlite3.Connection) -> bool:
+    """``BEGIN IMMEDIATE`` with no wait; False (and nothing begun) when another
+    process holds the write lock."""
+    (wait,) = connection.execute("PRAGMA busy_timeout").fetchone()
+    connection.execute("PRAGMA busy_timeout=0")
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+            raise
+        return False
+    finally:
+        connection.execute(f"PRAGMA busy_timeout={int(wait)}")
+    return True
 
 
 class Client(_QuickReads):
@@ -104,7 +106,6 @@ class Client(_QuickReads):
             self.filename, isolation_level=None, check_same_thread=False
         )
         self._connection._conn.row_factory = sqlite3.Row
-        self.busy_ms = self._connection._conn.execute("PRAGMA busy_timeout").fetchone()[0]
         for pragma, value in self.pragmas.items():
             cursor = await self._connection.execute(f"PRAGMA {pragma}={value}")
             await cursor.close()

@@ -5,13 +5,18 @@ made on the event loop's thread never sees another task's uncommitted work."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from tortoise import connections
 from tortoise.transactions import in_transaction
 
-from data.db import dialect, quick_rows
+from bot.kernel.messages import message_text
+from data.db import close_database, dialect, quick_rows
 from data.hotpath import (
+    _load,
     home_community,
     insert_unless_taken,
     joined_communities,
@@ -20,6 +25,8 @@ from data.hotpath import (
     tag_labels,
 )
 from data.models import Community, Meeting, Member, Membership, Resource, Tag, Workspace
+from tests.support.databases import open_empty, sqlite_copy
+from tests.support.harness import Harness
 
 NOW = datetime(2027, 3, 1, 15, 0, tzinfo=UTC)
 
@@ -162,3 +169,65 @@ async def test_a_read_sees_its_own_transaction_and_no_one_elses(db: str) -> None
     with pytest.raises(RuntimeError):
         await task
     assert await count() == 2
+
+
+async def test_rows_load_as_the_orm_loads_them(db: str) -> None:
+    """``_load`` (the C date parser) gives what tortoise's own loader gives, value and
+    type, for every model the look-ups return."""
+    await _world()
+    await Meeting.create(
+        community=await Community.get(name="Python"),
+        title="Weekly",
+        start_local="2027-03-02T10:00",
+        timezone="UTC",
+        created_at=datetime(2027, 3, 1, 15, 0, 7, 123456, tzinfo=UTC),
+    )
+    for model in (Workspace, Member, Community, Membership, Meeting):
+        rows = await quick_rows(f'SELECT * FROM "{model._meta.db_table}"', [])
+        assert rows
+        for row in rows:
+            ours, theirs = _load(model, row), model._init_from_db(**row)
+            for name in model._meta.db_fields:
+                attribute = model._meta.fields_db_projection_reverse[name]
+                mine, orm = getattr(ours, attribute), getattr(theirs, attribute)
+                assert (mine, type(mine)) == (orm, type(orm)), (model.__name__, attribute)
+                if isinstance(orm, datetime):
+                    assert mine.utcoffset() == orm.utcoffset() and mine.tzinfo == orm.tzinfo
+            assert ours._saved_in_db and not ours._partial
+            await ours.save()  # a loaded instance saves like any other
+
+
+async def test_a_command_waits_off_the_loop_while_another_process_writes(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    """On SQLite a command's transaction takes the write lock as it begins, without
+    waiting on the event loop's thread: while another process holds the lock, it waits on
+    aiosqlite's thread, the loop goes on, and the command succeeds once the lock is free.
+    (It began deferred before: its first write, after its reads and under the full-text
+    triggers, failed at once with "database is locked".)"""
+    await open_empty(sqlite_copy(sqlite_template, tmp_path))  # SQLite's own lock
+    try:
+        await _waits_for_the_other_writer()
+    finally:
+        await close_database()
+
+
+async def _waits_for_the_other_writer() -> None:
+    h = Harness.build()
+    await h.say("Ada", "community create python", channel="C1")
+    other = sqlite3.connect(connections.get("default").filename, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process writing
+    other.execute("UPDATE workspace SET name = 'Renamed'")
+
+    task = asyncio.create_task(h.say("Ada", "share https://example.org/w Waits"))
+    ticks = 0
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+        ticks += 1
+    assert ticks == 20 and not task.done()  # the loop went on; the command waits
+    other.execute("COMMIT")
+    other.close()
+    reply = await asyncio.wait_for(task, 5)
+    assert not reply.is_error, message_text(reply)
+    assert await Resource.filter(title="Waits").count() == 1
+    assert await Workspace.filter(name="Renamed").exists()
