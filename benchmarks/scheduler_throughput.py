@@ -177,6 +177,7 @@ async def command_effects_run(url: str) -> list[tuple[int, float, float, float]]
             started = time.perf_counter()
             for _ in range(COMMANDS[fanout]):
                 await core._run(who, "bench", work)
+            await engine.settle()  # the DMs go out as the replies do: all sent by now
             rates.append(COMMANDS[fanout] / (time.perf_counter() - started))
         if engine.later is not None:  # recorded a moment later, as in ``copbot run``
             await engine.later.flush()

@@ -135,7 +135,7 @@ class _GroupFinish:
 
 
 # how long a graceful stop waits for commands' effects still being sent
-SETTLE_WITHIN = 10.0
+SETTLE_WITHIN = 5.0
 
 
 class _LaterRecords:

@@ -401,6 +401,8 @@ class Core:
         stays in the ledger for the scheduler to retry."""
         if not rows or self.effect_delivery is None:
             return
+        if rows[0].status != "claimed":  # written pending during a graceful stop: not ours
+            return
         if self.effect_delivery.in_background and all(item.then is None for item in queued):
             self.effect_delivery.deliver_soon(rows)  # nothing in the reply depends on them
             return

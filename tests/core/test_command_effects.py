@@ -193,6 +193,28 @@ async def test_a_stopping_process_leaves_a_command_s_rows_pending_for_the_next(d
     assert h.outbox.sent == []
 
 
+async def test_a_stopping_process_does_not_send_the_rows_it_left_to_others(db: str) -> None:
+    """Rows written pending during a graceful stop are another process's to claim: the
+    stopping one sends none of them itself (both would have posted)."""
+    h = Harness.build(record_after=timedelta(hours=1))
+    await h.say("Ada", "community create python", channel="C1")
+    assert h.effects is not None
+    h.effects.stopping = True
+    h.outbox.clear()
+    reply = await h.say("Ada", "share https://example.org/late Late")
+    assert not reply.is_error, message_text(reply)
+    await h.effects.settle()
+    assert h.outbox.sent == []
+    [row] = await Delivery.filter(kind=KIND, subject__startswith="post:")
+    assert (row.status, row.claimed_by) == ("pending", None)
+    survivor = another_process(h)
+    try:
+        assert (await survivor.tick()).sent == 1
+    finally:
+        await survivor.release()
+    assert [s.kind for s in h.outbox.sent] == ["post"]
+
+
 async def test_outcomes_are_recorded_a_moment_later_many_in_one_statement(db: str) -> None:
     """As ``copbot run`` records them: each post is sent as its reply goes, and the
     outcomes of the commands of that moment are written together."""
