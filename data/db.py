@@ -58,12 +58,7 @@ async def quick_rows(sql: str, values: list[Any]) -> list[dict[str, Any]]:
     entries; never a scan of a table. On SQLite it runs on the event loop's thread, saving
     a trip to aiosqlite's (``data.sqlite_engine``); on PostgreSQL it is an ordinary
     statement."""
-    client = connection()
-    quick = getattr(client, "quick_rows", None)
-    if quick is None:
-        return await client.execute_query_dict(sql, values)
-    rows: list[dict[str, Any]] = await quick(sql, values)
-    return rows
+    return await _quick("quick_rows", sql, values)
 
 
 async def quick_write(sql: str, values: list[Any]) -> list[dict[str, Any]]:
@@ -71,9 +66,13 @@ async def quick_write(sql: str, values: list[Any]) -> list[dict[str, Any]]:
     command's transaction. On SQLite it runs on the event loop's thread, the transaction
     holding the write lock (``data.sqlite_engine``); on PostgreSQL it is an ordinary
     statement."""
+    return await _quick("quick_write", sql, values)
+
+
+async def _quick(method: str, sql: str, values: list[Any]) -> list[dict[str, Any]]:
     client = connection()
-    quick = getattr(client, "quick_write", None)
-    if quick is None:
+    quick = getattr(client, method, None)
+    if quick is None:  # PostgreSQL, or a savepoint of tortoise's own
         return await client.execute_query_dict(sql, values)
     rows: list[dict[str, Any]] = await quick(sql, values)
     return rows
