@@ -58,6 +58,10 @@ class _QuickReads(SqliteClient):
 
 
 class _Transaction(_QuickReads, SqliteTransactionWrapper):
+    def __init__(self, connection: SqliteClient, busy_ms: int) -> None:
+        super().__init__(connection)
+        self.busy_ms = busy_ms  # the connection's own wait for a lock, put back after a try
+
     @translate_exceptions
     async def quick_write(self, query: str, values: list[Any]) -> list[dict[str, Any]]:
         async with self.acquire_connection() as connection:  # the lock is ours (``begin``)
@@ -66,23 +70,22 @@ class _Transaction(_QuickReads, SqliteTransactionWrapper):
 
     def _in_transaction(self) -> TransactionContext:
         # a savepoint inside the transaction keeps the quick paths
-        return NestedTransactionContext(_Transaction(self))
+        return NestedTransactionContext(_Transaction(self, self.busy_ms))
 
     async def begin(self) -> None:
         connection = self._connection._conn
         try:
             if connection.in_transaction:  # never on copbot's own paths
                 await self._connection.commit()
-            if not _begin_at_once(connection):
+            if not _begin_at_once(connection, self.busy_ms):
                 await self._connection.execute("BEGIN IMMEDIATE")  # waits for the lock
         except sqlite3.Error as error:  # as tortoise reports it
             raise TransactionManagementError(error) from error
 
 
-def _begin_at_once(connection: sqlite3.Connection) -> bool:
+def _begin_at_once(connection: sqlite3.Connection, wait_ms: int) -> bool:
     """``BEGIN IMMEDIATE`` with no wait; False (and nothing begun) when another
-    process holds the write lock."""
-    (wait,) = connection.execute("PRAGMA busy_timeout").fetchone()
+    process holds the write lock. ``wait_ms``: the connection's own wait, put back."""
     connection.execute("PRAGMA busy_timeout=0")
     try:
         connection.execute("BEGIN IMMEDIATE")
@@ -91,11 +94,13 @@ def _begin_at_once(connection: sqlite3.Connection) -> bool:
             raise
         return False
     finally:
-        connection.execute(f"PRAGMA busy_timeout={int(wait)}")
+        connection.execute(f"PRAGMA busy_timeout={wait_ms}")
     return True
 
 
 class Client(_QuickReads):
+    busy_ms = 5000  # sqlite3's default ``timeout``, read from the connection once open
+
     async def create_connection(self, with_db: bool) -> None:
         """As tortoise opens it, but usable from the loop's thread too: SQLite serializes
         calls itself (``sqlite3.threadsafety`` is 3), and the client's lock lets only one
@@ -109,10 +114,11 @@ class Client(_QuickReads):
         for pragma, value in self.pragmas.items():
             cursor = await self._connection.execute(f"PRAGMA {pragma}={value}")
             await cursor.close()
+        (self.busy_ms,) = self._connection._conn.execute("PRAGMA busy_timeout").fetchone()
         await self._post_connect()
 
     def _in_transaction(self) -> TransactionContext:
-        return SqliteTransactionContext(_Transaction(self), self._lock)
+        return SqliteTransactionContext(_Transaction(self, self.busy_ms), self._lock)
 
 
 client_class = Client

@@ -63,7 +63,7 @@ def _encode(value: Any) -> Any:
 
 def _decode(value: Any) -> Any:
     if isinstance(value, list):
-        return tuple([_decode(item) for item in value])  # parts hold tuples, never lists
+        return tuple(_decode(item) for item in value)  # parts hold tuples, never lists
     if not isinstance(value, dict):
         return value
     tag = value.get(TAG)
