@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from data.hotpath import (
     tag_labels,
 )
 from data.models import Community, Meeting, Member, Membership, Resource, Tag, Workspace
+from data.sqlite_engine import INLINE_COMMIT_BUDGET
 from tests.support.databases import open_empty, sqlite_copy
 from tests.support.harness import Harness
 
@@ -231,3 +233,42 @@ async def _waits_for_the_other_writer() -> None:
     assert not reply.is_error, message_text(reply)
     assert await Resource.filter(title="Waits").count() == 1
     assert await Workspace.filter(name="Renamed").exists()
+
+
+async def test_a_quick_disk_commits_on_the_loop_and_a_slow_one_on_the_worker(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    """A commit waits on the event loop's thread only while this connection's commits
+    have lately been quick; once they are slow (a slow disk, a checkpoint), they go to
+    aiosqlite's thread, so the loop is free while the disk syncs, until they are quick
+    again."""
+    await open_empty(sqlite_copy(sqlite_template, tmp_path))
+    try:
+        client = connections.get("default")
+        assert not await Workspace.exists()  # the connection opens
+        threads: list[int] = []
+
+        def seen(statement: str) -> None:
+            if statement == "COMMIT":
+                threads.append(threading.get_ident())
+
+        client._connection._conn.set_trace_callback(seen)
+
+        async def one_commit(name: str) -> int:
+            async with in_transaction():
+                await Workspace.create(
+                    platform="console", external_id=name, name=name, created_at=NOW
+                )
+            return threads[-1]
+
+        loop_thread = threading.get_ident()
+        assert await one_commit("quick") == loop_thread
+        client.commits.recent = 10 * INLINE_COMMIT_BUDGET  # as after a slow commit
+        assert await one_commit("slow") != loop_thread
+        for n in range(30):  # quick commits on the worker bring the average down again
+            await one_commit(f"w{n}")
+        assert client.commits.quick
+        assert await one_commit("quick again") == loop_thread
+        assert await Workspace.filter(external_id__in=["quick", "slow", "quick again"]).count() == 3
+    finally:
+        await close_database()
