@@ -28,16 +28,19 @@ reads one indexed row (measured with ``make bench``, core_commands). So:
   syncs ~17 pages in ~0.5 ms here, and the trip to the worker thread and back added
   0.1-0.6 ms to the whole ``share``, more on a busy machine (1.9-2.6 ms a share with it,
   1.8-2.2 without, four runs side by side). A commit that runs a WAL checkpoint (every
-  ~1,000 pages, ~60 shares) holds the loop for 5-12 ms here, once; it raises the average
-  past the budget, as a slow disk does, and commits go back to the worker thread until
-  it falls again.
+  ~1,000 pages, ~60 shares) would hold the loop for 5-12 ms here, which is why they have
+  a thread of their own (below). A slow disk raises the average past the budget, and
+  commits go back to the worker thread until it falls again.
 
-Every other statement stays on the worker thread. Selected in
+Checkpoints of the write-ahead log run on a thread of their own
+(``data.sqlite_checkpoints``), so no command's commit runs one. Every other statement
+stays on the worker thread. Selected in
 ``data.db.tortoise_config`` for ``sqlite://`` URLs.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from typing import Any
@@ -51,6 +54,8 @@ from tortoise.backends.sqlite.client import (
     translate_exceptions,
 )
 from tortoise.exceptions import TransactionManagementError
+
+from data.sqlite_checkpoints import BACKSTOP_PAGES, Checkpointer
 
 # a commit may run on the loop's thread while this connection's recent commits took less
 INLINE_COMMIT_BUDGET = 0.002  # seconds
@@ -141,6 +146,7 @@ def _begin_at_once(connection: sqlite3.Connection, wait_ms: int) -> bool:
 class Client(_QuickReads):
     busy_ms = 5000  # sqlite3's default ``timeout``, read from the connection once open
     commits = CommitTimes()  # replaced by the connection's own when it opens
+    _checkpoints: Checkpointer | None = None
 
     async def create_connection(self, with_db: bool) -> None:
         """As tortoise opens it, but usable from the loop's thread too: SQLite serializes
@@ -157,7 +163,17 @@ class Client(_QuickReads):
             await cursor.close()
         (self.busy_ms,) = self._connection._conn.execute("PRAGMA busy_timeout").fetchone()
         self.commits = CommitTimes()
+        (journal,) = self._connection._conn.execute("PRAGMA journal_mode").fetchone()
+        if journal == "wal":  # a file (a database in memory has no log to copy back)
+            self._connection._conn.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
+            self._checkpoints = Checkpointer(self.filename)
         await self._post_connect()
+
+    async def close(self) -> None:
+        if self._checkpoints is not None:
+            await asyncio.to_thread(self._checkpoints.stop)  # ends within one checkpoint
+            self._checkpoints = None
+        await super().close()
 
     def _in_transaction(self) -> TransactionContext:
         return SqliteTransactionContext(_Transaction(self, self.busy_ms, self.commits), self._lock)

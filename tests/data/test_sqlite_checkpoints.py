@@ -1,0 +1,79 @@
+"""SQLite's write-ahead log is copied back into the database by a thread of its own
+(``data.sqlite_checkpoints``), not by a command's commit; and once the client closes,
+the database file alone holds every row."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
+from data.db import close_database
+from data.models import Workspace
+from data.sqlite_checkpoints import BACKSTOP_PAGES
+from tests.support.databases import open_empty, sqlite_copy
+
+NOW = datetime(2027, 3, 1, 15, 0, tzinfo=UTC)
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
+
+
+def _rows_in_the_file_alone(database: Path, copy: Path) -> int:
+    copy.write_bytes(database.read_bytes())  # the file, as tests copy their templates
+    reader = sqlite3.connect(copy)
+    try:
+        (rows,) = reader.execute("SELECT count(*) FROM workspace").fetchone()
+        return int(rows)
+    finally:
+        reader.close()
+
+
+async def _write(rows: int) -> None:
+    for n in range(rows):
+        async with in_transaction():
+            # ~250 bytes a row: they fill new pages, which only a checkpoint puts in the file
+            await Workspace.create(
+                platform="console", external_id=f"T{n}", name="w" * 200, created_at=NOW
+            )
+
+
+async def test_the_log_is_checkpointed_beside_the_commands(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    url = sqlite_copy(sqlite_template, tmp_path)
+    database = Path(url.removeprefix("sqlite://"))
+    await open_empty(url)
+    try:
+        assert not await Workspace.exists()  # the connection opens
+        client = connections.get("default")
+        (own,) = client._connection._conn.execute("PRAGMA wal_autocheckpoint").fetchone()
+        assert own == BACKSTOP_PAGES  # far above what these commits write
+        size = _size(database)
+        await _write(500)  # ~40 pages of the log, never checkpointed by a commit now
+        for _ in range(100):  # the thread's turn comes every quarter of a second
+            if _size(database) > size + 80_000:
+                break
+            await asyncio.sleep(0.05)
+        assert _size(database) > size + 80_000  # the rows reached the file
+    finally:
+        await close_database()
+
+
+async def test_a_closed_database_file_holds_every_row(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    url = sqlite_copy(sqlite_template, tmp_path)
+    database = Path(url.removeprefix("sqlite://"))
+    await open_empty(url)
+    try:
+        await _write(30)
+    finally:
+        await close_database()
+    assert _size(database.with_name(database.name + "-wal")) == 0  # no log left
+    assert _rows_in_the_file_alone(database, tmp_path / "copy.sqlite3") == 30
