@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
@@ -43,37 +45,32 @@ async def _write(rows: int) -> None:
             )
 
 
-async def test_the_log_is_checkpointed_beside_the_commands(
-    sqlite_template: Path, tmp_path: Path
-) -> None:
+@pytest.fixture
+async def database(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[Path]:
     url = sqlite_copy(sqlite_template, tmp_path)
-    database = Path(url.removeprefix("sqlite://"))
     await open_empty(url)
     try:
-        assert not await Workspace.exists()  # the connection opens
-        client = connections.get("default")
-        (own,) = client._connection._conn.execute("PRAGMA wal_autocheckpoint").fetchone()
-        assert own == BACKSTOP_PAGES  # far above what these commits write
-        size = _size(database)
-        await _write(500)  # ~40 pages of the log, never checkpointed by a commit now
-        for _ in range(100):  # the thread's turn comes every quarter of a second
-            if _size(database) > size + 80_000:
-                break
-            await asyncio.sleep(0.05)
-        assert _size(database) > size + 80_000  # the rows reached the file
+        yield Path(url.removeprefix("sqlite://"))
     finally:
-        await close_database()
+        await close_database()  # again, after a test that closed it: nothing to do
 
 
-async def test_a_closed_database_file_holds_every_row(
-    sqlite_template: Path, tmp_path: Path
-) -> None:
-    url = sqlite_copy(sqlite_template, tmp_path)
-    database = Path(url.removeprefix("sqlite://"))
-    await open_empty(url)
-    try:
-        await _write(30)
-    finally:
-        await close_database()
+async def test_the_log_is_checkpointed_beside_the_commands(database: Path) -> None:
+    assert not await Workspace.exists()  # the connection opens
+    client = connections.get("default")
+    (own,) = client._connection._conn.execute("PRAGMA wal_autocheckpoint").fetchone()
+    assert own == BACKSTOP_PAGES  # far above what these commits write
+    size = _size(database)
+    await _write(500)  # ~40 pages of the log, never checkpointed by a commit now
+    for _ in range(100):  # the thread's turn comes every quarter of a second
+        if _size(database) > size + 80_000:
+            break
+        await asyncio.sleep(0.05)
+    assert _size(database) > size + 80_000  # the rows reached the file
+
+
+async def test_a_closed_database_file_holds_every_row(database: Path, tmp_path: Path) -> None:
+    await _write(30)
+    await close_database()
     assert _size(database.with_name(database.name + "-wal")) == 0  # no log left
     assert _rows_in_the_file_alone(database, tmp_path / "copy.sqlite3") == 30
