@@ -145,8 +145,11 @@ def _begin_at_once(connection: sqlite3.Connection, wait_ms: int) -> bool:
 
 class Client(_QuickReads):
     busy_ms = 5000  # sqlite3's default ``timeout``, read from the connection once open
-    commits = CommitTimes()  # replaced by the connection's own when it opens
-    _checkpoints: Checkpointer | None = None
+
+    def __init__(self, file_path: str, **kwargs: Any) -> None:
+        super().__init__(file_path, **kwargs)
+        self.commits = CommitTimes()
+        self._checkpoints: Checkpointer | None = None
 
     async def create_connection(self, with_db: bool) -> None:
         """As tortoise opens it, but usable from the loop's thread too: SQLite serializes
@@ -162,7 +165,6 @@ class Client(_QuickReads):
             cursor = await self._connection.execute(f"PRAGMA {pragma}={value}")
             await cursor.close()
         (self.busy_ms,) = self._connection._conn.execute("PRAGMA busy_timeout").fetchone()
-        self.commits = CommitTimes()
         (journal,) = self._connection._conn.execute("PRAGMA journal_mode").fetchone()
         if journal == "wal":  # a file (a database in memory has no log to copy back)
             self._connection._conn.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
