@@ -20,16 +20,28 @@ resources, 9.5 of the exact top 10 on average on SQLite; on PostgreSQL 9.9 when 
 head is ranked exactly, 9.6 as it is ranked now (below).
 
 SQLite asks one bounded question first: are there at most ``EXACT_MATCHES`` matches?
-(a walk of the doclists that stops after ``EXACT_MATCHES + 1``, no scoring, ~0.3-2 ms).
-If so, every match is ranked: that is the exact ranking. Otherwise the head is ranked
-with the head expression *alone* (``{title tags_text} : (...)``), so bm25 reads only the
-title and tag columns. An earlier design ANDed a column-restricted copy of the words to
-the whole query; bm25 then scored those copies too, over-weighting short titles (6.9/10
-agreement on the title tier), and every copy walked the doclists again. The ranking runs
-inside the full-text index alone, keeping the best ``OVERFETCH``, and only those are
-joined to ``resource`` for the workspace filter (a join per match costs as much as the
-scoring). When the filter leaves fewer than ``limit`` head matches (a small community, a
-tag), the whole query is ranked over its newest matches.
+(a walk of the doclists that stops after ``EXACT_MATCHES + 1``, no scoring, ~0.2-1 ms).
+If so, every match is ranked: that is the exact ranking. Otherwise the head is ranked,
+in its own full-text index (migration 0009): ``resource_head_fts`` holds the title and
+the tags, and is asked ``{title tags_text} : (...)``. Ranked in ``resource_fts`` with
+that column filter (as before 0009), bm25 walked every column's postings of each word to
+weigh it (idf) and read docsize rows four columns wide; in the head index a common word's
+head ranks in 12.0 ms instead of 14.5, a two-word one in 4.7 instead of 7.0 (best runs,
+idle machine). bm25 divides by the length of the whole row, so a long description lowers
+a title match; a third column, ``pad``, never searched and weighted 0, carries that
+length (the url, and one ``x`` per word of the description): the head index ranks its
+matches exactly as the column filter on ``resource_fts`` did (the same best 400 for
+each of the bench's 36 word queries); without it agreement fell to 5.8/10. It costs a
+share one more small FTS5 insert (see the README's share figure). An earlier design
+ANDed a column-restricted copy of the words to the whole query; bm25 then scored those
+copies too, over-weighting short titles (6.9/10 agreement on the title tier). The ranking
+runs inside the full-text index alone, keeping the best ``OVERFETCH``, and only those
+are joined to ``resource`` for the workspace filter (a join per match costs as much as
+the scoring). When the filter leaves fewer than ``limit`` head matches (a small
+community, a tag), the whole query is ranked over its newest matches. ``EXACT_MATCHES``
+is 1,500 (it was 4,000): exact ranking costs ~2 µs a match over four columns, so a
+two-word query with 3,200 matches took 6.3 ms to rank exactly and takes 2.4 in the head,
+for 9.0 instead of 10 of its exact top 10.
 
 PostgreSQL ranks the head first, with no count before it: counting through the GIN index
 costs as much as ranking, since both visit every match's heap row. A GIN index returns no
@@ -101,13 +113,14 @@ from data.db import connection
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12
 # SQLite: a query with at most EXACT_MATCHES matches is ranked over all of them; past that,
-# over its head matches (words in the title or the tags). bm25 costs ~0.6-1 µs a row
-# (docsize lookups), so 4,000 rows are ~3 ms; the commonest words have ~14,000 head
-# matches at 100,000 resources (~10 ms). One- and two-letter words match too much to rank:
-# their newest NEWEST_MATCHES matches are ranked.
-EXACT_MATCHES = 4_000
+# over its head matches (words in the title or the tags). bm25 costs ~0.9 µs a head row and
+# ~2 µs a row of the whole index (docsize lookups, four columns), so 1,500 rows are ~3 ms;
+# the commonest words have ~14,000 head matches at 100,000 resources (~12 ms). One- and
+# two-letter words match too much to rank: their newest NEWEST_MATCHES matches are ranked.
+EXACT_MATCHES = 1_500
 NEWEST_MATCHES = 12_000
 _BM25_WEIGHTS = "10.0, 3.0, 8.0, 1.0"  # title, description, tags, url
+_HEAD_BM25_WEIGHTS = "10.0, 8.0, 0.0"  # resource_head_fts: title, tags, pad (length only)
 # how many of the best matches of a tier are kept before the workspace filter is applied
 OVERFETCH = 400
 # PostgreSQL: how many of the newest matches are ranked for one- and two-letter words
@@ -254,6 +267,51 @@ POSTGRES_SCHEMA_V8 = [
 ]
 
 
+# 0009 (SQLite): the head tier's own full-text index. Ranked in ``resource_fts`` with a
+# column filter, a head match cost bm25 a walk of every column's postings of its words
+# and a docsize row four columns wide; here the postings hold the title and the tags
+# only. bm25 normalises by the whole row's length (a long description lowers a title
+# match), so a third column, ``pad``, never searched and weighted 0, gives each row its
+# length: the url (its tokens) and one ``x`` per word of the description. Contentless (its
+# text is derived), so the triggers hand a deleted row's values back from ``resource``.
+_HEAD_PAD = """{row}.url || ' ' || replace(hex(zeroblob(
+    length(trim(replace(replace(coalesce({row}.description, ''), char(10), ' '), char(13), ' ')))
+    - length(replace(replace(replace(coalesce({row}.description, ''), char(10), ''),
+        char(13), ''), ' ', ''))
+    + (trim(coalesce({row}.description, '')) != ''))), '00', 'x ')"""
+
+
+def _head_row(row: str) -> str:
+    return f"{row}.id, {row}.title, {row}.tags_text, {_HEAD_PAD.format(row=row)}"
+
+
+SQLITE_SCHEMA_V9 = [
+    """CREATE VIRTUAL TABLE IF NOT EXISTS resource_head_fts USING fts5(
+        title, tags_text, pad, content='',
+        tokenize='porter unicode61 remove_diacritics 2', prefix='2 3 4')""",
+    f"""CREATE TRIGGER IF NOT EXISTS resource_head_fts_insert AFTER INSERT ON resource BEGIN
+        INSERT INTO resource_head_fts(rowid, title, tags_text, pad) VALUES ({_head_row("new")});
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS resource_head_fts_delete AFTER DELETE ON resource BEGIN
+        INSERT INTO resource_head_fts(resource_head_fts, rowid, title, tags_text, pad)
+        VALUES ('delete', {_head_row("old")});
+    END""",
+    # a vote saves the whole row: only a change of what the index holds rewrites it
+    f"""CREATE TRIGGER IF NOT EXISTS resource_head_fts_update AFTER UPDATE ON resource
+        WHEN old.id IS NOT new.id OR old.title IS NOT new.title
+            OR old.tags_text IS NOT new.tags_text OR old.url IS NOT new.url
+            OR old.description IS NOT new.description
+    BEGIN
+        INSERT INTO resource_head_fts(resource_head_fts, rowid, title, tags_text, pad)
+        VALUES ('delete', {_head_row("old")});
+        INSERT INTO resource_head_fts(rowid, title, tags_text, pad) VALUES ({_head_row("new")});
+    END""",
+    "INSERT INTO resource_head_fts(resource_head_fts) VALUES ('delete-all')",
+    f"""INSERT INTO resource_head_fts(rowid, title, tags_text, pad)
+        SELECT {_head_row("resource")} FROM resource""",
+]
+
+
 async def install_search_schema(client: BaseDBAsyncClient) -> None:
     """Create the dialect's first search structures (idempotent); migration 0002."""
     statements = SQLITE_SCHEMA if client.capabilities.dialect == "sqlite" else POSTGRES_SCHEMA
@@ -283,6 +341,14 @@ async def install_search_head_table(client: BaseDBAsyncClient) -> None:
     if client.capabilities.dialect == "sqlite":
         return
     for statement in POSTGRES_SCHEMA_V8:
+        await client.execute_script(statement)
+
+
+async def install_search_head_index(client: BaseDBAsyncClient) -> None:
+    """The head tier's own full-text index (SQLite only; idempotent); migration 0009."""
+    if client.capabilities.dialect != "sqlite":
+        return
+    for statement in SQLITE_SCHEMA_V9:
         await client.execute_script(statement)
 
 
@@ -409,7 +475,7 @@ def _fts_words(words: list[str]) -> str:
 
 
 def _fts_head(match: str) -> str:
-    # the same words, found in the title or the tags only
+    # the same words, found in the title or the tags only (never in resource_head_fts's pad)
     return f"{{title tags_text}} : ({match})"
 
 
@@ -429,7 +495,9 @@ async def _search_sqlite(
     if int(rows[0]["every"]) <= EXACT_MATCHES:
         return await _rank_sqlite(client, match, where, limit)
     too_short = _too_short(words)
-    found = await _rank_sqlite(client, _fts_head(match), where, limit, newest_only=too_short)
+    found = await _rank_sqlite(
+        client, _fts_head(match), where, limit, head=True, newest_only=too_short
+    )
     if len(found) < limit:
         # too few head matches pass the filter (a small community, a tag): the body too
         found = await _rank_sqlite(client, match, where, limit, newest_only=True)
@@ -448,23 +516,29 @@ async def _rank_sqlite(
     where: SearchFilter,
     limit: int,
     *,
+    head: bool = False,
     newest_only: bool = False,
 ) -> list[int]:
-    """The best ``limit`` matches of ``expression``. Ranked inside the full-text index first
-    (bm25 needs no join), keeping the best OVERFETCH; those are then filtered by workspace,
-    community and tags. Only when the filter leaves fewer than ``limit`` is the tier ranked
-    again with the filter applied to every match (a search scoped to one small community)."""
+    """The best ``limit`` matches of ``expression``, in the head tier's own index
+    (``resource_head_fts``, title and tags) or in the whole one. Ranked inside the full-text
+    index first (bm25 needs no join), keeping the best OVERFETCH; those are then filtered by
+    workspace, community and tags. Only when the filter leaves fewer than ``limit`` is the
+    tier ranked again with the filter applied to every match (a search scoped to one small
+    community)."""
+    table, weights = (
+        ("resource_head_fts", _HEAD_BM25_WEIGHTS) if head else ("resource_fts", _BM25_WEIGHTS)
+    )
     bound, bound_params = "", []
     if newest_only:
         # the newest NEWEST_MATCHES matches: FTS5 reads its doclists in rowid order, stopping early
         bound = f"""AND rowid >= coalesce((
-            SELECT rowid FROM resource_fts WHERE resource_fts MATCH ?
+            SELECT rowid FROM {table} WHERE {table} MATCH ?
             ORDER BY rowid DESC LIMIT 1 OFFSET {NEWEST_MATCHES - 1}), 0)"""
         bound_params = [expression]
     conditions, params = _filters(where, "?", 2 + len(bound_params))
     ranked = f"""
-        SELECT rowid AS id, bm25(resource_fts, {_BM25_WEIGHTS}) AS score
-        FROM resource_fts WHERE resource_fts MATCH ? {bound}"""
+        SELECT rowid AS id, bm25({table}, {weights}) AS score
+        FROM {table} WHERE {table} MATCH ? {bound}"""
     best_first = f"""
         SELECT r.id AS id FROM ({ranked} ORDER BY score, rowid DESC LIMIT {OVERFETCH}) f
         CROSS JOIN resource r ON r.id = f.id WHERE {conditions}
