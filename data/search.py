@@ -22,26 +22,37 @@ head is ranked exactly, 9.6 as it is ranked now (below).
 SQLite asks one bounded question first: are there at most ``EXACT_MATCHES`` matches?
 (a walk of the doclists that stops after ``EXACT_MATCHES + 1``, no scoring, ~0.2-1 ms).
 If so, every match is ranked: that is the exact ranking. Otherwise the head is ranked,
-in its own full-text index (migration 0009): ``resource_head_fts`` holds the title and
-the tags, and is asked ``{title tags_text} : (...)``. Ranked in ``resource_fts`` with
-that column filter (as before 0009), bm25 walked every column's postings of each word to
-weigh it (idf) and read docsize rows four columns wide; in the head index a common word's
-head ranks in 12.0 ms instead of 14.5, a two-word one in 4.7 instead of 7.0 (best runs,
-idle machine). bm25 divides by the length of the whole row, so a long description lowers
-a title match; a third column, ``pad``, never searched and weighted 0, carries that
-length (the url, and one ``x`` per word of the description): the head index ranks its
-matches exactly as the column filter on ``resource_fts`` did (the same best 400 for
-each of the bench's 36 word queries); without it agreement fell to 5.8/10. It costs a
-share one more small FTS5 insert (see the README's share figure). An earlier design
-ANDed a column-restricted copy of the words to the whole query; bm25 then scored those
-copies too, over-weighting short titles (6.9/10 agreement on the title tier). The ranking
-runs inside the full-text index alone, keeping the best ``OVERFETCH``, and only those
-are joined to ``resource`` for the workspace filter (a join per match costs as much as
-the scoring). When the filter leaves fewer than ``limit`` head matches (a small
+in its own full-text index (migration 0009), ``resource_head_fts``: title and tags,
+asked ``{title tags_text} : (...)``. bm25 costs ~0.9 µs a row there (its docsize lookup
+and the auxiliary-function call, whatever the index holds), so what makes the head cheap
+is ranking fewer of its rows, and bm25 itself says which: it divides a match's weight by
+the length of its whole row, and with title and tag weights of 10 and 8 that division
+decides more than which head fields hold the word (a title match in a 10-word row
+outscores a title-and-tags match in a 40-word row). So the head index's rowid is the
+row's length in words, then its id (``length << 32 | id``); FTS5 returns matches in
+rowid order, so the ``HEAD_SHORTEST`` (4,000) shortest head matches are read, scored as
+they come and the rest never touched: the commonest word's head (13,700 matches) ranks
+in 4.1 ms instead of 10.8, and over the bench's 36 word queries the head's top 10 holds
+9.03 of the exact top 10 instead of 9.06 (2,000 shortest: 8.81). The length is counted
+by spaces (FTS5 also splits on punctuation): it orders the rows, bm25 scores them with
+its own counts. For bm25 to see the whole row's length, a third column, ``pad``, never
+searched and weighted 0, holds the url and one ``x`` per word of the description:
+without it the head ranked by title-and-tags length alone and agreement fell to 5.8/10.
+
+Before 0009 the head was ranked in ``resource_fts`` with that column filter: bm25 walked
+every column's postings of each word to weigh it (idf) and read docsize rows four
+columns wide, 1.2-2 µs a head match, 14.5 ms for the commonest word. The index costs a
+share one more FTS5 insert, ~80-120 µs of CPU at 100,000 resources (a share takes
+~2.3 ms through the core; share/raw unchanged within the bench's noise). An earlier
+design ANDed a column-restricted copy of the words to the whole query; bm25 then scored
+those copies too, over-weighting short titles (6.9/10 agreement on the title tier). The
+ranking runs inside the full-text index alone, keeping the best ``OVERFETCH``, and only
+those are joined to ``resource`` for the workspace filter (a join per match costs as
+much as the scoring). When the filter leaves fewer than ``limit`` head matches (a small
 community, a tag), the whole query is ranked over its newest matches. ``EXACT_MATCHES``
 is 1,500 (it was 4,000): exact ranking costs ~2 µs a match over four columns, so a
-two-word query with 3,200 matches took 6.3 ms to rank exactly and takes 2.4 in the head,
-for 9.0 instead of 10 of its exact top 10.
+two-word query with 3,200 matches took 6.3 ms to rank exactly and takes ~2.5 in the
+head, for 9 instead of 10 of its exact top 10.
 
 PostgreSQL ranks the head first, with no count before it: counting through the GIN index
 costs as much as ranking, since both visit every match's heap row. A GIN index returns no
@@ -74,13 +85,15 @@ operand reading its posting list: ``lima`` alone 0.9 ms, ``lima:*`` 1.6 ms, as a
 gathers its matches into a bitmap first), ~3.5 ms of visits to 2,900
 ``resource_head`` pages, ~3 ms of ``ts_rank`` and ~3 ms keeping the best 400 (ties on
 the score arrive oldest first, so nearly every row enters the top-N heap), then ~1.5 ms
-for the 400 rows of ``resource``: 12-14 ms; on SQLite a two-word query is one bounded
-count (~1.3 ms) and the head's ranking (~4.5 ms for 1,600 rows), most of it bm25's
-docsize lookup per row and its pass over each phrase's whole doclist to weigh the word
-(idf).
+for the 400 rows of ``resource``: 12-14 ms. On SQLite a common word is one bounded
+count (~0.3 ms) and bm25 over its 4,000 shortest head matches (~0.9 µs each, ~4 ms); a
+two-word query is one bounded count (~1-2 ms, an AND walk of both doclists) and either
+the head's ranking or the exact one over at most 1,500 matches (~2-4 ms: each phrase's
+whole doclist walked once by bm25 to weigh the word, then ~2 µs a match).
 
-Both dialects rank one- and two-letter words (prefixes matching much of any repertoire)
-over their newest matches only.
+One- and two-letter words (prefixes matching much of any repertoire) are ranked over
+their newest matches only, except in SQLite's head index, which ranks its 4,000 shortest
+matches whatever the words.
 
 The ranking function on PostgreSQL is ``ts_rank`` (it was ``ts_rank_cd`` without
 normalization), for the bounded search and for the exact reference alike: cover density
@@ -119,6 +132,8 @@ MAX_QUERY_WORDS = 12
 # two-letter words match too much to rank: their newest NEWEST_MATCHES matches are ranked.
 EXACT_MATCHES = 1_500
 NEWEST_MATCHES = 12_000
+# the head tier ranks its shortest matches (bm25 favours short rows, see the docstring)
+HEAD_SHORTEST = 4_000
 _BM25_WEIGHTS = "10.0, 3.0, 8.0, 1.0"  # title, description, tags, url
 _HEAD_BM25_WEIGHTS = "10.0, 8.0, 0.0"  # resource_head_fts: title, tags, pad (length only)
 # how many of the best matches of a tier are kept before the workspace filter is applied
@@ -272,17 +287,31 @@ POSTGRES_SCHEMA_V8 = [
 # and a docsize row four columns wide; here the postings hold the title and the tags
 # only. bm25 normalises by the whole row's length (a long description lowers a title
 # match), so a third column, ``pad``, never searched and weighted 0, gives each row its
-# length: the url (its tokens) and one ``x`` per word of the description. Contentless (its
-# text is derived), so the triggers hand a deleted row's values back from ``resource``.
-_HEAD_PAD = """{row}.url || ' ' || replace(hex(zeroblob(
-    length(trim(replace(replace(coalesce({row}.description, ''), char(10), ' '), char(13), ' ')))
-    - length(replace(replace(replace(coalesce({row}.description, ''), char(10), ''),
-        char(13), ''), ' ', ''))
-    + (trim(coalesce({row}.description, '')) != ''))), '00', 'x ')"""
+# length: the url (its tokens) and one ``x`` per word of the description. The rowid is
+# the row's length in words, then its id (``length << 32 | id``): FTS5 returns matches in
+# rowid order, shortest first, so the HEAD_SHORTEST shortest are read and scored without
+# touching the rest (see the module docstring). Contentless (its text is derived), so
+# the triggers hand a deleted row's values back from ``resource``.
+ID_BITS = 32
+
+
+def _words(column: str) -> str:
+    """How many words ``column`` holds, counted by its spaces (line breaks count as
+    spaces); FTS5's tokenizer splits on punctuation too, so this is an estimate."""
+    text = f"coalesce({column}, '')"
+    for control in (10, 13, 9):
+        text = f"replace({text}, char({control}), ' ')"
+    spaced = f"trim({text})"
+    return f"(length({spaced}) - length(replace({spaced}, ' ', '')) + ({spaced} != ''))"
 
 
 def _head_row(row: str) -> str:
-    return f"{row}.id, {row}.title, {row}.tags_text, {_HEAD_PAD.format(row=row)}"
+    """The values of ``row``'s entry in resource_head_fts: rowid, title, tags_text, pad."""
+    length = (
+        f"{_words(f'{row}.title')} + {_words(f'{row}.tags_text')} + {_words(f'{row}.description')}"
+    )
+    pad = f"{row}.url || ' ' || replace(hex(zeroblob({_words(f'{row}.description')})), '00', 'x ')"
+    return f"(({length}) << {ID_BITS}) + {row}.id, {row}.title, {row}.tags_text, {pad}"
 
 
 SQLITE_SCHEMA_V9 = [
@@ -494,10 +523,8 @@ async def _search_sqlite(
     rows = await client.execute_query_dict(sizes, [match])
     if int(rows[0]["every"]) <= EXACT_MATCHES:
         return await _rank_sqlite(client, match, where, limit)
-    too_short = _too_short(words)
-    found = await _rank_sqlite(
-        client, _fts_head(match), where, limit, head=True, newest_only=too_short
-    )
+    # the head index reads its HEAD_SHORTEST shortest matches, however short the words
+    found = await _rank_sqlite(client, _fts_head(match), where, limit, head=True)
     if len(found) < limit:
         # too few head matches pass the filter (a small community, a tag): the body too
         found = await _rank_sqlite(client, match, where, limit, newest_only=True)
@@ -520,27 +547,33 @@ async def _rank_sqlite(
     newest_only: bool = False,
 ) -> list[int]:
     """The best ``limit`` matches of ``expression``, in the head tier's own index
-    (``resource_head_fts``, title and tags) or in the whole one. Ranked inside the full-text
+    (``resource_head_fts``, title and tags: its HEAD_SHORTEST shortest matches) or in the
+    whole one (with ``newest_only``, its NEWEST_MATCHES newest). Ranked inside the full-text
     index first (bm25 needs no join), keeping the best OVERFETCH; those are then filtered by
     workspace, community and tags. Only when the filter leaves fewer than ``limit`` is the
     tier ranked again with the filter applied to every match (a search scoped to one small
     community)."""
-    table, weights = (
-        ("resource_head_fts", _HEAD_BM25_WEIGHTS) if head else ("resource_fts", _BM25_WEIGHTS)
-    )
     bound, bound_params = "", []
     if newest_only:
         # the newest NEWEST_MATCHES matches: FTS5 reads its doclists in rowid order, stopping early
         bound = f"""AND rowid >= coalesce((
-            SELECT rowid FROM {table} WHERE {table} MATCH ?
+            SELECT rowid FROM resource_fts WHERE resource_fts MATCH ?
             ORDER BY rowid DESC LIMIT 1 OFFSET {NEWEST_MATCHES - 1}), 0)"""
         bound_params = [expression]
     conditions, params = _filters(where, "?", 2 + len(bound_params))
     ranked = f"""
-        SELECT rowid AS id, bm25({table}, {weights}) AS score
-        FROM {table} WHERE {table} MATCH ? {bound}"""
+        SELECT rowid AS id, bm25(resource_fts, {_BM25_WEIGHTS}) AS score
+        FROM resource_fts WHERE resource_fts MATCH ? {bound}"""
+    if head:
+        # shortest first (the rowid's high bits), scored as read, stopping at HEAD_SHORTEST
+        ranked = f"""
+            SELECT id, score FROM (
+                SELECT rowid & {(1 << ID_BITS) - 1} AS id,
+                    bm25(resource_head_fts, {_HEAD_BM25_WEIGHTS}) AS score
+                FROM resource_head_fts WHERE resource_head_fts MATCH ?
+                ORDER BY rowid LIMIT {HEAD_SHORTEST})"""
     best_first = f"""
-        SELECT r.id AS id FROM ({ranked} ORDER BY score, rowid DESC LIMIT {OVERFETCH}) f
+        SELECT r.id AS id FROM ({ranked} ORDER BY score, id DESC LIMIT {OVERFETCH}) f
         CROSS JOIN resource r ON r.id = f.id WHERE {conditions}
         ORDER BY f.score, r.shared_at DESC LIMIT {int(limit)}"""
     rows = await client.execute_query_dict(best_first, [expression, *bound_params, *params])

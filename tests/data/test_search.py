@@ -117,7 +117,7 @@ async def head_index_ids(word: str) -> list[int]:
     structure: ``resource_head_fts`` on SQLite, ``resource_head`` on PostgreSQL."""
     client = connection()
     if client.capabilities.dialect == "sqlite":
-        sql = """SELECT rowid AS id FROM resource_head_fts
+        sql = """SELECT rowid & 4294967295 AS id FROM resource_head_fts
             WHERE resource_head_fts MATCH ? ORDER BY rowid"""
         rows = await client.execute_query_dict(sql, [f'{{title tags_text}} : "{word}"'])
     else:
