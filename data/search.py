@@ -533,8 +533,9 @@ async def _search_sqlite(
     rows = await client.execute_query_dict(sizes, [match])
     if int(rows[0]["every"]) <= EXACT_MATCHES:
         return await _rank_sqlite(client, match, where, limit)
-    # the head index reads its HEAD_SHORTEST shortest matches, however short the words
-    found = await _rank_sqlite(client, _fts_head(match), where, limit, head=True)
+    found = await _rank_sqlite(
+        client, _fts_head(match), where, limit, head=True, newest_only=_too_short(words)
+    )
     if len(found) < limit:
         # too few head matches pass the filter (a small community, a tag): the body too
         found = await _rank_sqlite(client, match, where, limit, newest_only=True)
@@ -557,14 +558,15 @@ async def _rank_sqlite(
     newest_only: bool = False,
 ) -> list[int]:
     """The best ``limit`` matches of ``expression``, in the head tier's own index
-    (``resource_head_fts``, title and tags: its HEAD_SHORTEST shortest matches) or in the
-    whole one (with ``newest_only``, its NEWEST_MATCHES newest). Ranked inside the full-text
+    (``resource_head_fts``, title and tags: its HEAD_SHORTEST shortest matches first) or in
+    the whole one (with ``newest_only``, its NEWEST_MATCHES newest; in the head, never more
+    than its HEAD_SHORTEST shortest). Ranked inside the full-text
     index first (bm25 needs no join), keeping the best OVERFETCH; those are then filtered by
     workspace, community and tags. Only when the filter leaves fewer than ``limit`` is the
     tier ranked again with the filter applied to every match (a search scoped to one small
     community)."""
     bound, bound_params = "", []
-    if newest_only:
+    if newest_only and not head:
         # the newest NEWEST_MATCHES matches: FTS5 reads its doclists in rowid order, stopping early
         bound = f"""AND rowid >= coalesce((
             SELECT rowid FROM resource_fts WHERE resource_fts MATCH ?
@@ -574,24 +576,27 @@ async def _rank_sqlite(
     ranked = f"""
         SELECT rowid AS id, bm25(resource_fts, {_BM25_WEIGHTS}) AS score
         FROM resource_fts WHERE resource_fts MATCH ? {bound}"""
+    every = ranked
     if head:
+        every = f"""
+            SELECT rowid & {(1 << ID_BITS) - 1} AS id,
+                bm25(resource_head_fts, {_HEAD_BM25_WEIGHTS}) AS score
+            FROM resource_head_fts WHERE resource_head_fts MATCH ?"""
         # shortest first (the rowid's high bits), scored as read, stopping at HEAD_SHORTEST
-        ranked = f"""
-            SELECT id, score FROM (
-                SELECT rowid & {(1 << ID_BITS) - 1} AS id,
-                    bm25(resource_head_fts, {_HEAD_BM25_WEIGHTS}) AS score
-                FROM resource_head_fts WHERE resource_head_fts MATCH ?
-                ORDER BY rowid LIMIT {HEAD_SHORTEST})"""
+        ranked = f"SELECT id, score FROM ({every} ORDER BY rowid LIMIT {HEAD_SHORTEST})"
+        if newest_only:
+            every = ranked  # one- or two-letter words: too many matches to rank them all
     best_first = f"""
         SELECT r.id AS id FROM ({ranked} ORDER BY score, id DESC LIMIT {OVERFETCH}) f
         CROSS JOIN resource r ON r.id = f.id WHERE {conditions}
         ORDER BY f.score, r.shared_at DESC LIMIT {int(limit)}"""
     rows = await client.execute_query_dict(best_first, [expression, *bound_params, *params])
     if len(rows) < limit:
-        # CROSS JOIN keeps the full-text index as the outer loop: left to itself, SQLite may
-        # walk resource_recent_idx and run the MATCH once per resource of the workspace
+        # the whole tier this time (a search scoped to a small community: its best matches
+        # may be longer ones). CROSS JOIN keeps the full-text index as the outer loop: left
+        # to itself, SQLite may walk resource_recent_idx and run the MATCH once per resource
         filtered = f"""
-            SELECT r.id AS id FROM ({ranked}) f CROSS JOIN resource r ON r.id = f.id
+            SELECT r.id AS id FROM ({every}) f CROSS JOIN resource r ON r.id = f.id
             WHERE {conditions} ORDER BY f.score, r.shared_at DESC LIMIT {int(limit)}"""
         rows = await client.execute_query_dict(filtered, [expression, *bound_params, *params])
     return [int(row["id"]) for row in rows]

@@ -196,3 +196,33 @@ async def test_postgres_finds_with_fewer_operands_what_it_ranks(db: str, text: s
     rows = await connection().execute_query_dict(sql, search._pg_params(search.query_words(text)))
     assert rows[0]["found"] == rows[0]["ranked"]
     assert rows[0]["found"]  # every text finds something in the seeded rows
+
+
+async def test_a_scoped_search_finds_head_matches_past_the_shortest(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite's head index scores its HEAD_SHORTEST shortest matches first; a search scoped
+    # to a community none of them belongs to then ranks the whole head with its filter
+    monkeypatch.setattr(search, "EXACT_MATCHES", 0)
+    monkeypatch.setattr(search, "HEAD_SHORTEST", 1)
+    workspace, design = await seed()
+    other = await Community.create(
+        workspace=workspace, name="Other", name_key="other", created_at=NOW
+    )
+    ids = {}
+    for community, title in ((design, "Python"), (other, "Python course for teachers")):
+        resource = await Resource.create(
+            workspace=workspace,
+            community=community,
+            url=f"https://{community.name_key}.example",
+            url_key=f"https://{community.name_key}.example",
+            title=title,
+            shared_at=NOW + timedelta(hours=1),
+        )
+        ids[community.name_key] = resource.id
+    if connection().capabilities.dialect == "sqlite":
+        # bm25 ranks the shorter row first (ts_rank ignores length)
+        found = await search_resource_ids("python", SearchFilter(workspace.id), limit=1)
+        assert found == [ids["design"]]
+    scoped = SearchFilter(workspace.id, [other.id])
+    assert await search_resource_ids("python", scoped, limit=1) == [ids["other"]]
