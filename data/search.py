@@ -43,7 +43,12 @@ Before 0009 the head was ranked in ``resource_fts`` with that column filter: bm2
 every column's postings of each word to weigh it (idf) and read docsize rows four
 columns wide, 1.2-2 µs a head match, 14.5 ms for the commonest word. The index costs a
 share one more FTS5 insert, ~80-120 µs of CPU at 100,000 resources (a share takes
-~2.3 ms through the core; share/raw unchanged within the bench's noise). An earlier
+~2.3 ms through the core; share/raw unchanged within the bench's noise). Bulk inserts
+pay more: FTS5 writes out its pending terms whenever a rowid is not above the previous
+one, and rows in id order arrive in no length order, so inserting 20,000 resources in
+one transaction took 3.5 s instead of 1.9 (an import of 100,000: ~+8 s; the bench's
+load 11-14 s became 21-25 s). An import could drop the insert trigger and refill the
+index in rowid order afterwards, as migration 0009 does. An earlier
 design ANDed a column-restricted copy of the words to the whole query; bm25 then scored
 those copies too, over-weighting short titles (6.9/10 agreement on the title tier). The
 ranking runs inside the full-text index alone, keeping the best ``OVERFETCH``, and only
@@ -350,8 +355,10 @@ SQLITE_SCHEMA_V9 = [
         INSERT INTO resource_head_fts(rowid, title, tags_text, pad) VALUES ({_head_row("new")});
     END""",
     "INSERT INTO resource_head_fts(resource_head_fts) VALUES ('delete-all')",
+    # in rowid order: FTS5 writes out its pending terms whenever a rowid is not above the
+    # last one, so an unordered fill would write a tiny segment every other row
     f"""INSERT INTO resource_head_fts(rowid, title, tags_text, pad)
-        SELECT {_head_row("resource")} FROM resource""",
+        SELECT {_head_row("resource")} FROM resource ORDER BY 1""",
 ]
 
 
