@@ -43,18 +43,20 @@ Before 0009 the head was ranked in ``resource_fts`` with that column filter: bm2
 every column's postings of each word to weigh it (idf) and read docsize rows four
 columns wide, 1.2-2 µs a head match, 14.5 ms for the commonest word. The index costs a
 share one more FTS5 insert, ~80-120 µs of CPU at 100,000 resources (a share takes
-~2.3 ms through the core; share/raw unchanged within the bench's noise). Bulk inserts
+~2.3 ms through the core: a few percent; interleaved ``core_commands`` runs gave share/raw
+0.21-0.24 against 0.24-0.27 without it, within that bench's noise). Bulk inserts
 pay more: FTS5 writes out its pending terms whenever a rowid is not above the previous
 one, and rows in id order arrive in no length order, so inserting 20,000 resources in
 one transaction took 3.5 s instead of 1.9 (an import of 100,000: ~+8 s; the bench's
 load 11-14 s became 21-25 s). An import could drop the insert trigger and refill the
-index in rowid order afterwards, as migration 0009 does. An earlier
-design ANDed a column-restricted copy of the words to the whole query; bm25 then scored
-those copies too, over-weighting short titles (6.9/10 agreement on the title tier). The
-ranking runs inside the full-text index alone, keeping the best ``OVERFETCH``, and only
+index in rowid order afterwards, as migration 0009 does. An earlier design ANDed a
+column-restricted copy of the words to the whole query; bm25 then scored those copies
+too, over-weighting short titles (6.9/10 agreement on the title tier). The ranking runs
+inside the full-text index alone, keeping the best ``OVERFETCH``, and only
 those are joined to ``resource`` for the workspace filter (a join per match costs as
-much as the scoring). When the filter leaves fewer than ``limit`` head matches (a small
-community, a tag), the whole query is ranked over its newest matches. ``EXACT_MATCHES``
+much as the scoring). When the filter leaves fewer than ``limit`` of them (a small
+community), every head match is ranked with the filter applied; when even that finds too
+few (a tag), the whole query is ranked over its newest matches. ``EXACT_MATCHES``
 is 1,500 (it was 4,000): exact ranking costs ~2 µs a match over four columns, so a
 two-word query with 3,200 matches took 6.3 ms to rank exactly and takes ~2.5 in the
 head, for 9 instead of 10 of its exact top 10.
