@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from data import search
+from data.db import connection
 from data.models import Community, Resource, Workspace
 from data.search import SearchFilter, search_resource_ids
 
@@ -107,3 +110,119 @@ async def test_edits_and_deletes_reach_the_head_tier(db: str) -> None:
 async def test_any_query_text_is_safe(db: str, text: str) -> None:
     ids = await search_resource_ids(text, SearchFilter(1))
     assert isinstance(ids, list)
+
+
+async def head_index_ids(word: str) -> list[int]:
+    """The resources whose title or tags hold ``word``, read from the head tier's own
+    structure: ``resource_head_fts`` on SQLite, ``resource_head`` on PostgreSQL."""
+    client = connection()
+    if client.capabilities.dialect == "sqlite":
+        sql = """SELECT rowid & 4294967295 AS id FROM resource_head_fts
+            WHERE resource_head_fts MATCH ? ORDER BY rowid"""
+        rows = await client.execute_query_dict(sql, [f'{{title tags_text}} : "{word}"'])
+    else:
+        sql = "SELECT id FROM resource_head WHERE head @@ to_tsquery('simple', $1) ORDER BY id"
+        rows = await client.execute_query_dict(sql, [word])
+    return [int(row["id"]) for row in rows]
+
+
+async def test_head_index_stays_in_step_with_share_edit_and_unshare(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # no query is small enough to rank exactly: every search goes through the head tier
+    monkeypatch.setattr(search, "EXACT_MATCHES", 0)
+    workspace, community = await seed()
+    where = SearchFilter(workspace.id)
+    shared = await Resource.create(
+        workspace=workspace,
+        community=community,
+        url="https://e.example",
+        url_key="https://e.example",
+        title="Python course",
+        description="a long description of the course",
+        tags=["scripting"],
+        tags_text="scripting",
+        shared_at=NOW + timedelta(hours=1),
+    )
+    assert await head_index_ids("python") == [shared.id]
+    assert await head_index_ids("scripting") == [shared.id]
+    assert await search_resource_ids("python", where, limit=1) == [shared.id]
+
+    shared.title = "Ruby course"
+    shared.tags, shared.tags_text = ["gems"], "gems"
+    await shared.save()
+    assert await head_index_ids("python") == []
+    assert await head_index_ids("scripting") == []
+    assert await head_index_ids("ruby") == [shared.id]
+    assert await head_index_ids("gems") == [shared.id]
+    assert await search_resource_ids("python", where, limit=1) == []
+    assert await search_resource_ids("gems", where, limit=1) == [shared.id]
+
+    shared.description = "short"  # the row's length changes (SQLite weighs it): rewritten
+    shared.votes = 3  # a vote alone leaves the index alone
+    await shared.save()
+    assert await head_index_ids("ruby") == [shared.id]
+    assert await search_resource_ids("ruby", where, limit=1) == [shared.id]
+
+    await shared.delete()
+    assert await head_index_ids("ruby") == []
+    assert await head_index_ids("gems") == []
+    assert await search_resource_ids("ruby", where, limit=1) == []
+    # the resources seeded first are still found by their titles and tags
+    assert len(await head_index_ids("grading")) == 2
+    assert len(await head_index_ids("code")) == 1
+    if connection().capabilities.dialect == "sqlite":
+        # a contentless index is only as right as the values its triggers hand back on
+        # delete: FTS5 checks its own structure
+        await connection().execute_script(
+            "INSERT INTO resource_head_fts(resource_head_fts) VALUES ('integrity-check')"
+        )
+
+
+@pytest.mark.parametrize(
+    "text", ["grading", "rubric templ", "évaluation", "the rubric", "rubric or code", "c++ teach"]
+)
+async def test_postgres_finds_with_fewer_operands_what_it_ranks(db: str, text: str) -> None:
+    # the tsquery that finds rows drops stemmed operands the prefixes already cover; it must
+    # match exactly the rows the ranking query matches (SQLite has no such split)
+    if connection().capabilities.dialect == "sqlite":
+        return
+    await seed()
+    sql = f"""{search._PG_QUERY}
+        SELECT array(SELECT r.id FROM resource r, q WHERE r.search_vector @@ q.query
+            ORDER BY r.id) AS ranked,
+        array(SELECT r.id FROM resource r, q WHERE r.search_vector @@ q.find
+            ORDER BY r.id) AS found"""
+    rows = await connection().execute_query_dict(sql, search._pg_params(search.query_words(text)))
+    assert rows[0]["found"] == rows[0]["ranked"]
+    assert rows[0]["found"]  # every text finds something in the seeded rows
+
+
+async def test_a_scoped_search_finds_head_matches_past_the_shortest(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite's head index scores its HEAD_SHORTEST shortest matches first; a search scoped
+    # to a community none of them belongs to then ranks the whole head with its filter
+    monkeypatch.setattr(search, "EXACT_MATCHES", 0)
+    monkeypatch.setattr(search, "HEAD_SHORTEST", 1)
+    workspace, design = await seed()
+    other = await Community.create(
+        workspace=workspace, name="Other", name_key="other", created_at=NOW
+    )
+    ids = {}
+    for community, title in ((design, "Python"), (other, "Python course for teachers")):
+        resource = await Resource.create(
+            workspace=workspace,
+            community=community,
+            url=f"https://{community.name_key}.example",
+            url_key=f"https://{community.name_key}.example",
+            title=title,
+            shared_at=NOW + timedelta(hours=1),
+        )
+        ids[community.name_key] = resource.id
+    if connection().capabilities.dialect == "sqlite":
+        # bm25 ranks the shorter row first (ts_rank ignores length)
+        found = await search_resource_ids("python", SearchFilter(workspace.id), limit=1)
+        assert found == [ids["design"]]
+    scoped = SearchFilter(workspace.id, [other.id])
+    assert await search_resource_ids("python", scoped, limit=1) == [ids["other"]]
