@@ -664,10 +664,12 @@ def _workspace_wide(where: SearchFilter) -> bool:
     return where.community_ids is None and not where.tags and not where.kinds
 
 
-# the head step's order as one float8: its score, then the newest (ids grow with time; a
-# float4 score times 2^32 plus an id < 2^31 fits float8's 53 bits exactly). Ties arrive
-# oldest first, so nearly every row of a common word replaces one in the top-N heap; one
-# number to compare instead of a float4 and a timestamp makes each replacement cheaper.
+# the head step's order as one float8: its score scaled by 2^32, plus the id (ids grow
+# with time). Ties arrive oldest first, so nearly every row of a common word replaces one
+# in the top-N heap; one number to compare instead of a float4 and a timestamp makes each
+# replacement cheaper. A float4 score's last bit is worth 32-256 once scaled, so scores
+# within a few parts in 100,000 of each other are ordered by id, newest first: that only
+# decides which near-ties are among the 400 ranked exactly next (agreement 9.6 either way).
 _HEAD_ORDER = "ts_rank(h.head, q.query)::float8 * 4294967296 + h.id"
 
 
