@@ -31,6 +31,7 @@ from tortoise.transactions import in_transaction
 
 from data.db import MODELS_MODULE, connection, dialect
 from data.models import Community, Member, Resource, Workspace
+from data.search import head_index_filled_after
 
 FORMAT = "copbot-export"
 VERSION = 1
@@ -543,12 +544,13 @@ async def import_document(doc: Document, progress: Progress | None = None) -> di
             busy = await nonempty_tables()
             if busy:
                 raise TransferError(not_empty_message(busy))
-            for table in tables():
-                rows = doc.rows.get(table.name, [])
-                for start in range(0, len(rows), CHUNK):
-                    batch = [table.model(**row) for row in rows[start : start + CHUNK]]
-                    await table.model.bulk_create(batch, batch_size=CHUNK)
-                    progress.advance(len(batch))
+            async with head_index_filled_after(connection()):
+                for table in tables():
+                    rows = doc.rows.get(table.name, [])
+                    for start in range(0, len(rows), CHUNK):
+                        batch = [table.model(**row) for row in rows[start : start + CHUNK]]
+                        await table.model.bulk_create(batch, batch_size=CHUNK)
+                        progress.advance(len(batch))
             if dialect() == "postgres":
                 await _advance_sequences()
     except TransferError:

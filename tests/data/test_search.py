@@ -12,6 +12,7 @@ from data import search
 from data.db import connection
 from data.models import Community, Resource, Workspace
 from data.search import SearchFilter, search_resource_ids
+from tests.support.search import head_index_ids
 
 NOW = datetime(2027, 1, 1, tzinfo=UTC)
 
@@ -110,20 +111,6 @@ async def test_edits_and_deletes_reach_the_head_tier(db: str) -> None:
 async def test_any_query_text_is_safe(db: str, text: str) -> None:
     ids = await search_resource_ids(text, SearchFilter(1))
     assert isinstance(ids, list)
-
-
-async def head_index_ids(word: str) -> list[int]:
-    """The resources whose title or tags hold ``word``, read from the head tier's own
-    structure: ``resource_head_fts`` on SQLite, ``resource_head`` on PostgreSQL."""
-    client = connection()
-    if client.capabilities.dialect == "sqlite":
-        sql = """SELECT rowid & 4294967295 AS id FROM resource_head_fts
-            WHERE resource_head_fts MATCH ? ORDER BY rowid"""
-        rows = await client.execute_query_dict(sql, [f'{{title tags_text}} : "{word}"'])
-    else:
-        sql = "SELECT id FROM resource_head WHERE head @@ to_tsquery('simple', $1) ORDER BY id"
-        rows = await client.execute_query_dict(sql, [word])
-    return [int(row["id"]) for row in rows]
 
 
 async def test_head_index_stays_in_step_with_share_edit_and_unshare(

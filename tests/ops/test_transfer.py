@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
@@ -16,7 +17,7 @@ import pytest
 from copbot.commands.export import repertoire_paths, run_export
 from copbot.commands.import_ import run_import
 from data.db import close_database, init_database
-from data.models import Member, Resource, Workspace
+from data.models import Community, Member, Resource, Workspace
 from data.search import SearchFilter, search_resource_ids
 from data.transfer import (
     Progress,
@@ -28,6 +29,7 @@ from data.transfer import (
 )
 from tests.ops.seed import SEARCH_WORD, seed_global, seed_workspace
 from tests.support.databases import PG_ADMIN_DSN, open_empty, sqlite_copy
+from tests.support.search import head_index_ids
 
 
 async def _seed_two_workspaces() -> tuple[int, int]:
@@ -98,6 +100,23 @@ async def test_round_trip_is_identical_within_and_across_databases(
         assert [r.title for r in await Resource.filter(id__in=found)] == [
             f"A {SEARCH_WORD} guide, “quoted”"
         ]
+        # the head tier's own index too (filled once after the rows, on SQLite), and its
+        # trigger is back for the resources shared after the import
+        holding = [
+            r.id for r in await Resource.all() if SEARCH_WORD in f"{r.title} {r.tags_text}".lower()
+        ]
+        assert holding and sorted(await head_index_ids(SEARCH_WORD)) == sorted(holding)
+        community = await Community.filter(workspace=workspace).first()
+        assert community is not None
+        later = await Resource.create(
+            workspace=workspace,
+            community=community,
+            url="https://later.example",
+            url_key="https://later.example",
+            title=f"Later {SEARCH_WORD} notes",
+            shared_at=datetime.now(UTC),
+        )
+        assert sorted(await head_index_ids(SEARCH_WORD)) == sorted([*holding, later.id])
         # ids continue after the imported ones (PostgreSQL sequences were advanced)
         newest = await Member.all().order_by("-id").first()
         assert newest is not None
