@@ -274,16 +274,25 @@ class DeliveryEngine:
                 return report
             report.claimed += len(batch)
             limit = asyncio.Semaphore(self.options.concurrency)
+            # one channel's (or member's) posts go out one after another, in the order they
+            # were due (claimed in that order): two sent late together, a meeting's
+            # announcement and its reminder, must not swap; different targets in parallel
+            by_target: dict[str, list[Delivery]] = {}
+            for delivery in batch:
+                by_target.setdefault(delivery.target, []).append(delivery)
 
-            async def one(
-                delivery: Delivery, at: datetime = at, limit: asyncio.Semaphore = limit
+            async def in_order(
+                rows: list[Delivery], at: datetime = at, limit: asyncio.Semaphore = limit
             ) -> RunReport:
-                async with limit:
-                    if self.stopping:  # stopping: left claimed, released below
-                        return RunReport()
-                    return await self.deliver(delivery, at)
+                sent = RunReport()
+                for delivery in rows:
+                    async with limit:
+                        if self.stopping:  # stopping: left claimed, released below
+                            break
+                        sent.add(await self.deliver(delivery, at))
+                return sent
 
-            for result in await asyncio.gather(*(one(d) for d in batch)):
+            for result in await asyncio.gather(*(in_order(r) for r in by_target.values())):
                 report.add(result)
             if self.stopping:
                 await ledger.release(self.worker_id)
