@@ -26,7 +26,7 @@ from data.hotpath import (
     tag_labels,
 )
 from data.models import Community, Meeting, Member, Membership, Resource, Tag, Workspace
-from data.sqlite_engine import INLINE_COMMIT_BUDGET
+from data.sqlite_engine import INLINE_COMMIT_BUDGET, CommitTimes
 from tests.support.databases import open_empty, sqlite_copy
 from tests.support.harness import Harness
 
@@ -265,10 +265,19 @@ async def test_a_quick_disk_commits_on_the_loop_and_a_slow_one_on_the_worker(
         assert await one_commit("quick") == loop_thread
         client.commits.recent = 10 * INLINE_COMMIT_BUDGET  # as after a slow commit
         assert await one_commit("slow") != loop_thread
-        for n in range(30):  # quick commits on the worker bring the average down again
-            await one_commit(f"w{n}")
-        assert client.commits.quick
+        client.commits.recent = 0.0  # quick again (how fast it gets there: below)
         assert await one_commit("quick again") == loop_thread
         assert await Workspace.filter(external_id__in=["quick", "slow", "quick again"]).count() == 3
     finally:
         await close_database()
+
+
+def test_commit_times_forget_a_slow_commit_after_a_few_quick_ones() -> None:
+    times = CommitTimes()
+    times.add(0.015)  # a commit that ran a checkpoint on a slow disk
+    assert not times.quick
+    quick_ones = 0
+    while not times.quick:
+        times.add(0.0005)
+        quick_ones += 1
+    assert 3 <= quick_ones <= 15
