@@ -420,7 +420,8 @@ async def head_index_filled_after(client: BaseDBAsyncClient) -> AsyncIterator[No
     rowid order. Row by row, in id order, the rowids (length first) arrive unordered and
     FTS5 wrote a segment for nearly every row: importing 100,000 resources took twice as
     long. Nothing to do on PostgreSQL. Single statements only: ``execute_script`` would
-    commit the transaction first."""
+    commit the transaction first. If the insert fails, its transaction's rollback brings
+    the trigger back (SQLite's DDL is transactional)."""
     sqlite = client.capabilities.dialect == "sqlite"
     if sqlite:
         await client.execute_query("DROP TRIGGER IF EXISTS resource_head_fts_insert")

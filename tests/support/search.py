@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from data.db import connection
+from data.search import ID_BITS
 
 
 async def head_index_ids(word: str) -> list[int]:
@@ -10,7 +11,7 @@ async def head_index_ids(word: str) -> list[int]:
     structure: ``resource_head_fts`` on SQLite, ``resource_head`` on PostgreSQL."""
     client = connection()
     if client.capabilities.dialect == "sqlite":
-        sql = """SELECT rowid & 4294967295 AS id FROM resource_head_fts
+        sql = f"""SELECT rowid & {(1 << ID_BITS) - 1} AS id FROM resource_head_fts
             WHERE resource_head_fts MATCH ? ORDER BY rowid"""
         rows = await client.execute_query_dict(sql, [f'{{title tags_text}} : "{word}"'])
     else:
