@@ -23,15 +23,22 @@ class Pacer:
         self._lock = asyncio.Lock()
 
     async def wait(self) -> None:
-        """Wait for this request's turn."""
+        """Wait for this request's turn. Waiters take turns, each sleeping until its own
+        start: when the loop was held up (a slow statement, a busy machine), the requests
+        queued meanwhile leave one interval apart from the late one, not all at once.
+        With every start computed up front, a 60 ms stall let ten requests out together
+        and Discord's global bucket answered the tenth with a 429."""
         async with self._lock:
-            now = time.monotonic()
-            earliest = now - (self.burst - 1) * self.interval
-            self._next = max(self._next, earliest)
-            delay = self._next - now
-            self._next += self.interval
-        if delay > 0:
-            await asyncio.sleep(delay)
+            self._next = max(self._next, self._earliest())
+            delay = self._next - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            # counted from when it really starts: a late start pushes the next ones back
+            self._next = max(self._next, self._earliest()) + self.interval
+
+    def _earliest(self) -> float:
+        """The earliest start now: after a quiet spell, up to ``burst`` at once."""
+        return time.monotonic() - (self.burst - 1) * self.interval
 
     def pause(self, seconds: float) -> None:
         """Push every later request back (a 429 said we went too fast)."""

@@ -12,7 +12,14 @@ import pytest
 from adapters.discord.adapter import DiscordAdapter
 from bot.kernel.errors import DirectMessagesBlocked
 from bot.kernel.messages import Mention, Message, Paragraph, Text
-from tests.discord.conftest import CHANNEL, GUILD, assert_no_errors, open_bed, start_adapter
+from tests.discord.conftest import (
+    CHANNEL,
+    GUILD,
+    assert_no_errors,
+    eventually,
+    open_bed,
+    start_adapter,
+)
 from tests.discord.fake_discord import FakeDiscord, message_text
 
 USERS = [str(1_150_000_000_000_000_000 + n) for n in range(120)]
@@ -90,6 +97,25 @@ async def test_paced_fan_out_stays_under_the_limit(
     assert set(outcome.values()) == {"direct"}
     assert fake.rate_limited == 0
     assert elapsed >= (2 * len(users) - burst) / limit  # never faster than the limit allows
+    assert all(len(fake.dms_to(u)) == 1 for u in users)
+
+
+async def test_a_held_up_loop_does_not_release_the_queued_requests_at_once(
+    discord_only: tuple[FakeDiscord, DiscordAdapter],
+) -> None:
+    """A busy machine holds the event loop now and then; the requests whose turn came
+    meanwhile must still leave one by one, or Discord's bucket answers 429."""
+    fake, adapter = discord_only
+    limit = 200.0
+    fake.enforce_rate_limit(per_second=limit, burst=3)
+    adapter.outbox.pacer.interval = 1 / (limit * 0.9)
+    users = USERS[:40]
+    sending = asyncio.create_task(fan_out(adapter, users))
+    await eventually(lambda: len(fake.calls("POST", r"/channels/\d+/messages")) >= 5)
+    time.sleep(0.15)  # noqa: ASYNC251 - the loop held up on purpose: ~27 turns pass meanwhile
+    outcome = await sending
+    assert set(outcome.values()) == {"direct"}
+    assert fake.rate_limited == 0
     assert all(len(fake.dms_to(u)) == 1 for u in users)
 
 
