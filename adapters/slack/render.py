@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, assert_never
 
 from adapters.slack import actions
-from adapters.slack.mrkdwn import escape_code, plain_fallback, render_spans
+from adapters.slack.mrkdwn import escape_code, plain_fallback, render_span, render_spans
 from bot.kernel.messages import (
     Attachment,
     BulletList,
@@ -117,6 +117,11 @@ def chunked_mrkdwn(items: Sequence[Span], limit: int = MAX_SECTION_TEXT) -> list
     """Spans rendered into as few strings of at most ``limit`` characters as possible,
     never splitting one rendered span (a mention or link stays whole); long or multi-line
     code becomes fenced blocks of its own, split over as many strings as it needs."""
+    each = [render_span(span) for span in items]
+    if sum(map(len, each)) <= limit and not any(
+        isinstance(span, Code) and "\n" in span.text for span in items
+    ):
+        return ["".join(each)]  # what nearly every paragraph is: one string
     chunks: list[str] = []
     current = ""
     for span in _pieces(items):
@@ -265,12 +270,17 @@ class Renderer:
 
 def block_chars(node: Any) -> int:
     """The characters of text in a block, as Slack counts them against a message."""
-    if isinstance(node, dict):
-        own = len(node["text"]) if isinstance(node.get("text"), str) else 0
-        return own + sum(block_chars(v) for v in node.values() if isinstance(v, dict | list))
     if isinstance(node, list):
         return sum(block_chars(item) for item in node)
-    return 0
+    if not isinstance(node, dict):
+        return 0
+    total = 0
+    for key, value in node.items():
+        if isinstance(value, str):
+            total += len(value) if key == "text" else 0
+        elif isinstance(value, dict | list):
+            total += block_chars(value)
+    return total
 
 
 MORE = {"type": "context", "elements": [mrkdwn("…")]}
@@ -282,9 +292,10 @@ def render_pages(message: Message, *, max_pages: int = MAX_PAGES) -> list[list[B
     that the last one ends with "…"."""
     renderer = Renderer()
     renderer.add_message(message)
+    blocks = renderer.blocks
     pages: list[list[Block]] = [[]]
     size = 0
-    for block in renderer.blocks:
+    for block in blocks:
         chars = block_chars(block)
         if pages[-1] and (len(pages[-1]) >= MAX_MESSAGE_BLOCKS or size + chars > MAX_MESSAGE_TEXT):
             pages.append([])
