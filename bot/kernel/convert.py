@@ -26,6 +26,8 @@ def is_number(text: str) -> bool:
 
 def clean_text(text: str) -> str:
     """Drop control and format characters (zero-width, bidi overrides) and trim."""
+    if text.isascii() and text.isprintable():  # most text: nothing to drop
+        return text.strip()
     kept = (
         ch
         for ch in text

@@ -26,7 +26,7 @@ import io
 import re
 import string
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -202,13 +202,24 @@ def _translator(language: str, locale_dir: Path) -> Translator:
 
 def template_spans(template: str, values: Mapping[str, Span | str | int]) -> tuple[Span, ...]:
     out: list[Span] = []
+    for literal, name in _template_parts(template):
+        if literal:
+            out.append(Text(literal))
+        if name is not None:
+            value = values.get(name, "{" + name + "}")
+            out.append(value if not isinstance(value, str | int) else Text(str(value)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)  # catalog texts: a bounded set, bounded anyway
+def _template_parts(template: str) -> tuple[tuple[str, str | None], ...]:
+    """A template as (literal text, the placeholder after it or None), read once: a reply
+    fills the same few templates again and again."""
+    parts: list[tuple[str, str | None]] = []
     position = 0
     for match in _PLACEHOLDER.finditer(template):
-        if match.start() > position:
-            out.append(Text(template[position : match.start()]))
-        value = values.get(match.group(1), match.group(0))
-        out.append(value if not isinstance(value, str | int) else Text(str(value)))
+        parts.append((template[position : match.start()], match.group(1)))
         position = match.end()
     if position < len(template):
-        out.append(Text(template[position:]))
-    return tuple(out)
+        parts.append((template[position:], None))
+    return tuple(parts)
