@@ -58,12 +58,20 @@ _MARKDOWN = re.compile(r"([\\*_~`|>\[\]<])")
 _LINE_START = re.compile(r"(?m)^(\s*)([#+-]|\d+\.)")
 _URL = re.compile(r"https?://[^\s<>]+")
 _BROADCAST = re.compile(r"@(everyone|here)", re.IGNORECASE)
+# a character that one of the four above needs (a URL its ":"); text with none is inert
+_NEEDS_ESCAPING = re.compile(r"[\\*_~`|>\[\]<@:#+\-.]")
 _TIME_STYLES = {"full": "F", "short": "f", "date": "D", "time": "t", "relative": "R"}
 _SAFE_URL = re.compile(r"^https?://[^\s<>()]+$")
 
 
 def escape(text: str) -> str:
     """Member text as inert markdown: shown as typed, formats nothing, mentions no one."""
+    if not _NEEDS_ESCAPING.search(text):
+        return text  # most of a reply's words
+    return _escape_all(text)
+
+
+def _escape_all(text: str) -> str:
     out: list[str] = []
     position = 0
     for match in _URL.finditer(text):
@@ -114,7 +122,7 @@ def span_markdown(span: Span) -> str:
 
 
 def line(spans: tuple[Span, ...]) -> str:
-    return "".join(span_markdown(s) for s in spans)
+    return "".join([span_markdown(s) for s in spans])
 
 
 def mentioned_users(message: Message) -> list[int]:

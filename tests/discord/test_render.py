@@ -8,6 +8,7 @@ from typing import Annotated
 
 import pytest
 
+import adapters.discord.render as render_module
 import bot.kernel.lookups
 from adapters.discord.ids import Decoded, Overflow, decode, encode
 from adapters.discord.render import Forms, build_modal, escape, render, split_form
@@ -65,6 +66,15 @@ def rendered(message: Message) -> tuple[str, dict[str, object]]:
 )
 def test_member_text_is_inert(typed: str, shown: str) -> None:
     assert escape(typed) == shown
+
+
+def test_text_left_as_typed_is_text_no_escaping_would_change() -> None:
+    """``escape`` skips its patterns when no character they act on is present: any
+    character it skips for must be one the full escaping leaves alone, in any position."""
+    for code in range(32, 0x3000):
+        char = chr(code)
+        for text in (char, f"a{char}b", f"{char} x", f"1{char} y", f"x\n{char}", f"{char}{char}"):
+            assert escape(text) == render_module._escape_all(text), repr(text)
 
 
 def test_spans_become_native_tokens() -> None:
