@@ -49,6 +49,9 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+        # each command's labelled children, looked up once (``labels`` takes a lock and
+        # checks its arguments on every call)
+        self._command_children: dict[tuple[str, str], tuple[Counter, Histogram]] = {}
         self.deliveries = Counter(
             "copbot_deliveries",
             "Scheduled posts by kind and outcome: sent, failed, late (sent after their time), "
@@ -77,8 +80,13 @@ class Metrics:
 
     # bot.kernel.core.CommandObserver
     def command_handled(self, name: str, outcome: str, seconds: float) -> None:
-        self.commands.labels(name, outcome).inc()
-        self.command_seconds.labels(name).observe(seconds)
+        children = self._command_children.get((name, outcome))
+        if children is None:
+            children = (self.commands.labels(name, outcome), self.command_seconds.labels(name))
+            self._command_children[(name, outcome)] = children
+        count, duration = children
+        count.inc()
+        duration.observe(seconds)
 
     def delivery(self, kind: str, outcome: str) -> None:
         """A scheduled post finished: ``outcome`` is one of DELIVERY_OUTCOMES."""
