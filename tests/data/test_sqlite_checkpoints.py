@@ -1,6 +1,6 @@
 """SQLite's write-ahead log is copied back into the database by a thread of its own
-(``data.sqlite_checkpoints``), not by a command's commit; and once the client closes,
-the database file alone holds every row."""
+(``data.sqlite_checkpoints``), not by a command's commit; once the client closes, the
+database file alone holds every row; and the connection's page cache is sized for it."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 from data.db import close_database
 from data.models import Workspace
 from data.sqlite_checkpoints import BACKSTOP_PAGES
+from data.sqlite_engine import CACHE_KIB
 from tests.support.databases import open_empty, sqlite_copy
 
 NOW = datetime(2027, 3, 1, 15, 0, tzinfo=UTC)
@@ -74,3 +75,18 @@ async def test_a_closed_database_file_holds_every_row(database: Path, tmp_path: 
     await close_database()
     assert _size(database.with_name(database.name + "-wal")) == 0  # no log left
     assert _rows_in_the_file_alone(database, tmp_path / "copy.sqlite3") == 30
+
+
+async def test_the_connection_keeps_a_page_cache_sized_for_a_big_repertoire(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    """SQLite's own default (2 MiB) re-read a large repertoire's pages from the OS on
+    every search; a URL may still set its own size."""
+    url = sqlite_copy(sqlite_template, tmp_path)
+    for address, expected in ((url, -CACHE_KIB), (f"{url}?cache_size=-1000", -1000)):
+        await open_empty(address)
+        try:
+            rows = await connections.get("default").execute_query_dict("PRAGMA cache_size")
+            assert rows == [{"cache_size": expected}]
+        finally:
+            await close_database()
