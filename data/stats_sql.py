@@ -306,22 +306,27 @@ async def newcomer_counts(community_id: int, since: datetime, now: datetime) -> 
             WHERE community_id = :cid AND kind = 'join' AND at <= :now
             GROUP BY member_id HAVING MIN(at) > :since
         ),
+        -- newcomers' contributions only: fewer rows to sort for the join below (SQLite)
         contribution(member_id, at) AS (
             SELECT shared_by_id, shared_at FROM resource
             WHERE community_id = :cid AND shared_at > :since AND shared_at <= :now
+                  AND shared_by_id IN (SELECT member_id FROM newcomer)
           UNION ALL
             SELECT x.member_id, x.at FROM rsvp x JOIN occurrence o ON o.id = x.occurrence_id
                  JOIN meeting g ON g.id = o.meeting_id
             WHERE g.community_id = :cid AND x.status IN ('going', 'maybe')
                   AND x.at > :since AND x.at <= :now
+                  AND x.member_id IN (SELECT member_id FROM newcomer)
           UNION ALL
             SELECT a.member_id, a.at FROM agenda_item a JOIN occurrence o ON o.id = a.occurrence_id
                  JOIN meeting g ON g.id = o.meeting_id
             WHERE g.community_id = :cid AND a.at > :since AND a.at <= :now
+                  AND a.member_id IN (SELECT member_id FROM newcomer)
           UNION ALL
             SELECT suggested_by_id, created_at FROM prompt
             WHERE community_id = :cid AND source = 'suggested'
                   AND created_at > :since AND created_at <= :now
+                  AND suggested_by_id IN (SELECT member_id FROM newcomer)
         ),
         step(name, micros) AS (
             SELECT 'intro', {greatest}({micros("m.intro_posted_at")} - {micros("n.joined")}, 0)
