@@ -169,7 +169,7 @@ async def activity_counts(
 
     # each activity row carries its kind's position in ACTIVITY_KINDS and its rank (2 when
     # since recent_since, 1 when only before), computed once: on SQLite, comparing every
-    # row's timestamp text inside each kind's aggregate cost a third of the statement
+    # row's timestamp text inside each kind's aggregate cost ~10% of the statement
     def rank(column: str) -> str:
         return f"CASE WHEN {column} > :recent_since THEN 2 ELSE 1 END"
 

@@ -292,10 +292,9 @@ def render_pages(message: Message, *, max_pages: int = MAX_PAGES) -> list[list[B
     that the last one ends with "…"."""
     renderer = Renderer()
     renderer.add_message(message)
-    blocks = renderer.blocks
     pages: list[list[Block]] = [[]]
     size = 0
-    for block in blocks:
+    for block in renderer.blocks:
         chars = block_chars(block)
         if pages[-1] and (len(pages[-1]) >= MAX_MESSAGE_BLOCKS or size + chars > MAX_MESSAGE_TEXT):
             pages.append([])
