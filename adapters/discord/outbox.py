@@ -17,7 +17,7 @@ import logging
 import secrets
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import aiohttp
@@ -137,6 +137,26 @@ class DiscordOutbox:
             log.info("guild %s refused to create a scheduled event", guild_id)
             return None
         return str(created["id"])
+
+    async def event_twins(self, workspace_id: str, event: MeetingEvent, keep: str) -> list[str]:
+        """The other scheduled events this bot made in the guild that show ``event``
+        exactly (``bot.meetings.native_events.EventTwins``): one request."""
+        refuse_inside_transaction("a Discord scheduled event look-up")
+        route = Route("GET", "/guilds/{guild_id}/scheduled-events", guild_id=int(workspace_id))
+        listed = await self._call(lambda: self.client.http.request(route))
+        wanted = _event_identity(_event_payload(event))
+        me = str(self.client.user.id) if self.client.user is not None else None
+        return [
+            str(found["id"])
+            for found in listed
+            if str(found.get("id")) != keep
+            and str(found.get("creator_id")) == me
+            and _event_identity(found) == wanted
+        ]
+
+    async def remove_event(self, workspace_id: str, external_id: str) -> None:
+        refuse_inside_transaction("a Discord scheduled event change")
+        await self._cancel_event(int(workspace_id), external_id)
 
     def may_manage_events(self, guild_id: int) -> bool:
         """False only when we know the bot lacks the permission (a guild another shard
@@ -291,6 +311,26 @@ def _thread_name(message: Message) -> str:
         if isinstance(part, Paragraph):
             return plain_text(part.spans)[:100] or "Discussion"
     return "Discussion"
+
+
+def _event_identity(event: dict[str, Any]) -> tuple[object, ...]:
+    """What members see of a scheduled event, from what we send or what Discord lists
+    (its times come back in its own ISO format)."""
+    metadata = event.get("entity_metadata") or {}
+    return (
+        event.get("name"),
+        event.get("description") or "",
+        _instant(event.get("scheduled_start_time")),
+        _instant(event.get("scheduled_end_time")),
+        metadata.get("location"),
+    )
+
+
+def _instant(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _event_payload(event: MeetingEvent) -> dict[str, Any]:

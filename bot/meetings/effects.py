@@ -6,6 +6,7 @@ the process died first, in whichever process takes it over."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -13,8 +14,10 @@ from bot.kernel.context import Ctx
 from bot.kernel.effects import EffectCall, effect, message_args, recipient, recipient_args
 from bot.kernel.message_json import message_from_json
 from bot.kernel.messages import Mention, Message, Paragraph, Span, Text
-from bot.meetings.native_events import MeetingEvent, sync_native_event
+from bot.meetings.native_events import EventTwins, MeetingEvent, sync_native_event
 from data.models import Community, Meeting, Member
+
+log = logging.getLogger(__name__)
 
 TELL = "meetings.tell"
 NATIVE_EVENT = "meetings.native_event"
@@ -103,4 +106,29 @@ async def mirror(call: EffectCall) -> str | None:
         await Meeting.filter(id=meeting_id, external_event_id=event.external_id).update(
             external_event_id=external_id
         )
+        if external_id is not None:  # made just now: a lost answer may have made another
+            await _remove_twins(outbox, call.workspace.external_id, event, external_id)
     return external_id
+
+
+async def _remove_twins(outbox: object, workspace_id: str, event: MeetingEvent, kept: str) -> None:
+    """Remove the events identical to the one just made that no meeting refers to: made
+    by a create whose answer was lost (see ``bot.meetings.native_events``)."""
+    if not isinstance(outbox, EventTwins):
+        return
+    try:
+        twins = await outbox.event_twins(workspace_id, event, kept)
+        if not twins:
+            return
+        # another meeting of the same title, time and place keeps its own event
+        referenced = set(
+            await Meeting.filter(external_event_id__in=twins).values_list(
+                "external_event_id", flat=True
+            )
+        )
+        for twin in twins:
+            if twin not in referenced:
+                log.info("removing native event %s, a twin of %s", twin, kept)
+                await outbox.remove_event(workspace_id, twin)
+    except Exception:  # the event itself is fine; a twin found later is removed then
+        log.exception("could not look for twins of native event %s", kept)

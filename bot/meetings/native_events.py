@@ -5,6 +5,12 @@ A platform that can show meetings natively (Discord's Events tab) offers an opti
 schedules, moves or cancels a meeting (when ``Community.scheduled_events_enabled``), and
 stores the returned id in ``Meeting.external_event_id`` so the next call updates that event
 instead of making another. Nothing here knows any platform.
+
+A create whose answer was lost can have made an event all the same: the platform client
+retried it (discord.py repeats a request answered 500, 502 or 504), or the process died
+before storing the id and another one ran the effect again. So after each create the
+outbox is asked for the other events it made that are identical to this one
+(``EventTwins``), and those no meeting refers to are removed (``bot.meetings.effects``).
 """
 
 from __future__ import annotations
@@ -36,6 +42,18 @@ class EventSync(Protocol):
     async def sync_event(self, workspace_id: str, event: MeetingEvent) -> str | None:
         """Create, update or cancel the native event. Returns its id (None when the platform
         may not manage events here, or once it is cancelled)."""
+        ...
+
+
+@runtime_checkable
+class EventTwins(Protocol):
+    async def event_twins(self, workspace_id: str, event: MeetingEvent, keep: str) -> list[str]:
+        """The ids of the other native events this bot made that show exactly ``event``
+        (title, times, place), ``keep`` aside."""
+        ...
+
+    async def remove_event(self, workspace_id: str, external_id: str) -> None:
+        """Remove one native event (gone already is no error)."""
         ...
 
 

@@ -810,6 +810,7 @@ class FakeDiscord:
             ("GET", r"/channels/(\d+)", self._get_channel),
             ("POST", r"/users/@me/channels", self._open_dm),
             ("GET", r"/guilds/(\d+)/members/(\d+)", self._get_member),
+            ("GET", r"/guilds/(\d+)/scheduled-events", self._list_events),
             ("POST", r"/guilds/(\d+)/scheduled-events", self._create_event),
             ("PATCH", r"/guilds/(\d+)/scheduled-events/(\d+)", self._edit_event),
             ("DELETE", r"/guilds/(\d+)/scheduled-events/(\d+)", self._delete_event),
@@ -1040,6 +1041,9 @@ class FakeDiscord:
         )
         self.scheduled_events[event["id"]] = event
         return _json(event)
+
+    def _list_events(self, record: Recorded, guild_id: str) -> web.Response:
+        return _json([e for e in self.scheduled_events.values() if e["guild_id"] == guild_id])
 
     def _edit_event(self, record: Recorded, guild_id: str, event_id: str) -> web.Response:
         event = self.scheduled_events.get(event_id)

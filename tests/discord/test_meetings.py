@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from data.models import Rsvp
+from data.models import Meeting, Rsvp
 from scheduler.service import SchedulerService
 from tests.discord.conftest import ADA, BOB, CHANNEL, GUILD, Bed
 from tests.discord.fake_discord import custom_ids, message_text
@@ -78,3 +78,36 @@ async def test_meeting_is_mirrored_as_a_scheduled_event(bed: Bed) -> None:
     assert event["scheduled_start_time"].startswith("2027-03-11T22:00")
     await bed.cmd(ADA, "meeting cancel", {"meeting": "1", "which": "all"})
     assert fake.scheduled_events == {}  # the cancelled series is removed from the Events tab
+
+
+async def test_an_event_made_twice_by_a_lost_answer_is_shown_once(bed: Bed) -> None:
+    """Discord made the event but its answer was lost (a 502 from a proxy): discord.py
+    asks again and Discord makes a second one. The twin nobody refers to is removed."""
+    fake = bed.fake
+    await bed.cmd(ADA, "community create", {"name": "Python"})
+    fake.fail("POST", r"/guilds/\d+/scheduled-events", 502, after_effect=True)
+    await bed.cmd(
+        ADA,
+        "meeting schedule",
+        {"community": "Python", "details": "2027-03-10 16:30 at https://meet.example/py Hour"},
+    )
+    assert len(fake.calls("POST", r"/guilds/\d+/scheduled-events")) == 2  # both reached it
+    (event,) = fake.scheduled_events.values()
+    meeting = await Meeting.get(title="Hour")
+    assert meeting.external_event_id == event["id"]
+
+
+async def test_another_meetings_identical_event_is_left_alone(bed: Bed) -> None:
+    """Two communities meet at the same time, with the same title and link: each keeps its
+    own event (the other one is not a twin: a meeting refers to it)."""
+    fake = bed.fake
+    for name in ("Python", "Moodle"):
+        await bed.cmd(ADA, "community create", {"name": name})
+        await bed.cmd(
+            ADA,
+            "meeting schedule",
+            {"community": name, "details": "2027-03-10 16:30 at https://meet.example/x Hour"},
+        )
+    assert len(fake.scheduled_events) == 2
+    stored = {m.external_event_id for m in await Meeting.all()}
+    assert stored == set(fake.scheduled_events)
