@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from bot.kernel.i18n import Translator
 from bot.kernel.messages import Mention, Span, Text
+from bot.kernel.tags import tag_key
 from data.models import Member
 
 
@@ -44,6 +45,15 @@ def join_spans(
 
 def hashtags(tags: Iterable[str]) -> str:
     return " ".join("#" + tag for tag in tags)
+
+
+def interest_keys(member: Member) -> dict[str, str]:
+    """A member's interests by the key that compares them as tags compare
+    (``#Évaluation`` and ``#evaluation`` are one interest), each as the member wrote it."""
+    keys: dict[str, str] = {}
+    for interest in member.interests or ():
+        keys.setdefault(tag_key(interest), interest)
+    return keys
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)

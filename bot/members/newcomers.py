@@ -46,8 +46,9 @@ from bot.kernel.messages import (
     spans,
 )
 from bot.kernel.people import hashtags as _hashtags
-from bot.kernel.people import join_spans, mention, words_of
+from bot.kernel.people import interest_keys, join_spans, mention, words_of
 from bot.kernel.registry import listens, on
+from bot.kernel.tags import tag_key
 from data.models import Community, Delivery, Member, Membership, Workspace
 
 log = logging.getLogger(__name__)
@@ -346,7 +347,8 @@ def _rank(tr: Translator, me: Member, other: Member, topics: dict[str, str]) -> 
     """Why ``other`` is worth meeting for ``me``: shared interests weigh most, then one
     can teach what the other wants to learn, then interest in the community's own tags."""
     found = Suggestion(other)
-    shared = [tag for tag in other.interests if tag in set(me.interests)]
+    mine, theirs = interest_keys(me), interest_keys(other)
+    shared = [label for key, label in theirs.items() if key in mine]
     if shared:
         found.score += 3 * len(shared)
         found.reasons.append(tr.spans("shares {tags}", tags=_hashtags(shared)))
@@ -360,13 +362,13 @@ def _rank(tr: Translator, me: Member, other: Member, topics: dict[str, str]) -> 
                 "wants to learn {what}, which you can help with", what=_short(other.wants_to_learn)
             )
         )
-    on_topic = [tag for tag in other.interests if tag in topics and tag not in shared]
+    on_topic = [key for key in theirs if key in topics and key not in mine]
     if on_topic:
         found.score += len(on_topic)
         found.reasons.append(
             tr.spans(
                 "is into {tags}, a topic of “{community}”",
-                tags=_hashtags(on_topic),
+                tags=_hashtags(theirs[key] for key in on_topic),
                 community=topics[on_topic[0]],
             )
         )
@@ -395,10 +397,10 @@ async def suggested_members(
         .prefetch_related("member", "community")
         .order_by("joined_at")
     )
-    topics: dict[str, str] = {}
+    topics: dict[str, str] = {}  # a community tag's key: the community
     for community in communities:
         for tag in community.tags:
-            topics.setdefault(tag, community.name)
+            topics.setdefault(tag_key(tag), community.name)
     tr = ctx.translator_for(member)
     ranked: dict[int, Suggestion] = {}
     for row in rows:

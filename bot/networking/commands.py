@@ -35,7 +35,7 @@ from bot.kernel.messages import (
     Text,
     Time,
 )
-from bot.kernel.people import join_spans, mention, one_line_intro, words_of
+from bot.kernel.people import interest_keys, join_spans, mention, one_line_intro, words_of
 from bot.kernel.registry import Arg, command
 from bot.kernel.schedules import describe_spans, store_cadence
 from bot.kernel.timewords import Question
@@ -64,7 +64,7 @@ def candidate_of(member: Member, default_zone: str) -> Candidate:
     return Candidate(
         member_id=member.id,
         zone=member.timezone or default_zone,
-        interests=frozenset(member.interests or ()),
+        interests=frozenset(interest_keys(member)),
         helps=frozenset(words_of(member.can_help_with)),
         learns=frozenset(words_of(member.wants_to_learn)),
     )
@@ -167,7 +167,8 @@ def introduction(
             line += [Text(" — "), Text(summary)]
         message.add(Paragraph(tuple(line)))
         reasons: list[tuple[Span, ...]] = []
-        shared = sorted(set(partner.interests or ()) & set(reader.interests or ()))
+        theirs, mine = interest_keys(partner), interest_keys(reader)
+        shared = sorted(mine[key] for key in theirs.keys() & mine.keys())
         if shared:
             tags = " ".join("#" + tag for tag in shared)
             reasons.append(tr.spans("you share an interest in {tags}", tags=tags))

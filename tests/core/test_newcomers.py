@@ -146,6 +146,20 @@ async def test_topic_reason_and_both_directions_on_one_person(db: str) -> None:
     ]
 
 
+async def test_interests_and_topics_compare_as_tags_do(db: str) -> None:
+    """``#évaluation`` and ``#evaluation`` are one interest, as they are one tag, and
+    ``#pedagogie`` is the community's ``#Pédagogie``; shown as the other member wrote it."""
+    h = Harness.build()
+    await h.say("Ada", "community create Python #Pédagogie")
+    await introduce(h, "Cy", {"interests": "#Évaluation #pedagogie"})
+    await h.say("Cy", "join python")
+    await introduce(h, "Bob", {"interests": "#evaluation"})
+    reply = await h.say("Bob", "join python")
+    assert suggestion_lines(reply) == [
+        "- @Cy — shares #évaluation; is into #pedagogie, a topic of “Python”"
+    ]
+
+
 async def test_without_overlap_the_coordinators_are_suggested(db: str) -> None:
     h = Harness.build()
     await h.say("Ada", "community create Python")

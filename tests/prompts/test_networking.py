@@ -113,6 +113,19 @@ async def test_weekly_rounds_never_repeat_a_pair_while_new_ones_remain(db: str) 
     assert len(sender.directs()) == 30 and await NetworkingRound.all().count() == 5
 
 
+async def test_pairs_share_an_interest_written_with_or_without_accents(db: str) -> None:
+    h = Harness.build(start=START)
+    await community_of(h, ["Bob", "Zoé"], ["Bob", "Zoé"])
+    await Member.filter(external_id="bob").update(interests=["évaluation"])
+    await Member.filter(external_id="zoé").update(interests=["Evaluation"])
+    await h.say("Ada", "networking schedule python weekly mon 10:00")
+    planner, sender = NetworkingPlanner(h.core.settings), RecordingSender.for_harness(h)
+    await run_window(planner, sender, START, START + timedelta(days=7))
+    bob = await member("Bob")
+    [to_bob] = [d for d in sender.directs() if d.target == str(bob.id)]
+    assert "you share an interest in #évaluation" in to_bob.text  # as Bob wrote it
+
+
 async def test_introduction_says_why_in_the_readers_language(db: str) -> None:
     h = Harness.build(start=START)
     await community_of(h, ["Bob", "Zoé"], ["Bob", "Zoé"])
