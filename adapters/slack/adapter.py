@@ -32,6 +32,7 @@ from adapters.slack.actions import Pressed, decode_action, decode_form
 from adapters.slack.api import SlackApi, SlackCallError, SlackUnavailable
 from adapters.slack.commands import command_line
 from adapters.slack.dedup import RecentIds
+from adapters.slack.files import attachments_of, send_files
 from adapters.slack.forms import Submission, errors_for_view, modal_view, read_submission
 from adapters.slack.home import home_view
 from adapters.slack.limits import SlackLimits
@@ -259,9 +260,12 @@ class SlackAdapter:
         self._spawn(self._run_command(body, outcome), f"command {body.get('command')}")
         done, _ = await asyncio.wait({outcome}, timeout=self.limits.reply_in_ack)
         if done and outcome.exception() is None:
-            page = _ack_page(outcome.result()[1])
+            who, reply = outcome.result()
+            page = _ack_page(reply)
             if page is not None:
                 await ack(response_type="ephemeral", **page)
+                if attachments_of(reply):  # the reply names them: they follow by DM
+                    self._spawn(self._send_files(reply, who), "command files")
                 return
         await ack()
         if not done or outcome.exception() is None:
@@ -514,6 +518,11 @@ class SlackAdapter:
             await self._to_member(pages, who, response_url)
         else:
             await self._to_channel(pages, who, response_url)
+        await self._send_files(reply, who)
+
+    async def _send_files(self, reply: Message, who: Who) -> None:
+        if self._session is not None and attachments_of(reply):
+            await send_files(self.api, self._session, who.workspace_id, who.user_id, reply)
 
     async def _respond(
         self, response_url: str, pages: list[dict[str, Any]], response_type: str

@@ -21,6 +21,7 @@ BOT_SCOPES = (
     "chat:write",  # posts, thread replies, ephemeral replies
     "chat:write.public",  # post in a community's channel without being invited first
     "im:write",  # open direct messages (greetings, reminders)
+    "files:write",  # a calendar file, by direct message, when there is no web address
     "users:read",  # names, time zones, locales, admin flags; team_join
     "channels:read",  # member_joined_channel in public channels
     # `community bind` joins the channel (conversations.join): Slack only sends

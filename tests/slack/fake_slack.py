@@ -25,7 +25,7 @@ from aiohttp import WSMsgType, web
 
 from tests.slack.blockkit import block_problems, view_problems
 
-JSON_FIELDS = ("blocks", "view", "metadata", "attachments")
+JSON_FIELDS = ("blocks", "view", "metadata", "attachments", "files")
 
 
 @dataclass
@@ -73,7 +73,7 @@ class FakeSlack:
         # seconds a method takes to answer, after it took effect (a slow Slack: a process
         # killed meanwhile has posts Slack received but never confirmed)
         self.latency: dict[str, float] = {}
-        self.scopes = "commands,chat:write,im:write,users:read,channels:history"
+        self.scopes = "commands,chat:write,im:write,files:write,users:read,channels:history"
         self.calls: list[Call] = []  # calls that took effect
         self.faulted: list[Call] = []  # calls answered with an injected fault
         self.responses: list[Response] = []
@@ -81,6 +81,9 @@ class FakeSlack:
         self.rejected: list[tuple[str, list[str]]] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.messages: list[dict[str, Any]] = []  # every chat.postMessage that took effect
+        # files shared by files.completeUploadExternal: id, title, filename, content, channel
+        self.files: list[dict[str, Any]] = []
+        self._uploads: dict[str, dict[str, Any]] = {}  # file id -> what was uploaded so far
         self.faults: list[Fault] = []
         self.dm_refused: dict[str, str] = {}  # user id -> Slack error code
         self.not_in_channel: set[str] = set()
@@ -138,6 +141,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{token}", self._respond)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
@@ -287,6 +291,37 @@ class FakeSlack:
         if user in self.dm_refused and self.dm_refused[user] != "messages_tab_disabled":
             return {"ok": False, "error": self.dm_refused[user]}
         return {"ok": True, "channel": {"id": "D" + user}}
+
+    def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        if "files:write" not in self.scopes.split(","):
+            return {"ok": False, "error": "missing_scope", "needed": "files:write"}
+        file_id = "F" + uuid.uuid4().hex[:10].upper()
+        self._uploads[file_id] = {"filename": args.get("filename"), "length": args.get("length")}
+        return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        pending = self._uploads.get(request.match_info["file_id"])
+        if pending is None:
+            return web.Response(status=404)
+        pending["content"] = await request.read()
+        return web.Response(text="OK - " + str(len(pending["content"])))
+
+    def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        shared = []
+        for item in args.get("files") or []:
+            pending = self._uploads.pop(str(item.get("id")), None)
+            if pending is None or "content" not in pending:
+                return {"ok": False, "error": "file_not_found"}
+            shown = {
+                "id": item["id"],
+                "title": item.get("title") or pending["filename"],
+                "filename": pending["filename"],
+                "content": pending["content"],
+                "channel": args.get("channel_id"),
+            }
+            self.files.append(shown)
+            shared.append({k: v for k, v in shown.items() if k != "content"})
+        return {"ok": True, "files": shared}
 
     def _m_conversations_join(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", ""))

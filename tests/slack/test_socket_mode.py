@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qsl
 
+import pytest
+
 from data.models import Community
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.signed import block_action, event, slash_command_fields
@@ -60,3 +62,45 @@ async def test_socket_mode_end_to_end(db: str, fake_slack: FakeSlack) -> None:
         published = (await fake_slack.wait_for_calls("views.publish"))[0]
         assert published.args["user_id"] == "UBOB"
         assert "python" in block_text(published.args["view"]["blocks"]).lower()
+
+
+async def ada_says(fake: FakeSlack, text: str, replies_so_far: int) -> str:
+    """A slash command over the socket; the text of the reply it gets."""
+    fields = slash_command_fields(
+        "/cop", text, user_id="UADA", user_name="ada", response_url=fake.response_url()
+    )
+    await fake.socket_send("slash_commands", fields)
+    reply = (await fake.wait_for_responses(replies_so_far + 1))[replies_so_far]
+    return block_text(reply.payload["blocks"])
+
+
+async def test_without_a_web_address_the_calendar_file_comes_by_direct_message(
+    db: str, fake_slack: FakeSlack
+) -> None:
+    """Socket Mode with no HTTP server: no feed to link to, so `meetings` hands out the
+    calendar itself. A Slack reply holds no file: it names it, and the file arrives in
+    the member's direct messages with the app."""
+    async with slack_stack(fake_slack, socket_mode=True):
+        await ada_says(fake_slack, "community create python", 0)
+        await ada_says(fake_slack, "meeting schedule python 2027-03-10 16:30 Python hour", 1)
+        listing = await ada_says(fake_slack, "meetings", 2)
+        assert "Calendar of python, to import into your calendar app (python.ics)" in listing
+        await fake_slack.wait_until(lambda: fake_slack.files)
+        (shared,) = fake_slack.files
+        assert shared["channel"] == "DUADA" and shared["filename"] == "python.ics"
+        assert shared["title"] == "Calendar of python, to import into your calendar app"
+        assert shared["content"].startswith(b"BEGIN:VCALENDAR")
+        assert b"SUMMARY:Python hour" in shared["content"]
+
+
+async def test_a_missing_files_scope_leaves_the_reply_as_it_is(
+    db: str, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_slack.scopes = fake_slack.scopes.replace(",files:write", "")
+    async with slack_stack(fake_slack, socket_mode=True):
+        await ada_says(fake_slack, "community create python", 0)
+        await ada_says(fake_slack, "meeting schedule python 2027-03-10 16:30 Python hour", 1)
+        assert "(python.ics)" in await ada_says(fake_slack, "meetings", 2)
+        await fake_slack.wait_for_calls("files.getUploadURLExternal")
+    assert fake_slack.files == []
+    assert "could not send 1 file(s) to UADA" in caplog.text
