@@ -34,7 +34,7 @@ from adapters.web.words import Words, from_accept_language
 from bot.kernel.clock import Clock
 from bot.kernel.settings import Settings
 from bot.meetings.calendar_ics import community_calendar
-from bot.meetings.commands import calendar_url, ensure_calendar_token
+from bot.meetings.listing import calendar_url, ensure_calendar_token
 from bot.stats.figures import CommunityStats, community_stats
 from bot.web import pages as web_pages
 from bot.web.access import (

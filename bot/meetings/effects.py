@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.kernel.context import Ctx
 from bot.kernel.effects import EffectCall, effect, message_args, recipient, recipient_args
 from bot.kernel.message_json import message_from_json
 from bot.kernel.messages import Mention, Message, Paragraph, Span, Text
+from bot.kernel.occurrences import upcoming_of
 from bot.meetings.native_events import EventTwins, MeetingEvent, sync_native_event
 from data.models import Community, Meeting, Member
 
@@ -91,6 +92,28 @@ def _event_of(values: dict[str, Any]) -> MeetingEvent:
 
 def queue_native_event(ctx: Ctx, meeting: Meeting, event: MeetingEvent) -> None:
     ctx.effect(NATIVE_EVENT, f"meeting:{meeting.id}", {"meeting": meeting.id, **_event_args(event)})
+
+
+async def mirror_native_event(ctx: Ctx, meeting: Meeting, community: Community) -> None:
+    """Show the meeting's next occurrence in the platform's own calendar (Discord's Events
+    tab) where the platform can and the community wants it; the id is kept for updates."""
+    if not community.scheduled_events_enabled:
+        return
+    upcoming = [] if meeting.cancelled else await upcoming_of([meeting], ctx.clock.now(), limit=1)
+    if not upcoming and not meeting.external_event_id:
+        return
+    start = upcoming[0].starts_at if upcoming else ctx.clock.now()
+    event = MeetingEvent(
+        title=meeting.title,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=meeting.duration_minutes),
+        description=meeting.agenda,
+        location=meeting.location,
+        channel_id=community.home_channel_id,
+        external_id=meeting.external_event_id,
+        cancelled=not upcoming,
+    )
+    queue_native_event(ctx, meeting, event)
 
 
 @effect(NATIVE_EVENT)
