@@ -11,6 +11,10 @@ from __future__ import annotations
 import asyncio
 import time
 
+# how far behind its turn a start may be and still keep the schedule (catching up sends at
+# most this many requests back to back)
+LATE_TURNS = 2
+
 
 class Pacer:
     def __init__(self, per_second: float, burst: int = 1) -> None:
@@ -24,17 +28,19 @@ class Pacer:
 
     async def wait(self) -> None:
         """Wait for this request's turn. Waiters take turns, each sleeping until its own
-        start: when the loop was held up (a slow statement, a busy machine), the requests
-        queued meanwhile leave one interval apart from the late one, not all at once.
-        With every start computed up front, a 60 ms stall let ten requests out together
-        and Discord's global bucket answered the tenth with a 429."""
+        start. A start later than its turn by more than ``LATE_TURNS`` intervals (the
+        loop was held up: a slow statement, a busy machine) counts from when it really
+        starts, so the requests queued meanwhile do not all leave at once: with every
+        start computed up front, a 60 ms stall let ten out together and Discord's global
+        bucket answered the tenth with a 429. Within that, the schedule keeps its pace:
+        a timer's usual lateness is caught up, not added to every request."""
         async with self._lock:
             self._next = max(self._next, self._earliest())
             delay = self._next - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            # counted from when it really starts: a late start pushes the next ones back
-            self._next = max(self._next, self._earliest()) + self.interval
+            started = time.monotonic() - LATE_TURNS * self.interval
+            self._next = max(self._next, started) + self.interval
 
     def _earliest(self) -> float:
         """The earliest start now: after a quiet spell, up to ``burst`` at once."""
