@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from tortoise import timezone
 from tortoise.fields import DatetimeField
@@ -166,15 +166,25 @@ def _listing_sql(dialect: str) -> str:
         " (SELECT count(*) FROM membership s"
         "  WHERE s.community_id = c.id AND s.left_at IS NULL) AS listing_members,"
         " EXISTS (SELECT 1 FROM membership s WHERE s.community_id = c.id"
-        f"  AND s.member_id = {_mark(dialect, 1)} AND s.left_at IS NULL) AS listing_joined"
+        f"  AND s.member_id = {_mark(dialect, 1)} AND s.left_at IS NULL) AS listing_joined,"
+        " EXISTS (SELECT 1 FROM meeting m WHERE m.community_id = c.id AND NOT m.cancelled)"
+        "  AS listing_meets"
         f" FROM community c WHERE c.workspace_id = {_mark(dialect, 2)} AND NOT c.archived"
         " ORDER BY c.name"
     )
 
 
-async def community_listing(workspace_id: int, member_id: int) -> list[tuple[Community, int, bool]]:
-    """The workspace's active communities by name, each with its member count and whether
-    ``member`` belongs to it: one statement for the whole list."""
+class Listed(NamedTuple):
+    community: Community
+    members: int
+    joined: bool  # the asking member belongs to it
+    meets: bool  # it has a meeting (not cancelled): only those are asked when they meet next
+
+
+async def community_listing(workspace_id: int, member_id: int) -> list[Listed]:
+    """The workspace's active communities by name, each with its member count, whether
+    ``member`` belongs to it and whether it has meetings: one statement for the whole
+    list."""
     client = connection()
     rows = await quick_rows(  # counts read index entries: thousands at most
         # in the order the marks appear: SQLite's "?" are positional
@@ -182,7 +192,12 @@ async def community_listing(workspace_id: int, member_id: int) -> list[tuple[Com
         [member_id, workspace_id],
     )
     return [
-        (_load(Community, row), int(row["listing_members"]), bool(row["listing_joined"]))
+        Listed(
+            _load(Community, row),
+            int(row["listing_members"]),
+            bool(row["listing_joined"]),
+            bool(row["listing_meets"]),
+        )
         for row in rows
     ]
 

@@ -228,6 +228,8 @@ class Meeting(Model):
 
     class Meta:
         table = "meeting"
+        # a community's meetings (``communities``, ``meetings``, the planner): by index
+        indexes = (("community_id", "cancelled"),)
 
 
 class Occurrence(Model):

@@ -69,11 +69,11 @@ async def list_communities(ctx: Ctx) -> Message:
             )
         )
     now = ctx.clock.now()
-    communities = [community for community, _, _ in listing]
-    ids = [c.id for c in communities]
-    counts = {community.id: members for community, members, _ in listing}
-    joined = {community.id for community, _, member_of in listing if member_of}
-    next_starts = await next_occurrence_starts(ids, now)
+    communities = [row.community for row in listing]
+    counts = {row.community.id: row.members for row in listing}
+    joined = {row.community.id for row in listing if row.joined}
+    meeting = [row.community.id for row in listing if row.meets]
+    next_starts = await next_occurrence_starts(meeting, now) if meeting else {}
     for community in communities:
         line: list[Span] = [Strong(community.name)]
         if community.description:
