@@ -153,5 +153,5 @@ async def _remove_twins(outbox: object, workspace_id: str, event: MeetingEvent, 
             if twin not in referenced:
                 log.info("removing native event %s, a twin of %s", twin, kept)
                 await outbox.remove_event(workspace_id, twin)
-    except Exception:  # the event itself is fine; a twin found later is removed then
+    except Exception:  # the event itself is fine; a twin, if any, stays
         log.exception("could not look for twins of native event %s", kept)
