@@ -12,16 +12,8 @@ from zoneinfo import ZoneInfo
 from bot.kernel.context import Ctx
 from bot.kernel.errors import NotFound, UserError
 from bot.kernel.i18n import N_
-from bot.kernel.messages import (
-    Message,
-    Paragraph,
-    Strong,
-)
-from bot.kernel.occurrences import (
-    Upcoming,
-    occurrence_at,
-    upcoming_of,
-)
+from bot.kernel.messages import Message, Paragraph, Strong
+from bot.kernel.occurrences import Upcoming, occurrence_at, upcoming_of
 from bot.kernel.recurrence import place
 from bot.kernel.registry import Arg, command
 from bot.kernel.timewords import Question
@@ -31,18 +23,9 @@ from bot.meetings.calendar_ics import revise
 from bot.meetings.effects import mirror_native_event
 from bot.meetings.finding import MeetingRef
 from bot.meetings.picking import next_dates, next_of, occurrence_on, occurrence_row, when_text
-from bot.meetings.posts import (
-    cancelled_message,
-    moved_message,
-    told_spans,
-)
+from bot.meetings.posts import cancelled_message, moved_message, told_spans
 from bot.meetings.telling import answered, notify
-from bot.meetings.timing import (
-    Move,
-    TimeQuestion,
-    moved_start,
-    split_move,
-)
+from bot.meetings.timing import Move, TimeQuestion, moved_start, split_move
 
 ALL_WORDS = ("all", "series", "tout", "toutes", "tous", "série", "serie")
 

@@ -16,19 +16,8 @@ from bot.kernel.args import CommunityArg
 from bot.kernel.context import Ctx
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
-from bot.kernel.messages import (
-    BulletList,
-    Mention,
-    Message,
-    Note,
-    Paragraph,
-    Strong,
-    Text,
-)
-from bot.kernel.occurrences import (
-    occurrence_at,
-    upcoming_of,
-)
+from bot.kernel.messages import BulletList, Mention, Message, Note, Paragraph, Strong, Text
+from bot.kernel.occurrences import occurrence_at, upcoming_of
 from bot.kernel.recurrence import next_instant, place
 from bot.kernel.registry import Arg, button, command
 from bot.kernel.timewords import Question
@@ -39,10 +28,7 @@ from bot.meetings.effects import mirror_native_event
 from bot.meetings.finding import MeetingRef
 from bot.meetings.listing import ensure_calendar_token
 from bot.meetings.picking import next_of, occurrence_row, when_text
-from bot.meetings.timing import (
-    short_local,
-    understood,
-)
+from bot.meetings.timing import short_local, understood
 from data.models import AgendaItem, Meeting
 
 MAX_TITLE, MAX_LOCATION = 200, 500

@@ -13,31 +13,14 @@ from bot.kernel.context import Ctx
 from bot.kernel.errors import NotFound, UserError
 from bot.kernel.i18n import N_
 from bot.kernel.lookups import my_communities
-from bot.kernel.messages import (
-    Attachment,
-    Heading,
-    Link,
-    Message,
-    Note,
-    Paragraph,
-    Span,
-)
-from bot.kernel.occurrences import (
-    Upcoming,
-    community_id_of,
-    occurrence_at,
-    upcoming_of,
-)
+from bot.kernel.messages import Attachment, Heading, Link, Message, Note, Paragraph, Span
+from bot.kernel.occurrences import Upcoming, community_id_of, occurrence_at, upcoming_of
 from bot.kernel.registry import Arg, button, command
 from bot.kernel.settings import Settings
 from bot.meetings.calendar_ics import community_calendar
 from bot.meetings.finding import MeetingRef
 from bot.meetings.picking import next_of, occurrence_row, when_text
-from bot.meetings.posts import (
-    RSVP_ACTION,
-    occurrence_block,
-    occurrence_details,
-)
+from bot.meetings.posts import RSVP_ACTION, occurrence_block, occurrence_details
 from data.models import Community, Meeting, Rsvp, Workspace
 from data.search import fold_accents
 

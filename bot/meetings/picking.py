@@ -16,10 +16,7 @@ from bot.kernel.occurrences import (
     parse_occurrence_key,
     upcoming_of,
 )
-from bot.meetings.timing import (
-    day_or_ask,
-    local_text,
-)
+from bot.meetings.timing import day_or_ask, local_text
 from data.models import Meeting, Occurrence
 
 

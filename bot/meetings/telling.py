@@ -9,12 +9,8 @@ from collections.abc import Callable
 from bot.kernel.context import Ctx
 from bot.kernel.i18n import Translator, translator_for
 from bot.kernel.lookups import community_language
-from bot.kernel.messages import (
-    Message,
-)
-from bot.kernel.occurrences import (
-    Upcoming,
-)
+from bot.kernel.messages import Message
+from bot.kernel.occurrences import Upcoming
 from bot.meetings.effects import queue_tell
 from data.models import Community, Member
 
