@@ -521,7 +521,7 @@ class SlackAdapter:
         await self._send_files(reply, who)
 
     async def _send_files(self, reply: Message, who: Who) -> None:
-        if self._session is not None and attachments_of(reply):
+        if self._session is not None:  # a reply without files sends nothing
             await send_files(self.api, self._session, who.workspace_id, who.user_id, reply)
 
     async def _respond(

@@ -10,10 +10,10 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from bot.kernel.context import Ctx
-from bot.kernel.errors import NotFound, UserError
+from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
 from bot.kernel.messages import Message, Paragraph, Strong
-from bot.kernel.occurrences import Upcoming, occurrence_at, upcoming_of
+from bot.kernel.occurrences import Upcoming, upcoming_of
 from bot.kernel.recurrence import place
 from bot.kernel.registry import Arg, command
 from bot.kernel.timewords import Question
@@ -22,7 +22,14 @@ from bot.kernel.timewords.lexicon import fold
 from bot.meetings.calendar_ics import revise
 from bot.meetings.effects import mirror_native_event
 from bot.meetings.finding import MeetingRef
-from bot.meetings.picking import next_dates, next_of, occurrence_on, occurrence_row, when_text
+from bot.meetings.picking import (
+    date_needed,
+    named_occurrence,
+    next_of,
+    occurrence_on,
+    occurrence_row,
+    when_text,
+)
 from bot.meetings.posts import cancelled_message, moved_message, told_spans
 from bot.meetings.telling import answered, notify
 from bot.meetings.timing import Move, TimeQuestion, moved_start, split_move
@@ -80,12 +87,7 @@ async def cancel_meeting(
             )
         )
     if original is not None:
-        item = await occurrence_at(found, original)
-        if item is None:
-            raise NotFound(
-                "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
-                name=f"#{found.id}",
-            )
+        item = await named_occurrence(found, original, f"#{found.id}")
     elif rest:
         try:
             item = await occurrence_on(ctx, found, rest)
@@ -93,11 +95,7 @@ async def cancel_meeting(
             arguments = {"meeting": f"#{found.id}", "which": rest}
             return await ask(ctx, asked.question, "meeting cancel", arguments, "which")
     else:
-        raise UserError(
-            "“{title}” repeats: say which date, or `all` for the series. Next ones: {dates}.",
-            title=found.title,
-            dates=await next_dates(ctx, found),
-        )
+        raise await date_needed(ctx, found)
     if item.cancelled:
         raise UserError("That occurrence of “{title}” is already cancelled.", title=found.title)
     row = await occurrence_row(item)
@@ -148,12 +146,7 @@ async def move_meeting(
         arguments = {"meeting": f"#{found.id}", "change": rest}
         return await ask(ctx, move, "meeting move", arguments, "change")
     if original is not None:
-        item = await occurrence_at(found, original)
-        if item is None:
-            raise NotFound(
-                "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
-                name=f"#{found.id}",
-            )
+        item = await named_occurrence(found, original, f"#{found.id}")
     elif move.which:
         try:
             item = await occurrence_on(ctx, found, move.which)
@@ -165,11 +158,7 @@ async def move_meeting(
     elif not found.rrule:
         item = await next_of(ctx, found)
     else:
-        raise UserError(
-            "“{title}” repeats: say which date, or `all` for the series. Next ones: {dates}.",
-            title=found.title,
-            dates=await next_dates(ctx, found),
-        )
+        raise await date_needed(ctx, found)
     if item.cancelled:
         raise UserError(
             "That occurrence of “{title}” is cancelled; schedule a new meeting instead.",

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from bot.kernel.args import MaybeCommunity
 from bot.kernel.context import Ctx
-from bot.kernel.errors import NotFound, UserError
+from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
 from bot.kernel.lookups import my_communities
 from bot.kernel.messages import Attachment, Heading, Link, Message, Note, Paragraph, Span
@@ -19,7 +19,7 @@ from bot.kernel.registry import Arg, button, command
 from bot.kernel.settings import Settings
 from bot.meetings.calendar_ics import community_calendar
 from bot.meetings.finding import MeetingRef
-from bot.meetings.picking import next_of, occurrence_row, when_text
+from bot.meetings.picking import named_occurrence, next_of, occurrence_row, when_text
 from bot.meetings.posts import RSVP_ACTION, occurrence_block, occurrence_details
 from data.models import Community, Meeting, Rsvp, Workspace
 from data.search import fold_accents
@@ -187,12 +187,7 @@ async def rsvp(
     """Say whether you're coming to a meeting's next occurrence"""
     found, original = meeting.meeting, meeting.original
     if original is not None:
-        item = await occurrence_at(found, original)
-        if item is None:
-            raise NotFound(
-                "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
-                name=f"#{found.id}",
-            )
+        item = await named_occurrence(found, original, f"#{found.id}")
     else:
         item = await next_of(ctx, found)
     return await _rsvp(ctx, item, status)

@@ -50,19 +50,34 @@ async def next_dates(ctx: Ctx, meeting: Meeting) -> str:
     return ", ".join(item.starts_at.astimezone(zone).date().isoformat() for item in upcoming) or "—"
 
 
+async def named_occurrence(meeting: Meeting, original: datetime, name: str) -> Upcoming:
+    """The occurrence a reference names (a button's, ``#12@2027-05-31``); ``NotFound``,
+    naming it as ``name``, when the meeting has none then."""
+    found = await occurrence_at(meeting, original)
+    if found is None:
+        raise NotFound(
+            "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
+            name=name,
+        )
+    return found
+
+
+async def date_needed(ctx: Ctx, meeting: Meeting) -> UserError:
+    """The error for a repeating meeting named without the date of an occurrence."""
+    return UserError(
+        "“{title}” repeats: say which date, or `all` for the series. Next ones: {dates}.",
+        title=meeting.title,
+        dates=await next_dates(ctx, meeting),
+    )
+
+
 async def occurrence_on(ctx: Ctx, meeting: Meeting, text: str) -> Upcoming:
     """The occurrence a coordinator means by a date ("2027-05-29", "May 29", "next
     Monday"), read in their zone; matched against each occurrence's local date in the
     coordinator's zone or the meeting's."""
     key = parse_occurrence_key(text)
     if key is not None and key[0] == meeting.id:
-        found = await occurrence_at(meeting, key[1])
-        if found is None:
-            raise NotFound(
-                "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
-                name=text[:60],
-            )
-        return found
+        return await named_occurrence(meeting, key[1], text[:60])
     day = _read_day(ctx, text)
     now = ctx.clock.now()
     # search a window around that day, wide enough for any zone difference
