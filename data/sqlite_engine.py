@@ -34,8 +34,8 @@ reads one indexed row (measured with ``make bench``, core_commands). So:
 
 Checkpoints of the write-ahead log run on a thread of their own
 (``data.sqlite_checkpoints``), so no command's commit runs one. Every other statement
-stays on the worker thread. Selected in
-``data.db.tortoise_config`` for ``sqlite://`` URLs.
+stays on the worker thread. Selected in ``data.db.tortoise_config`` for ``sqlite://``
+URLs.
 """
 
 from __future__ import annotations
