@@ -1,9 +1,11 @@
 """Full-text search of the shared repertoire: one interface, one implementation per dialect.
 
-SQLite uses an FTS5 external-content table kept in sync by triggers and ranked with
-bm25; PostgreSQL a weighted tsvector (English, French and unstemmed) with a GIN index,
-ranked with ``ts_rank``. Both take any text a member types: the input is reduced to
-words before it reaches the query syntax, so ``c++ & "foo`` cannot break it.
+SQLite uses an FTS5 external-content table ranked with bm25; PostgreSQL a weighted
+tsvector (English, French and unstemmed) with a GIN index, ranked with ``ts_rank``. Both
+take any text a member types: the input is reduced to words before it reaches the query
+syntax, so ``c++ & "foo`` cannot break it. The structures, and how triggers keep them in
+step with ``resource``, are in ``data.search_schema``: on SQLite resources are indexed in
+batches, and every search here first indexes those still waiting (``index_waiting``).
 
 Why ranking is bounded (issue 14)
 ---------------------------------
@@ -41,15 +43,11 @@ without it the head ranked by title-and-tags length alone and agreement fell to 
 
 Before 0009 the head was ranked in ``resource_fts`` with that column filter: bm25 walked
 every column's postings of each word to weigh it (idf) and read docsize rows four
-columns wide, 1.2-2 µs a head match, 14.5 ms for the commonest word. The index costs a
-share one more FTS5 insert, ~80-120 µs of CPU at 100,000 resources (a share takes
-~2.3 ms through the core: a few percent; interleaved ``core_commands`` runs gave share/raw
-0.21-0.24 against 0.24-0.27 without it, within that bench's noise). Bulk inserts
-pay more: FTS5 writes out its pending terms whenever a rowid is not above the previous
-one, and rows in id order arrive in no length order, so inserting 20,000 resources in
-one transaction took 3.5 s instead of 1.9 (an import of 100,000: ~+8 s; the bench's
-load 11-14 s became 21-25 s). An import could drop the insert trigger and refill the
-index in rowid order afterwards, as migration 0009 does. An earlier design ANDed a
+columns wide, 1.2-2 µs a head match, 14.5 ms for the commonest word. FTS5 writes out its
+pending terms whenever a rowid is not above the previous one, and rows in id order
+arrive in no length order: row by row, inserting 20,000 resources in one transaction
+took 3.5 s instead of 1.9. Since migration 0011 rows are indexed in batches, each in
+rowid order, and an import indexes all its rows at the end. An earlier design ANDed a
 column-restricted copy of the words to the whole query; bm25 then scored those copies
 too, over-weighting short titles (6.9/10 agreement on the title tier). The ranking runs
 inside the full-text index alone, keeping the best ``OVERFETCH``, and only
@@ -134,13 +132,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from data.db import connection
+from data.search_schema import ID_BITS, PG_TAG_KEYS, index_waiting
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12
@@ -159,276 +156,6 @@ _HEAD_BM25_WEIGHTS = "10.0, 8.0, 0.0"  # resource_head_fts: title, tags, pad (le
 OVERFETCH = 400
 # PostgreSQL: how many of the newest matches are ranked for one- and two-letter words
 PG_NEWEST = 3_000
-
-_FTS_TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS resource_fts USING fts5(
-        title, description, tags_text, url,
-        content='resource', content_rowid='id',
-        tokenize='porter unicode61 remove_diacritics 2', prefix='2 3 4')"""
-
-SQLITE_TRIGGERS = [
-    """CREATE TRIGGER IF NOT EXISTS resource_fts_insert AFTER INSERT ON resource BEGIN
-        INSERT INTO resource_fts(rowid, title, description, tags_text, url)
-        VALUES (new.id, new.title, new.description, new.tags_text, new.url);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS resource_fts_delete AFTER DELETE ON resource BEGIN
-        INSERT INTO resource_fts(resource_fts, rowid, title, description, tags_text, url)
-        VALUES ('delete', old.id, old.title, old.description, old.tags_text, old.url);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS resource_fts_update AFTER UPDATE ON resource BEGIN
-        INSERT INTO resource_fts(resource_fts, rowid, title, description, tags_text, url)
-        VALUES ('delete', old.id, old.title, old.description, old.tags_text, old.url);
-        INSERT INTO resource_fts(rowid, title, description, tags_text, url)
-        VALUES (new.id, new.title, new.description, new.tags_text, new.url);
-    END""",
-]
-
-SQLITE_SCHEMA = [
-    _FTS_TABLE.replace(", prefix='2 3 4'", ""),  # the first version, before migration 0003
-    *SQLITE_TRIGGERS,
-    "INSERT INTO resource_fts(resource_fts) VALUES ('rebuild')",
-]
-
-# 0003: prefix indexes for two- and three-letter prefixes (a short prefix otherwise merges
-# hundreds of terms), and the (workspace, newest) order that tag-only listings walk.
-SQLITE_SCHEMA_V3 = [
-    "DROP TRIGGER IF EXISTS resource_fts_insert",
-    "DROP TRIGGER IF EXISTS resource_fts_delete",
-    "DROP TRIGGER IF EXISTS resource_fts_update",
-    "DROP TABLE IF EXISTS resource_fts",
-    _FTS_TABLE,
-    *SQLITE_TRIGGERS,
-    "INSERT INTO resource_fts(resource_fts) VALUES ('rebuild')",
-    "CREATE INDEX IF NOT EXISTS resource_recent_idx ON resource (workspace_id, shared_at, id)",
-]
-
-# PostgreSQL has no built-in accent folding that may be used in a generated column
-# (unaccent is an extension and not IMMUTABLE), so the unstemmed copy is folded with
-# translate(); query words are folded the same way in Python (fold_accents).
-_ACCENTED = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿ"
-_PLAIN = "aaaaaaceeeeiiiinooooouuuuyy"
-
-
-def _folded(column: str) -> str:
-    return f"translate(lower(coalesce({column}, '')), '{_ACCENTED}', '{_PLAIN}')"
-
-
-_PG_HEAD = f"""
-    setweight(to_tsvector('simple', {_folded("title")}), 'A') ||
-    setweight(to_tsvector('english', coalesce(title, '')), 'A') ||
-    setweight(to_tsvector('french', coalesce(title, '')), 'A') ||
-    setweight(to_tsvector('simple', {_folded("tags_text")}), 'A')"""
-
-_PG_VECTOR = f"""{_PG_HEAD} ||
-    setweight(to_tsvector('english', coalesce(description, '')), 'B') ||
-    setweight(to_tsvector('french', coalesce(description, '')), 'B') ||
-    setweight(to_tsvector('simple', coalesce(url, '')), 'C')
-"""
-
-POSTGRES_SCHEMA = [
-    f"""ALTER TABLE resource ADD COLUMN IF NOT EXISTS search_vector tsvector
-        GENERATED ALWAYS AS ({_PG_VECTOR}) STORED""",
-    "CREATE INDEX IF NOT EXISTS resource_search_idx ON resource USING GIN (search_vector)",
-]
-
-# 0003: the head tier (title and tags only) gets its own small vector and index
-POSTGRES_SCHEMA_V3 = [
-    f"""ALTER TABLE resource ADD COLUMN IF NOT EXISTS search_head tsvector
-        GENERATED ALWAYS AS ({_PG_HEAD}) STORED""",
-    "CREATE INDEX IF NOT EXISTS resource_search_head_idx ON resource USING GIN (search_head)",
-    "CREATE INDEX IF NOT EXISTS resource_recent_idx ON resource (workspace_id, shared_at, id)",
-]
-
-
-# a resource's tag keys as an array, indexed (GIN) so a tag filter finds its resources
-# without reading the title words that search_head also holds
-PG_TAG_KEYS = "string_to_array(r.tags_text, ' ')"
-
-# 0007: the GIN indexes write straight into their posting trees. With fastupdate (the
-# default) new entries wait in a pending list that every search scans linearly until a
-# vacuum merges it: after a bulk load of 100,000 resources, 480 pages of it doubled a
-# common word's index scan. Shares are rare and searches many, so writes pay instead.
-POSTGRES_SCHEMA_V6 = [
-    "CREATE INDEX IF NOT EXISTS resource_tag_keys_idx ON resource"
-    " USING GIN (string_to_array(tags_text, ' '))",
-    *(
-        statement
-        for index in ("resource_search_idx", "resource_search_head_idx")
-        for statement in (
-            f"ALTER INDEX {index} SET (fastupdate = off)",
-            f"SELECT gin_clean_pending_list('{index}'::regclass)",
-        )
-    ),
-]
-
-
-# 0008: the head tier's matches, ranked where their rows are small. Ranking a common word's
-# head (13,800 rows at 100,000 resources) on ``resource`` visits 8,600 heap pages of ~1 KB
-# rows (two vectors are 70% of a row): ~12 ms of the ~20. The same matches in this table
-# of ~230-byte rows fill 2,900 pages and are ranked in ~9 ms; only the best OVERFETCH are
-# then read from ``resource`` and ranked exactly. A trigger keeps it in step with
-# ``resource``'s own generated head vector; a deleted resource takes its row with it.
-POSTGRES_SCHEMA_V8 = [
-    """CREATE TABLE IF NOT EXISTS resource_head (
-        id integer PRIMARY KEY REFERENCES resource (id) ON DELETE CASCADE,
-        workspace_id integer NOT NULL,
-        shared_at timestamptz NOT NULL,
-        head tsvector NOT NULL)""",
-    """CREATE INDEX IF NOT EXISTS resource_head_idx ON resource_head USING GIN (head)
-        WITH (fastupdate = off)""",
-    """CREATE OR REPLACE FUNCTION resource_head_sync() RETURNS trigger
-        LANGUAGE plpgsql AS $$
-    BEGIN
-        INSERT INTO resource_head (id, workspace_id, shared_at, head)
-        VALUES (NEW.id, NEW.workspace_id, NEW.shared_at, NEW.search_head)
-        ON CONFLICT (id) DO UPDATE SET workspace_id = EXCLUDED.workspace_id,
-            shared_at = EXCLUDED.shared_at, head = EXCLUDED.head;
-        RETURN NULL;
-    END $$""",
-    "DROP TRIGGER IF EXISTS resource_head_insert ON resource",
-    """CREATE TRIGGER resource_head_insert AFTER INSERT ON resource
-        FOR EACH ROW EXECUTE FUNCTION resource_head_sync()""",
-    # a vote or an edit of the description saves the whole row: no write for those
-    "DROP TRIGGER IF EXISTS resource_head_update ON resource",
-    """CREATE TRIGGER resource_head_update AFTER UPDATE ON resource FOR EACH ROW
-        WHEN (OLD.search_head IS DISTINCT FROM NEW.search_head
-            OR OLD.workspace_id IS DISTINCT FROM NEW.workspace_id
-            OR OLD.shared_at IS DISTINCT FROM NEW.shared_at)
-        EXECUTE FUNCTION resource_head_sync()""",
-    """INSERT INTO resource_head (id, workspace_id, shared_at, head)
-        SELECT id, workspace_id, shared_at, search_head FROM resource
-        ON CONFLICT (id) DO NOTHING""",
-    "ANALYZE resource_head",
-]
-
-
-# 0009 (SQLite): the head tier's own full-text index. Ranked in ``resource_fts`` with a
-# column filter, a head match cost bm25 a walk of every column's postings of its words
-# and a docsize row four columns wide; here the postings hold the title and the tags
-# only. bm25 normalises by the whole row's length (a long description lowers a title
-# match), so a third column, ``pad``, never searched and weighted 0, gives each row its
-# length: the url (its tokens) and one ``x`` per word of the description. The rowid is
-# the row's length in words, then its id (``length << 32 | id``): FTS5 returns matches in
-# rowid order, shortest first, so the HEAD_SHORTEST shortest are read and scored without
-# touching the rest (see the module docstring). Contentless (its text is derived), so
-# the triggers hand a deleted row's values back from ``resource``. Prefix indexes up to
-# six letters: a longer typed prefix otherwise merges the doclists of every word it
-# starts before the first match is read (``hohone``: 8.7 ms instead of 12.2 for its head,
-# ``dufiga`` 2.8 instead of 4.8); title and tag words are few, so a share writes little
-# more (its insert cost did not move measurably).
-ID_BITS = 32
-
-
-def _words(column: str) -> str:
-    """How many words ``column`` holds, counted by its spaces (line breaks count as
-    spaces); FTS5's tokenizer splits on punctuation too, so this is an estimate."""
-    text = f"coalesce({column}, '')"
-    for control in (10, 13, 9):
-        text = f"replace({text}, char({control}), ' ')"
-    spaced = f"trim({text})"
-    return f"(length({spaced}) - length(replace({spaced}, ' ', '')) + ({spaced} != ''))"
-
-
-def _head_row(row: str) -> str:
-    """The values of ``row``'s entry in resource_head_fts: rowid, title, tags_text, pad."""
-    length = (
-        f"{_words(f'{row}.title')} + {_words(f'{row}.tags_text')} + {_words(f'{row}.description')}"
-    )
-    pad = f"{row}.url || ' ' || replace(hex(zeroblob({_words(f'{row}.description')})), '00', 'x ')"
-    return f"(({length}) << {ID_BITS}) + {row}.id, {row}.title, {row}.tags_text, {pad}"
-
-
-_HEAD_INSERT_TRIGGER = f"""CREATE TRIGGER IF NOT EXISTS resource_head_fts_insert
-    AFTER INSERT ON resource BEGIN
-        INSERT INTO resource_head_fts(rowid, title, tags_text, pad) VALUES ({_head_row("new")});
-    END"""
-
-# every resource, in rowid order: FTS5 writes out its pending terms whenever a rowid is not
-# above the last one, so an unordered fill would write a tiny segment every other row
-_HEAD_FILL = [
-    "INSERT INTO resource_head_fts(resource_head_fts) VALUES ('delete-all')",
-    f"""INSERT INTO resource_head_fts(rowid, title, tags_text, pad)
-        SELECT {_head_row("resource")} FROM resource ORDER BY 1""",
-]
-
-SQLITE_SCHEMA_V9 = [
-    """CREATE VIRTUAL TABLE IF NOT EXISTS resource_head_fts USING fts5(
-        title, tags_text, pad, content='',
-        tokenize='porter unicode61 remove_diacritics 2', prefix='2 3 4 5 6')""",
-    _HEAD_INSERT_TRIGGER,
-    f"""CREATE TRIGGER IF NOT EXISTS resource_head_fts_delete AFTER DELETE ON resource BEGIN
-        INSERT INTO resource_head_fts(resource_head_fts, rowid, title, tags_text, pad)
-        VALUES ('delete', {_head_row("old")});
-    END""",
-    # a vote saves the whole row: only a change of what the index holds rewrites it
-    f"""CREATE TRIGGER IF NOT EXISTS resource_head_fts_update AFTER UPDATE ON resource
-        WHEN old.id IS NOT new.id OR old.title IS NOT new.title
-            OR old.tags_text IS NOT new.tags_text OR old.url IS NOT new.url
-            OR old.description IS NOT new.description
-    BEGIN
-        INSERT INTO resource_head_fts(resource_head_fts, rowid, title, tags_text, pad)
-        VALUES ('delete', {_head_row("old")});
-        INSERT INTO resource_head_fts(rowid, title, tags_text, pad) VALUES ({_head_row("new")});
-    END""",
-    *_HEAD_FILL,
-]
-
-
-async def install_search_schema(client: BaseDBAsyncClient) -> None:
-    """Create the dialect's first search structures (idempotent); migration 0002."""
-    statements = SQLITE_SCHEMA if client.capabilities.dialect == "sqlite" else POSTGRES_SCHEMA
-    for statement in statements:
-        await client.execute_script(statement)
-
-
-async def install_search_tiers(client: BaseDBAsyncClient) -> None:
-    """Prefix indexes, the head tier and the newest-first index (idempotent); 0003."""
-    sqlite = client.capabilities.dialect == "sqlite"
-    for statement in SQLITE_SCHEMA_V3 if sqlite else POSTGRES_SCHEMA_V3:
-        await client.execute_script(statement)
-
-
-async def install_search_gin_settings(client: BaseDBAsyncClient) -> None:
-    """The tag-key index, and no pending list on the GIN indexes (PostgreSQL only;
-    idempotent); migration 0007."""
-    if client.capabilities.dialect == "sqlite":
-        return
-    for statement in POSTGRES_SCHEMA_V6:
-        await client.execute_script(statement)
-
-
-async def install_search_head_table(client: BaseDBAsyncClient) -> None:
-    """The narrow table of head vectors the head tier is ranked in (PostgreSQL only;
-    idempotent); migration 0008."""
-    if client.capabilities.dialect == "sqlite":
-        return
-    for statement in POSTGRES_SCHEMA_V8:
-        await client.execute_script(statement)
-
-
-async def install_search_head_index(client: BaseDBAsyncClient) -> None:
-    """The head tier's own full-text index (SQLite only; idempotent); migration 0009."""
-    if client.capabilities.dialect != "sqlite":
-        return
-    for statement in SQLITE_SCHEMA_V9:
-        await client.execute_script(statement)
-
-
-@asynccontextmanager
-async def head_index_filled_after(client: BaseDBAsyncClient) -> AsyncIterator[None]:
-    """Around a bulk insert of resources (an import), inside its transaction: on SQLite the
-    head index's insert trigger is set aside and the index filled once at the end, in
-    rowid order. Row by row, in id order, the rowids (length first) arrive unordered and
-    FTS5 wrote a segment for nearly every row: importing 100,000 resources took twice as
-    long. Nothing to do on PostgreSQL. Single statements only: ``execute_script`` would
-    commit the transaction first. If the insert fails, its transaction's rollback brings
-    the trigger back (SQLite's DDL is transactional)."""
-    sqlite = client.capabilities.dialect == "sqlite"
-    if sqlite:
-        await client.execute_query("DROP TRIGGER IF EXISTS resource_head_fts_insert")
-    yield
-    if sqlite:
-        for statement in (*_HEAD_FILL, _HEAD_INSERT_TRIGGER):
-            await client.execute_query(statement)
 
 
 def fold_accents(word: str) -> str:
@@ -466,6 +193,7 @@ async def search_resource_ids(text: str, where: SearchFilter, limit: int = 10) -
         return []
     client = connection()
     if client.capabilities.dialect == "sqlite":
+        await index_waiting(client)
         return await _search_sqlite(client, words, where, limit)
     return await _search_postgres(client, words, where, limit)
 
@@ -478,6 +206,7 @@ async def exact_resource_ids(text: str, where: SearchFilter, limit: int = 10) ->
         return []
     client = connection()
     if client.capabilities.dialect == "sqlite":
+        await index_waiting(client)
         return await _rank_sqlite(client, _fts_words(words), where, limit)
     return await _rank_postgres(client, words, "search_vector", None, where, limit)
 
@@ -534,6 +263,7 @@ async def latest_resource_ids(where: SearchFilter, limit: int = 10) -> list[int]
     hint = ""
     tag_words = [word for tag in where.tags for word in query_words(tag)]
     if tag_words and sqlite:
+        await index_waiting(client)
         match = "{tags_text} : (" + " ".join(f'"{w}"' for w in tag_words) + ")"
         params.append(match)
         hint = " AND r.id IN (SELECT rowid FROM resource_fts WHERE resource_fts MATCH ?)"

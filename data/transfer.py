@@ -31,7 +31,7 @@ from tortoise.transactions import in_transaction
 
 from data.db import MODELS_MODULE, connection, dialect
 from data.models import Community, Member, Resource, Workspace
-from data.search import head_index_filled_after
+from data.search_schema import search_indexed_after
 
 FORMAT = "copbot-export"
 VERSION = 1
@@ -544,7 +544,7 @@ async def import_document(doc: Document, progress: Progress | None = None) -> di
             busy = await nonempty_tables()
             if busy:
                 raise TransferError(not_empty_message(busy))
-            async with head_index_filled_after(connection()):
+            async with search_indexed_after(connection()):
                 for table in tables():
                     rows = doc.rows.get(table.name, [])
                     for start in range(0, len(rows), CHUNK):

@@ -3,7 +3,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
-from data.search import install_search_schema
+from data.search_schema import install_search_schema
 
 
 async def _install(apps, schema_editor):  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ scans unmerged entries (see data/search.py, POSTGRES_SCHEMA_V6); nothing to do o
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
-from data.search import install_search_gin_settings
+from data.search_schema import install_search_gin_settings
 
 
 async def _install(apps, schema_editor):  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ ranked (see data/search.py, POSTGRES_SCHEMA_V8); nothing to do on SQLite."""
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
-from data.search import install_search_head_table
+from data.search_schema import install_search_head_table
 
 
 async def _install(apps, schema_editor):  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ data/search.py, SQLITE_SCHEMA_V9); nothing to do on PostgreSQL (resource_head, 0
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
-from data.search import install_search_head_index
+from data.search_schema import install_search_head_index
 
 
 async def _install(apps, schema_editor):  # type: ignore[no-untyped-def]

@@ -1,9 +1,10 @@
-"""What the search structures hold, read directly (tests of the triggers that keep them)."""
+"""What the search structures hold, read directly (tests of the triggers that keep them),
+as a search finds them: on SQLite the resources waiting to be indexed are indexed first."""
 
 from __future__ import annotations
 
 from data.db import connection
-from data.search import ID_BITS
+from data.search_schema import ID_BITS, index_waiting
 
 
 async def head_index_ids(word: str) -> list[int]:
@@ -11,6 +12,7 @@ async def head_index_ids(word: str) -> list[int]:
     structure: ``resource_head_fts`` on SQLite, ``resource_head`` on PostgreSQL."""
     client = connection()
     if client.capabilities.dialect == "sqlite":
+        await index_waiting(client)
         sql = f"""SELECT rowid & {(1 << ID_BITS) - 1} AS id FROM resource_head_fts
             WHERE resource_head_fts MATCH ? ORDER BY rowid"""
         rows = await client.execute_query_dict(sql, [f'{{title tags_text}} : "{word}"'])
