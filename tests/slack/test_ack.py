@@ -9,11 +9,13 @@ import dataclasses
 import json
 import time
 
+import pytest
+
 from bot.kernel.discovery import area_modules
 from bot.kernel.registry import Registry
 from tests.slack import slow_area
 from tests.slack.fake_slack import FakeSlack
-from tests.slack.signed import slash_command, view_submission
+from tests.slack.signed import slash_command, slash_command_fields, view_submission
 from tests.slack.stack import TEST_LIMITS, block_text, slack_stack
 
 
@@ -32,6 +34,34 @@ async def test_ack_comes_before_slow_work(db: str, fake_slack: FakeSlack) -> Non
         slow_area.GATE["open"].set()
         answer = (await fake_slack.wait_for_responses(1))[0]
         assert "done at last" in block_text(answer.payload["blocks"])
+
+
+async def test_a_request_gone_before_its_ack_still_gets_its_reply(
+    db: str, fake_slack: FakeSlack
+) -> None:
+    # the listener waiting to put the reply in the acknowledgement is cancelled (its HTTP
+    # request went away, or a stop): the command's task then delivers it itself
+    slow_area.GATE["open"] = asyncio.Event()
+    registry = Registry.from_modules([*area_modules(), slow_area])
+    async with slack_stack(fake_slack, registry=registry) as slack:
+        url = fake_slack.response_url()
+        body = slash_command_fields(
+            "/cop", "slow", user_id="UADA", user_name="ada", response_url=url
+        )
+        acks: list[dict[str, object]] = []
+
+        async def ack(**reply: object) -> None:
+            acks.append(reply)
+
+        listener = asyncio.create_task(slack.adapter._on_command(ack, body))
+        await asyncio.sleep(0.1)
+        listener.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await listener
+        slow_area.GATE["open"].set()
+        answer = (await fake_slack.wait_for_responses(1))[0]
+        assert "done at last" in block_text(answer.payload["blocks"])
+        assert acks == []
 
 
 async def test_modal_submission_too_slow_for_its_ack(db: str, fake_slack: FakeSlack) -> None:
