@@ -18,6 +18,7 @@ from bot.kernel.clock import SystemClock
 from bot.kernel.core import Core
 from bot.kernel.discovery import default_registry
 from bot.kernel.who import Who
+from copbot.heap import freeze_start_up_objects
 from data.db import close_database, init_database, migrate
 from tests.discord.fake_discord import BASIC_PERMISSIONS, FakeDiscord, FakeGuild, FakeUser
 from tests.support.harness import test_settings
@@ -67,6 +68,7 @@ async def copbot_rates(
                 GUILD, ada, "community create", {"name": "Python"}, channel_id=CHANNEL
             )
             await fake.command(GUILD, ada, "community create", {"name": "Moodle"})
+        freeze_start_up_objects()  # as `copbot run` does once started (copbot/heap.py)
         rates = {
             c: await pump(fake, lambda user: communities_command(fake, user), c)
             for c in CONCURRENCY

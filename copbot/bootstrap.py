@@ -16,6 +16,7 @@ from bot.kernel.core import Core
 from bot.kernel.discovery import default_registry
 from bot.kernel.outbox import Outbox
 from bot.kernel.settings import Settings
+from copbot.heap import freeze_start_up_objects
 from data.db import close_database, init_database, migrate
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,7 @@ async def run(settings: Settings, *, demo: bool = False, clock: Clock | None = N
             log.info("%s adapter started", adapter.name)
         await scheduler.start()
         stack.push_async_callback(scheduler.stop)
+        log.debug("%d start-up objects frozen", freeze_start_up_objects())
         _stop_on_signals(stop)
         await stop.wait()
         if settings.console_enabled:

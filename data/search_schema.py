@@ -1,5 +1,5 @@
 """The search structures of both dialects and how they are kept in step with ``resource``:
-the DDL each search migration runs (0002, 0003, 0007, 0008, 0009, 0011), and, on SQLite,
+the DDL the search migrations run (0002, 0004, 0007, 0008, 0009 and 0011), and, on SQLite,
 the indexing of resources that wait for it. How searches use them: ``data.search``.
 
 On SQLite two FTS5 indexes hold the repertoire: ``resource_fts`` (every field, external
@@ -45,12 +45,12 @@ SQLITE_TRIGGERS = [
 ]
 
 SQLITE_SCHEMA = [
-    _FTS_TABLE.replace(", prefix='2 3 4'", ""),  # the first version, before migration 0003
+    _FTS_TABLE.replace(", prefix='2 3 4'", ""),  # the first version, before migration 0004
     *SQLITE_TRIGGERS,
     "INSERT INTO resource_fts(resource_fts) VALUES ('rebuild')",
 ]
 
-# 0003: prefix indexes for two- and three-letter prefixes (a short prefix otherwise merges
+# 0004: prefix indexes for two- and three-letter prefixes (a short prefix otherwise merges
 # hundreds of terms), and the (workspace, newest) order that tag-only listings walk.
 SQLITE_SCHEMA_V3 = [
     "DROP TRIGGER IF EXISTS resource_fts_insert",
@@ -92,7 +92,7 @@ POSTGRES_SCHEMA = [
     "CREATE INDEX IF NOT EXISTS resource_search_idx ON resource USING GIN (search_vector)",
 ]
 
-# 0003: the head tier (title and tags only) gets its own small vector and index
+# 0004: the head tier (title and tags only) gets its own small vector and index
 POSTGRES_SCHEMA_V3 = [
     f"""ALTER TABLE resource ADD COLUMN IF NOT EXISTS search_head tsvector
         GENERATED ALWAYS AS ({_PG_HEAD}) STORED""",
@@ -243,7 +243,7 @@ async def install_search_schema(client: BaseDBAsyncClient) -> None:
 
 
 async def install_search_tiers(client: BaseDBAsyncClient) -> None:
-    """Prefix indexes, the head tier and the newest-first index (idempotent); 0003."""
+    """Prefix indexes, the head tier and the newest-first index (idempotent); 0004."""
     sqlite = client.capabilities.dialect == "sqlite"
     for statement in SQLITE_SCHEMA_V3 if sqlite else POSTGRES_SCHEMA_V3:
         await client.execute_script(statement)
