@@ -5,6 +5,7 @@ fake Discord in the same run. Prints both rates and their ratio."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import statistics
 import tempfile
 import time
@@ -75,6 +76,7 @@ async def copbot_rates(
         }
         return rates, await core_rate(core)
     finally:
+        gc.unfreeze()  # the rest of the bench process frees this round's objects
         await adapter.stop()
 
 

@@ -7,6 +7,7 @@ on 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import statistics
 import tempfile
 import time
@@ -191,6 +192,7 @@ async def measure() -> None:
                 "command called directly, no Slack at all."
             )
     finally:
+        gc.unfreeze()  # the rest of the bench process frees these objects
         await adapter.stop()
         await copbot_runner.cleanup()
         await bare_runner.cleanup()
