@@ -11,7 +11,7 @@ a narrow copy of the head vectors kept by triggers.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -235,53 +235,49 @@ SQLITE_SCHEMA_V9 = [
 ]
 
 
-async def install_search_schema(client: BaseDBAsyncClient) -> None:
-    """Create the dialect's first search structures (idempotent); migration 0002."""
-    statements = SQLITE_SCHEMA if client.capabilities.dialect == "sqlite" else POSTGRES_SCHEMA
-    for statement in statements:
+async def _install(
+    client: BaseDBAsyncClient, *, sqlite: Sequence[str] = (), postgres: Sequence[str] = ()
+) -> None:
+    """Run the dialect's statements, one script each (each is idempotent)."""
+    on_sqlite = client.capabilities.dialect == "sqlite"
+    for statement in sqlite if on_sqlite else postgres:
         await client.execute_script(statement)
+
+
+async def install_search_schema(client: BaseDBAsyncClient) -> None:
+    """The dialect's first search structures; migration 0002."""
+    await _install(client, sqlite=SQLITE_SCHEMA, postgres=POSTGRES_SCHEMA)
 
 
 async def install_search_tiers(client: BaseDBAsyncClient) -> None:
-    """Prefix indexes, the head tier and the newest-first index (idempotent); 0004."""
-    sqlite = client.capabilities.dialect == "sqlite"
-    for statement in SQLITE_SCHEMA_V3 if sqlite else POSTGRES_SCHEMA_V3:
-        await client.execute_script(statement)
+    """Prefix indexes, the head tier and the newest-first index; migration 0004."""
+    await _install(client, sqlite=SQLITE_SCHEMA_V3, postgres=POSTGRES_SCHEMA_V3)
 
 
 async def install_search_gin_settings(client: BaseDBAsyncClient) -> None:
-    """The tag-key index, and no pending list on the GIN indexes (PostgreSQL only;
-    idempotent); migration 0007."""
-    if client.capabilities.dialect == "sqlite":
-        return
-    for statement in POSTGRES_SCHEMA_V6:
-        await client.execute_script(statement)
+    """The tag-key index, and no pending list on the GIN indexes (PostgreSQL only);
+    migration 0007."""
+    await _install(client, postgres=POSTGRES_SCHEMA_V6)
 
 
 async def install_search_head_table(client: BaseDBAsyncClient) -> None:
-    """The narrow table of head vectors the head tier is ranked in (PostgreSQL only;
-    idempotent); migration 0008."""
-    if client.capabilities.dialect == "sqlite":
-        return
-    for statement in POSTGRES_SCHEMA_V8:
-        await client.execute_script(statement)
+    """The narrow table of head vectors the head tier is ranked in (PostgreSQL only);
+    migration 0008."""
+    await _install(client, postgres=POSTGRES_SCHEMA_V8)
 
 
 async def install_search_head_index(client: BaseDBAsyncClient) -> None:
-    """The head tier's own full-text index (SQLite only; idempotent); migration 0009."""
-    if client.capabilities.dialect != "sqlite":
-        return
-    for statement in SQLITE_SCHEMA_V9:
-        await client.execute_script(statement)
+    """The head tier's own full-text index (SQLite only); migration 0009."""
+    await _install(client, sqlite=SQLITE_SCHEMA_V9)
 
 
 # 0011 (SQLite): resources are full-text indexed in batches. FTS5 writes each transaction's
 # terms as a new segment of each index, so a share's commit wrote 25 WAL pages instead of
-# 11 and took ~530 µs instead of ~300 (its own statements through sqlite3, 640 shares).
+# 11, and its statements took 560-670 µs instead of ~300 (through sqlite3, 640 shares).
 # Now a new or edited resource's id only goes into ``resource_fts_pending``, and the rows
 # waiting there are indexed together: by a trigger once WAITING_BATCH of them wait, and
 # before every search (``index_waiting``), so a search never misses what was just shared.
-# Batched by 16 or more, a share wrote 13 pages in ~360 µs, the batch's indexing included.
+# Batched by 16 or more: 13 pages and 360-470 µs a share, the batch's indexing included.
 # A waiting row has no index entries yet, and asking an external-content FTS5 index to
 # delete entries it does not hold corrupts it: the triggers remove a row's entries only
 # when it is not waiting. A vote saves the whole row: only a change of what the indexes
@@ -348,11 +344,8 @@ SQLITE_SCHEMA_V11 = [
 
 
 async def install_search_batches(client: BaseDBAsyncClient) -> None:
-    """Full-text indexing in batches (SQLite only; idempotent); migration 0011."""
-    if client.capabilities.dialect != "sqlite":
-        return
-    for statement in SQLITE_SCHEMA_V11:
-        await client.execute_script(statement)
+    """Full-text indexing in batches (SQLite only); migration 0011."""
+    await _install(client, sqlite=SQLITE_SCHEMA_V11)
 
 
 async def index_waiting(client: BaseDBAsyncClient) -> None:
