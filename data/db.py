@@ -18,6 +18,8 @@ from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import require_context
 
+from data.sqlite_engine import WAL_KEEP_BYTES
+
 log = logging.getLogger(__name__)
 
 MODELS_MODULE = "data.models"
@@ -31,6 +33,8 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     if database_url.startswith("sqlite:"):
         connection = expand_db_url(database_url)
         connection["engine"] = "data.sqlite_engine"  # small reads off aiosqlite's thread
+        if "journal_size_limit=" not in database_url:  # tortoise's default: see WAL_KEEP_BYTES
+            connection["credentials"]["journal_size_limit"] = WAL_KEEP_BYTES
     return {
         "connections": {"default": connection},
         "apps": {
