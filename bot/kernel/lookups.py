@@ -12,7 +12,15 @@ from collections import Counter
 from bot.kernel.context import Ctx
 from bot.kernel.convert import clean_text
 from bot.kernel.errors import NotFound, PermissionDenied, UserError
-from data.hotpath import community_by_key, current_membership, joined_communities, reader_languages
+from data.hotpath import (
+    community_by_key,
+    coordinated_ids,
+    current_membership,
+    joined_communities,
+    member_by_id,
+    members_named,
+    reader_languages,
+)
 from data.models import Community, Member, Membership
 
 
@@ -110,12 +118,7 @@ async def membership_of(member: Member, community: Community) -> Membership | No
 
 async def coordinated_community_ids(member: Member, community_ids: list[int]) -> set[int]:
     """Which of these communities ``member`` coordinates: one query for the whole list."""
-    if not community_ids:
-        return set()
-    rows = await Membership.filter(
-        member=member, community_id__in=community_ids, role="coordinator", left_at__isnull=True
-    ).values_list("community_id", flat=True)
-    return {int(i) for i in rows}  # type: ignore[call-overload]
+    return await coordinated_ids(member.id, community_ids)
 
 
 async def coordinators_of(community: Community) -> list[Member]:
@@ -168,11 +171,9 @@ async def require_member(ctx: Ctx, community: Community) -> Membership:
 
 async def find_member(ctx: Ctx, reference: str) -> Member:
     """A member of this workspace by platform id (from a mention) or by display name."""
-    member = await Member.get_or_none(workspace=ctx.workspace, external_id=reference)
+    member = await member_by_id(ctx.workspace.id, reference)
     if member is None:
-        matches = await Member.filter(
-            workspace=ctx.workspace, display_name__iexact=reference.lstrip("@")
-        ).limit(2)
+        matches = await members_named(ctx.workspace.id, reference.lstrip("@"))
         if len(matches) == 1:
             member = matches[0]
     if member is None:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.expressions import Q
 
 from bot.kernel.recurrence import LOCAL_FORMAT, instants_between
-from data.hotpath import meetings_of
+from data.hotpath import meetings_of, occurrences_in
 from data.models import Community, Meeting, Occurrence
 
 KEY_FORMAT = "%Y%m%dT%H%MZ"
@@ -121,10 +121,7 @@ async def occurrences_between(
     if not meetings:
         return []
     by_id = {m.id: m for m in meetings}
-    rows = await Occurrence.filter(meeting_id__in=list(by_id)).filter(
-        Q(starts_at__gte=start, starts_at__lt=end)
-        | Q(original_start__gte=start, original_start__lt=end)
-    )
+    rows = await occurrences_in(list(by_id), start, end)
     overrides = {(row.meeting_id, row.original_start.astimezone(UTC)): row for row in rows}  # type: ignore[attr-defined]
     found: dict[tuple[int, datetime], Upcoming] = {}
     for meeting in meetings:

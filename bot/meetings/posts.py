@@ -25,7 +25,8 @@ from bot.kernel.messages import (
 from bot.kernel.occurrences import Upcoming
 from bot.kernel.timewords import Rule
 from bot.kernel.timewords.describe import describe_repeat
-from data.models import AgendaItem, Community, Rsvp
+from data.hotpath import agenda_texts, answer_counts
+from data.models import Community
 
 RSVP_ACTION = "rsvp"
 RSVP_STATUSES = ("going", "maybe", "no")
@@ -100,17 +101,11 @@ async def occurrence_details(items: list[Upcoming]) -> Details:
     ids = [item.occurrence.id for item in items if item.occurrence is not None]
     if not ids:
         return details
-    for occurrence_id, status in await Rsvp.filter(occurrence_id__in=ids).values_list(
-        "occurrence_id", "status"
-    ):
-        counts = details.counts.setdefault(int(occurrence_id), dict.fromkeys(RSVP_STATUSES, 0))
-        counts[str(status)] = counts.get(str(status), 0) + 1
-    for occurrence_id, text in (
-        await AgendaItem.filter(occurrence_id__in=ids)
-        .order_by("at", "id")
-        .values_list("occurrence_id", "text")
-    ):
-        details.agenda.setdefault(int(occurrence_id), []).append(str(text))
+    for occurrence_id, status, members in await answer_counts(ids):
+        counts = details.counts.setdefault(occurrence_id, dict.fromkeys(RSVP_STATUSES, 0))
+        counts[status] = counts.get(status, 0) + members
+    for occurrence_id, text in await agenda_texts(ids):
+        details.agenda.setdefault(occurrence_id, []).append(text)
     return details
 
 

@@ -4,6 +4,8 @@ member's only one, else asked) applied the same way by every command that takes 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.kernel.messages import message_text
 from data.models import Community
 from tests.support.harness import Harness
@@ -35,6 +37,21 @@ async def test_a_miss_is_explained_with_close_names_for_every_kind(db: str) -> N
     for line, expected in cases.items():
         reply = await h.say("Bob", line)
         assert reply.is_error and expected in message_text(reply), (line, message_text(reply))
+
+
+async def test_a_member_is_named_by_mention_or_by_name_in_any_case_never_by_guess(
+    db: str,
+) -> None:
+    h = await two_communities()
+    # the console's user ids are the names in lower case: "@bob" and "bob" are Bob's id
+    for line in ("whois @bob", "whois bob", "whois BOB", "whois @BoB"):
+        reply = await h.say("Ada", line)
+        assert not reply.is_error and "python" in message_text(reply), (line, message_text(reply))
+    # someone else whose display name is Bob
+    await h.core.handle_text(replace(h.who("Bob2"), user_name="Bob"), "language en")
+    reply = await h.say("Ada", "whois BOB")
+    assert reply.is_error and "I don't know anyone called “BOB” here" in message_text(reply)
+    assert not (await h.say("Ada", "whois bob")).is_error  # his id still names him
 
 
 async def test_a_french_member_reads_the_miss_and_the_argument_in_french(db: str) -> None:

@@ -18,14 +18,31 @@ from bot.kernel.messages import message_text
 from data.db import close_database, dialect, quick_rows
 from data.hotpath import (
     _load,
+    agenda_texts,
+    answer_counts,
+    coordinated_ids,
     home_community,
     insert_unless_taken,
     joined_communities,
     meetings_of,
+    member_by_id,
+    members_named,
+    occurrences_in,
     reader_languages,
     tag_labels,
 )
-from data.models import Community, Meeting, Member, Membership, Resource, Tag, Workspace
+from data.models import (
+    AgendaItem,
+    Community,
+    Meeting,
+    Member,
+    Membership,
+    Occurrence,
+    Resource,
+    Rsvp,
+    Tag,
+    Workspace,
+)
 from data.sqlite_engine import INLINE_COMMIT_BUDGET, CommitTimes
 from tests.support.databases import open_empty, sqlite_copy
 from tests.support.harness import Harness
@@ -108,6 +125,73 @@ async def test_languages_tags_and_meetings(db: str) -> None:
     )
     assert [m.id for m in await meetings_of([python.id, moodle.id])] == [kept.id]
     assert await meetings_of([]) == []
+
+
+async def test_members_by_platform_id_by_name_and_what_they_coordinate(db: str) -> None:
+    workspace, ada, bob, python, moodle = await _world()
+    found = await member_by_id(workspace.id, "bob")
+    assert found is not None and found.display_name == "Bob"
+    assert await member_by_id(workspace.id, "Bob") is None  # a platform id is exact
+
+    assert [m.id for m in await members_named(workspace.id, "bOB")] == [bob.id]
+    assert await members_named(workspace.id, "Bo") == []
+    await Member.create(workspace=workspace, external_id="bob2", display_name="BOB", first_seen=NOW)
+    assert len(await members_named(workspace.id, "bob")) == 2  # the caller asks which
+
+    assert await coordinated_ids(ada.id, [python.id, moodle.id]) == {python.id}
+    assert await coordinated_ids(bob.id, [python.id, moodle.id]) == set()
+    assert await coordinated_ids(ada.id, []) == set()
+    await Membership.filter(member=ada).update(left_at=NOW)  # a coordinator who left is not
+    assert await coordinated_ids(ada.id, [python.id]) == set()
+
+
+async def test_occurrences_answers_and_agenda_as_the_orm_reads_them(db: str) -> None:
+    _, ada, bob, python, _ = await _world()
+    meeting = await Meeting.create(
+        community=python,
+        title="Weekly",
+        start_local="2027-03-01T10:00",
+        timezone="UTC",
+        rrule="FREQ=WEEKLY",
+        created_at=NOW,
+    )
+
+    def at(day: int) -> datetime:
+        return datetime(2027, 3, day, 10, 0, tzinfo=UTC)
+
+    inside = await Occurrence.create(meeting=meeting, original_start=at(8), starts_at=at(9))
+    moved_in = await Occurrence.create(meeting=meeting, original_start=at(29), starts_at=at(10))
+    moved_out = await Occurrence.create(meeting=meeting, original_start=at(15), starts_at=at(29))
+    await Occurrence.create(meeting=meeting, original_start=at(22), starts_at=at(22))
+    start, end = at(2), at(16)
+    found = await occurrences_in([meeting.id], start, end)
+    expected = await Occurrence.filter(meeting_id__in=[meeting.id]).filter(
+        starts_at__gte=start, starts_at__lt=end
+    ) + await Occurrence.filter(
+        meeting_id__in=[meeting.id], original_start__gte=start, original_start__lt=end
+    )
+    assert sorted(o.id for o in found) == sorted({o.id for o in expected})
+    assert sorted(o.id for o in found) == sorted([inside.id, moved_in.id, moved_out.id])
+    loaded = next(o for o in found if o.id == moved_in.id)
+    assert (loaded.original_start, loaded.starts_at) == (at(29), at(10))
+    assert await occurrences_in([], start, end) == []
+
+    for member, status in ((ada, "going"), (bob, "going")):
+        await Rsvp.create(occurrence=inside, member=member, status=status, at=NOW)
+    await Rsvp.create(occurrence=moved_in, member=ada, status="maybe", at=NOW)
+    assert sorted(await answer_counts([inside.id, moved_in.id, moved_out.id])) == [
+        (inside.id, "going", 2),
+        (moved_in.id, "maybe", 1),
+    ]
+    await AgendaItem.create(occurrence=inside, member=bob, text="Second", at=at(3))
+    await AgendaItem.create(occurrence=inside, member=ada, text="First", at=at(2))
+    await AgendaItem.create(occurrence=moved_in, member=None, text="Other", at=at(1))
+    assert await agenda_texts([inside.id, moved_in.id]) == [
+        (moved_in.id, "Other"),
+        (inside.id, "First"),
+        (inside.id, "Second"),
+    ]
+    assert await answer_counts([]) == [] and await agenda_texts([]) == []
 
 
 async def test_insert_unless_taken_inserts_once(db: str) -> None:
