@@ -29,6 +29,7 @@ from data.models import (
     Member,
     Membership,
     Occurrence,
+    Resource,
     Rsvp,
     Workspace,
 )
@@ -409,6 +410,35 @@ async def insert_unless_taken(instance: Model, unique: tuple[str, ...]) -> bool:
     instance.pk = rows[0][meta.db_pk_column]
     instance._saved_in_db = True
     return True
+
+
+@cache
+def _resources_sql(count: int, dialect: str) -> str:
+    resource = ", ".join(f'r."{c}" AS "r_{c}"' for c in _columns(Resource))
+    community = ", ".join(f'c."{c}" AS "c_{c}"' for c in _columns(Community))
+    sharer = ", ".join(f'm."{c}" AS "m_{c}"' for c in _columns(Member))
+    return (
+        f"SELECT {resource}, {community}, {sharer} FROM resource r"
+        " JOIN community c ON c.id = r.community_id"
+        " LEFT JOIN member m ON m.id = r.shared_by_id"
+        f" WHERE r.workspace_id = {_mark(dialect, 1)} AND r.id IN ({_ids(dialect, count, first=2)})"
+    )
+
+
+async def resources_with_people(workspace_id: int, ids: list[int]) -> dict[int, Resource]:
+    """The workspace's resources with these ids, each with its community and the member
+    who shared it (None once they asked to be forgotten), in one statement: what
+    ``prefetch_related("community", "shared_by")`` gives in three."""
+    if not ids:
+        return {}
+    sql = _resources_sql(len(ids), connection().capabilities.dialect)
+    found = {}
+    for row in await quick_rows(sql, [workspace_id, *ids]):
+        resource = _load(Resource, row, "r_")
+        resource.community = _load(Community, row, "c_")
+        resource.shared_by = _load(Member, row, "m_") if row["m_id"] is not None else None
+        found[resource.id] = resource
+    return found
 
 
 @cache

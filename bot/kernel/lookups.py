@@ -16,6 +16,7 @@ from data.hotpath import (
     community_by_key,
     coordinated_ids,
     current_membership,
+    home_community,
     joined_communities,
     member_by_id,
     members_named,
@@ -109,6 +110,19 @@ async def find_community(ctx: Ctx, name: str, *, allow_archived: bool = False) -
             name=community.name,
         )
     return community
+
+
+async def channel_community(ctx: Ctx) -> Community | None:
+    """The active community whose home is the channel the member wrote in, if any; the
+    member's membership of it, read in the same statement, is kept for the request."""
+    if not ctx.channel_id:
+        return None
+    found = await home_community(ctx.workspace.id, ctx.channel_id, ctx.member.id)
+    if found is None:
+        return None
+    home, membership = found
+    ctx.memberships[home.id] = membership
+    return home
 
 
 async def membership_of(member: Member, community: Community) -> Membership | None:

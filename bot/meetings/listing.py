@@ -12,7 +12,7 @@ from bot.kernel.args import MaybeCommunity
 from bot.kernel.context import Ctx
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
-from bot.kernel.lookups import my_communities
+from bot.kernel.lookups import channel_community, my_communities
 from bot.kernel.messages import Attachment, Heading, Link, Message, Note, Paragraph, Span
 from bot.kernel.occurrences import Upcoming, community_id_of, occurrence_at, upcoming_of
 from bot.kernel.registry import Arg, button, command
@@ -21,7 +21,8 @@ from bot.meetings.calendar_ics import community_calendar
 from bot.meetings.finding import MeetingRef
 from bot.meetings.picking import named_occurrence, next_of, occurrence_row, when_text
 from bot.meetings.posts import RSVP_ACTION, occurrence_block, occurrence_details
-from data.models import Community, Meeting, Rsvp, Workspace
+from data.hotpath import meetings_of
+from data.models import Community, Rsvp, Workspace
 from data.search import fold_accents
 
 LISTED = 10
@@ -77,20 +78,14 @@ async def list_meetings(
     if community is not None:
         communities = [community]
     else:
-        home = (
-            await Community.get_or_none(
-                workspace=ctx.workspace, home_channel_id=ctx.channel_id, archived=False
-            )
-            if ctx.channel_id
-            else None
-        )
+        home = await channel_community(ctx)
         communities = [home] if home else await my_communities(ctx)
         if not communities:
             communities = await Community.filter(workspace=ctx.workspace, archived=False).order_by(
                 "name"
             )
     by_id = {c.id: c for c in communities}
-    meetings = await Meeting.filter(community_id__in=list(by_id), cancelled=False)
+    meetings = await meetings_of(list(by_id))
     per_meeting: dict[int, int] = {}
     upcoming: list[Upcoming] = []
     for item in await upcoming_of(meetings, ctx.clock.now(), limit=LISTED * PER_MEETING):

@@ -15,10 +15,7 @@ from bot.kernel.convert import is_number
 from bot.kernel.errors import NotFound, PermissionDenied, UserError
 from bot.kernel.i18n import N_, translator_for
 from bot.kernel.identity import mark_active
-from bot.kernel.lookups import (
-    community_language,
-    is_coordinator,
-)
+from bot.kernel.lookups import channel_community, community_language, is_coordinator
 from bot.kernel.messages import (
     Button,
     Buttons,
@@ -37,7 +34,7 @@ from bot.kernel.registry import Arg, Param, button, command
 from bot.kernel.resolvers.base import Resolver
 from bot.kernel.tags import canonical_tags, tags_text
 from bot.kernel.urls import clean_url, normalize_url
-from data.hotpath import insert_unless_taken
+from data.hotpath import insert_unless_taken, resources_with_people
 from data.models import RESOURCE_KINDS, Community, Member, Resource, ResourceVote
 from data.search import SearchFilter, latest_resource_ids, query_words, search_resource_ids
 
@@ -207,11 +204,8 @@ async def resources(
         scope = [community.id]
         if community.archived:  # its repertoire stays searchable, said so
             notes.append(Note(ctx.tr.spans(ARCHIVED_NOTE, name=community.name)))
-    elif ctx.channel_id:
-        home = await Community.get_or_none(
-            workspace=ctx.workspace, home_channel_id=ctx.channel_id, archived=False
-        )
-        scope = [home.id] if home else None
+    elif (home := await channel_community(ctx)) is not None:
+        scope = [home.id]
     # shown as the workspace first wrote them; a search records no new tag
     tags = await canonical_tags(ctx.workspace, tags, record=False)
     where = SearchFilter(ctx.workspace.id, scope, tuple(tags), include_archived=True)
@@ -223,10 +217,7 @@ async def resources(
         title = ctx.tr("Latest resources tagged {tags}", tags=" ".join("#" + t for t in tags))
         if not tags:
             title = ctx.tr("Latest resources")
-    by_id = {
-        r.id: r
-        for r in await Resource.filter(id__in=ids).prefetch_related("community", "shared_by")
-    }
+    by_id = await resources_with_people(ctx.workspace.id, ids)
     found = [by_id[i] for i in ids if i in by_id]
     message = Message(ephemeral=True).add(Heading(title), *notes)
     if not found:
@@ -260,9 +251,9 @@ class ResourceResolver(Resolver):
         wanted = ref.strip().lstrip("#")
         queryset = _with_people(Resource.filter(workspace=ctx.workspace))
         if is_number(wanted):
-            resource = await queryset.filter(id=int(wanted)).first()
-            if resource is not None:
-                return resource
+            by_id = await resources_with_people(ctx.workspace.id, [int(wanted)])
+            if by_id:
+                return by_id[int(wanted)]
         if "://" in wanted:
             try:
                 matches = await queryset.filter(url_key=normalize_url(wanted))
@@ -300,12 +291,12 @@ class ResourceResolver(Resolver):
     async def from_value(self, ctx: Ctx, value: str, param: Param, label: str) -> Resource:
         """A button carries the resource's number: only that resource, never one whose
         title happens to contain the number (after the resource was removed)."""
-        resource = await _with_people(
-            Resource.filter(workspace=ctx.workspace, id=int(value) if is_number(value) else -1)
-        ).first()
-        if resource is None:
+        by_id = await resources_with_people(
+            ctx.workspace.id, [int(value)] if is_number(value) else []
+        )
+        if not by_id:
             raise UserError("That button no longer works. Try the command again.")
-        return resource
+        return next(iter(by_id.values()))
 
     async def complete(self, ctx: Ctx, prefix: str) -> list[Choice]:
         queryset = Resource.filter(workspace=ctx.workspace)

@@ -26,7 +26,7 @@ from babel.numbers import format_decimal
 from bot.kernel.args import MaybeAnyCommunity
 from bot.kernel.context import Ctx
 from bot.kernel.i18n import N_
-from bot.kernel.lookups import active_communities
+from bot.kernel.lookups import active_communities, channel_community
 from bot.kernel.messages import (
     BulletList,
     Code,
@@ -273,11 +273,8 @@ async def stats(
 ) -> Message:
     """How a community is doing: members, growth, activity, resources, meetings, prompts"""
     found = community
-    if found is None and ctx.channel_id:
-        # in a community's home channel, "stats" means that community
-        found = await Community.get_or_none(
-            workspace=ctx.workspace, home_channel_id=ctx.channel_id, archived=False
-        )
+    if found is None:  # in a community's home channel, "stats" means that community
+        found = await channel_community(ctx)
     if found is None:
         return await workspace_summary(ctx)
     figures = await community_stats(found, ctx.clock.now(), ctx.timezone)

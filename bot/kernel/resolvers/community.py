@@ -13,13 +13,13 @@ from bot.kernel.convert import clean_text, is_number
 from bot.kernel.errors import NotFound, UserError
 from bot.kernel.lookups import (
     active_communities,
+    channel_community,
     find_community,
     my_communities,
     name_key,
 )
 from bot.kernel.messages import Choice
 from bot.kernel.resolvers.base import Resolver
-from data.hotpath import home_community
 from data.models import Community
 
 if TYPE_CHECKING:
@@ -72,12 +72,9 @@ class CommunityResolver(Resolver):
         return await self.resolve(ctx, text, param, label), rest
 
     async def implied(self, ctx: Ctx, param: Param, label: str) -> Community:
-        if ctx.channel_id:
-            found = await home_community(ctx.workspace.id, ctx.channel_id, ctx.member.id)
-            if found is not None:
-                home, membership = found
-                ctx.memberships[home.id] = membership
-                return home
+        home = await channel_community(ctx)
+        if home is not None:
+            return home
         mine = await my_communities(ctx)
         if len(mine) == 1:
             return mine[0]
