@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.expressions import Q
 
 from bot.kernel.recurrence import LOCAL_FORMAT, instants_between
-from data.hotpath import meetings_of, occurrences_in
+from data.meeting_reads import meetings_of, occurrences_in
 from data.models import Community, Meeting, Occurrence
 
 KEY_FORMAT = "%Y%m%dT%H%MZ"

@@ -19,6 +19,7 @@ from bot.kernel.occurrences import community_id_of, is_number, parse_occurrence_
 from bot.kernel.registry import Arg, Param
 from bot.kernel.resolvers.base import Resolver
 from bot.kernel.timewords.lexicon import fold
+from data.meeting_reads import meeting_numbered, meetings_titled
 from data.models import Community, Meeting
 
 
@@ -49,24 +50,25 @@ async def _pick(meeting: Meeting, original: datetime | None) -> MeetingPick:
     return MeetingPick(meeting, original, await Community.get(id=community_id_of(meeting)))
 
 
-async def find_meeting(ctx: Ctx, reference: str) -> tuple[Meeting, datetime | None]:
+async def find_meeting(ctx: Ctx, reference: str) -> MeetingPick:
     """A meeting of this workspace by number (``12``, ``#12``), occurrence key
     (``12@20270529T2330Z``, as on buttons) or title; with the occurrence when the key
     names one."""
     text = reference.strip()
-    in_workspace = Meeting.filter(community__workspace=ctx.workspace)
     key = parse_occurrence_key(text)
     number = text.lstrip("#")
     if key is not None or is_number(number):
-        meeting_id = key[0] if key else int(number)
-        found = await in_workspace.filter(id=meeting_id).first()
-        if found is None:
+        numbered = await meeting_numbered(ctx.workspace.id, key[0] if key else int(number))
+        if numbered is None:
             raise NotFound(
                 "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
                 name=text[:60],
             )
-        return found, key[1] if key else None
-    exact = await in_workspace.filter(title__iexact=text).order_by("cancelled", "-id")
+        return MeetingPick(numbered[0], key[1] if key else None, numbered[1])
+    in_workspace = Meeting.filter(community__workspace=ctx.workspace)
+    titled = await meetings_titled(ctx.workspace.id, text)
+    communities = {meeting.id: community for meeting, community in titled}
+    exact = [meeting for meeting, _ in titled]
     if not exact:
         exact = await in_workspace.filter(title__icontains=text, cancelled=False).order_by("-id")
     live = [m for m in exact if not m.cancelled] or exact
@@ -74,7 +76,9 @@ async def find_meeting(ctx: Ctx, reference: str) -> tuple[Meeting, datetime | No
         mine = {c.id for c in await my_communities(ctx)}
         live = [m for m in live if community_id_of(m) in mine] or live
     if len(live) == 1:
-        return live[0], None
+        if live[0].id in communities:
+            return MeetingPick(live[0], None, communities[live[0].id])
+        return await _pick(live[0], None)
     if len(live) > 1:
         raise UserError(
             "Several meetings are called “{name}”: {options}. Use its number, e.g. `#12`.",
@@ -96,12 +100,9 @@ async def find_meeting(ctx: Ctx, reference: str) -> tuple[Meeting, datetime | No
     )
 
 
-async def _titled(ctx: Ctx, title: str) -> Meeting | None:
-    return (
-        await Meeting.filter(community__workspace=ctx.workspace, title__iexact=title)
-        .order_by("cancelled", "-id")
-        .first()
-    )
+async def _titled(ctx: Ctx, title: str) -> MeetingPick | None:
+    found = await meetings_titled(ctx.workspace.id, title)
+    return MeetingPick(found[0][0], None, found[0][1]) if found else None
 
 
 class MeetingResolver(Resolver):
@@ -110,7 +111,7 @@ class MeetingResolver(Resolver):
     splits = True
 
     async def resolve(self, ctx: Ctx, text: str, param: Param, label: str) -> MeetingPick:
-        return await _pick(*await find_meeting(ctx, text[: param.arg.max_length]))
+        return await find_meeting(ctx, text[: param.arg.max_length])
 
     async def resolve_split(
         self, ctx: Ctx, text: str, rest: str | None, rest_required: bool, param: Param, label: str
@@ -124,28 +125,23 @@ class MeetingResolver(Resolver):
             for size in range(len(words), len(text.split()), -1):
                 match = await _titled(ctx, " ".join(words[:size]))
                 if match is not None:
-                    return await _pick(match, None), " ".join(words[size:])
+                    return match, " ".join(words[size:])
         try:
-            found, original = await find_meeting(ctx, text)
-            return await _pick(found, original), (rest or "").strip()
+            return await find_meeting(ctx, text), (rest or "").strip()
         except NotFound as first_error:
             for size in range(len(words), 0, -1):
                 match = await _titled(ctx, " ".join(words[:size]))
                 if match is not None:
-                    return await _pick(match, None), " ".join(words[size:])
+                    return match, " ".join(words[size:])
             raise first_error
 
     async def from_value(self, ctx: Ctx, value: str, param: Param, label: str) -> MeetingPick:
         """A button carries an occurrence key: only that occurrence of that meeting."""
         parsed = parse_occurrence_key(value)
-        meeting = (
-            await Meeting.get_or_none(id=parsed[0], community__workspace=ctx.workspace)
-            if parsed
-            else None
-        )
-        if parsed is None or meeting is None:
+        numbered = await meeting_numbered(ctx.workspace.id, parsed[0]) if parsed else None
+        if parsed is None or numbered is None:
             raise UserError("That button no longer works. Try the command again.")
-        return await _pick(meeting, parsed[1])
+        return MeetingPick(numbered[0], parsed[1], numbered[1])
 
     async def complete(self, ctx: Ctx, prefix: str) -> list[Choice]:
         query = Meeting.filter(community__workspace=ctx.workspace, cancelled=False)

@@ -21,7 +21,7 @@ from bot.meetings.calendar_ics import community_calendar
 from bot.meetings.finding import MeetingRef
 from bot.meetings.picking import named_occurrence, next_of, occurrence_row, when_text
 from bot.meetings.posts import RSVP_ACTION, occurrence_block, occurrence_details
-from data.hotpath import meetings_of
+from data.meeting_reads import meetings_of
 from data.models import Community, Rsvp, Workspace
 from data.search import fold_accents
 

@@ -25,7 +25,7 @@ from bot.kernel.messages import (
 from bot.kernel.occurrences import Upcoming
 from bot.kernel.timewords import Rule
 from bot.kernel.timewords.describe import describe_repeat
-from data.hotpath import agenda_texts, answer_counts
+from data.meeting_reads import agenda_texts, answer_counts
 from data.models import Community
 
 RSVP_ACTION = "rsvp"

@@ -1,6 +1,7 @@
-"""The fixed-SQL look-ups of ``data.hotpath`` on both databases: they return what the ORM
-would, a read inside a transaction sees that transaction's writes, and on SQLite a read
-made on the event loop's thread never sees another task's uncommitted work."""
+"""The fixed-SQL look-ups of ``data.hotpath`` and ``data.meeting_reads`` on both
+databases: they return what the ORM would, a read inside a transaction sees that
+transaction's writes, and on SQLite a read made on the event loop's thread never sees
+another task's uncommitted work."""
 
 from __future__ import annotations
 
@@ -16,21 +17,18 @@ from tortoise.transactions import in_transaction
 
 from bot.kernel.messages import message_text
 from data.db import close_database, dialect, quick_rows
+from data.fixed_sql import load
 from data.hotpath import (
-    _load,
-    agenda_texts,
-    answer_counts,
     coordinated_ids,
     home_community,
     insert_unless_taken,
     joined_communities,
-    meetings_of,
     member_by_id,
     members_named,
-    occurrences_in,
     reader_languages,
     tag_labels,
 )
+from data.meeting_reads import agenda_texts, answer_counts, meetings_of, occurrences_in
 from data.models import (
     AgendaItem,
     Community,
@@ -258,7 +256,7 @@ async def test_a_read_sees_its_own_transaction_and_no_one_elses(db: str) -> None
 
 
 async def test_rows_load_as_the_orm_loads_them(db: str) -> None:
-    """``_load`` (the C date parser) gives what tortoise's own loader gives, value and
+    """``load`` (the C date parser) gives what tortoise's own loader gives, value and
     type, for every model the look-ups return."""
     await _world()
     await Meeting.create(
@@ -272,7 +270,7 @@ async def test_rows_load_as_the_orm_loads_them(db: str) -> None:
         rows = await quick_rows(f'SELECT * FROM "{model._meta.db_table}"', [])
         assert rows
         for row in rows:
-            ours, theirs = _load(model, row), model._init_from_db(**row)
+            ours, theirs = load(model, row), model._init_from_db(**row)
             for name in model._meta.db_fields:
                 attribute = model._meta.fields_db_projection_reverse[name]
                 mine, orm = getattr(ours, attribute), getattr(theirs, attribute)
