@@ -1,8 +1,9 @@
 """Commands through the whole core (parse, transaction, handler, SQL) on SQLite, beside the
 raw aiosqlite insert+commit rate (same pragmas) measured in the same run (three rounds,
 median shown);
-and the SQL statements each registry command sends, in a workspace with 6 communities,
-members, meetings and resources (tests/perf_correctness checks they do not grow with it).
+the SQL statements each registry command sends, in a workspace with 6 communities,
+members, meetings and resources (tests/perf_correctness checks they do not grow with it);
+and how long the commands members type most take through the core in that workspace.
 
 Search at scale has its own bench: benchmarks/search_scale.py.
 
@@ -32,6 +33,16 @@ from tests.support.harness import Harness
 SHARES = 300
 ROUNDS = 3
 GOAL = 0.5
+# what members type most, timed one after another in the statement count's world
+TIMED = [
+    ("Bob", "communities", None),
+    ("Bob", "meetings", None),
+    ("Bob", "resources", "C1"),
+    ("Bob", "resources handout", None),
+    ("Bob", "whois @Ada", None),
+    ("Bob", "rsvp Meet0 maybe", None),  # a write: its answer rewritten, and committed
+]
+REPEATS = 60
 
 
 async def raw_insert_rate(path: Path, count: int) -> float:
@@ -94,6 +105,31 @@ async def statements_per_command(url: str) -> dict[str, int]:
     return world.counts
 
 
+async def command_times(url: str) -> dict[str, float]:
+    """Milliseconds each of ``TIMED`` takes through the core: the median of five runs of
+    ``REPEATS`` (the same member repeating a command, so an answer is rewritten in place)."""
+    await open_empty(url)
+    world = await build("T1", 6)
+    freeze_start_up_objects()
+    times = {}
+    for who, line, channel in TIMED:
+        rounds = []
+        for _ in range(5):
+            started = time.perf_counter()
+            for _ in range(REPEATS):
+                reply = await world.h.say(who, line, channel=channel)
+            rounds.append((time.perf_counter() - started) / REPEATS * 1000)
+            assert not reply.is_error, f"{line!r} failed: {reply}"
+        times[line] = statistics.median(rounds)
+    gc.unfreeze()
+    if world.h.effects is not None:
+        await world.h.effects.settle()
+        if world.h.effects.later is not None:
+            await world.h.effects.later.flush()
+    await close_database()
+    return times
+
+
 async def run() -> None:
     with tempfile.TemporaryDirectory() as folder:
         directory = Path(folder)
@@ -119,6 +155,11 @@ async def run() -> None:
             flush=True,
         )
         counts = await statements_per_command(sqlite_copy(template, directory))
+        times = await command_times(sqlite_copy(template, directory))
+    print(
+        "a command through the core, SQLite, 6 communities with meetings (ms, median of 5x"
+        f"{REPEATS}):\n  " + " · ".join(f"{line} {ms:.2f}" for line, ms in times.items())
+    )
     print("SQL statements per command (6 communities, members, meetings, resources):")
     by_command: dict[str, list[int]] = {}
     for step, count in counts.items():

@@ -306,6 +306,16 @@ async def insert_unless_taken(instance: Model, unique: tuple[str, ...]) -> bool:
 
 
 @cache
+def _vote_sql(dialect: str) -> str:
+    return f"UPDATE resource SET votes = votes + 1 WHERE id = {mark(dialect, 1)}"
+
+
+async def count_vote(resource_id: int) -> None:
+    """One more vote on the resource's count (its vote row is the caller's)."""
+    await quick_write(_vote_sql(connection().capabilities.dialect), [resource_id])
+
+
+@cache
 def _resources_sql(count: int, dialect: str) -> str:
     resource = ", ".join(f'r."{c}" AS "r_{c}"' for c in column_names(Resource))
     community = ", ".join(f'c."{c}" AS "c_{c}"' for c in column_names(Community))

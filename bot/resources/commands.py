@@ -5,8 +5,6 @@ from __future__ import annotations
 import difflib
 from typing import Annotated
 
-from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
 from bot.kernel.args import IMPLIED, CommunityArg, InCommunity, MaybeAnyCommunity
@@ -34,7 +32,7 @@ from bot.kernel.registry import Arg, Param, button, command
 from bot.kernel.resolvers.base import Resolver
 from bot.kernel.tags import canonical_tags, tags_text
 from bot.kernel.urls import clean_url, normalize_url
-from data.hotpath import insert_unless_taken, resources_with_people
+from data.hotpath import count_vote, insert_unless_taken, resources_with_people
 from data.models import RESOURCE_KINDS, Community, Member, Resource, ResourceVote
 from data.search import SearchFilter, latest_resource_ids, query_words, search_resource_ids
 
@@ -316,14 +314,12 @@ async def upvote_resource(ctx: Ctx, resource: Resource) -> Message:
     already = Message(ephemeral=True).add(
         Paragraph(ctx.tr.spans("You already voted for “{title}”.", title=resource.title))
     )
-    # asked first: a failed INSERT would abort the whole transaction on PostgreSQL
-    if await ResourceVote.exists(resource=resource, member=ctx.member):
+    vote = ResourceVote(resource=resource, member=ctx.member, at=ctx.clock.now())
+    # one statement, no look-up first, and no failed INSERT (which would abort the whole
+    # transaction on PostgreSQL); a double click racing itself inserts once
+    if not await insert_unless_taken(vote, ("resource_id", "member_id")):
         return already
-    try:
-        await ResourceVote.create(resource=resource, member=ctx.member, at=ctx.clock.now())
-    except IntegrityError:  # a double click racing itself
-        return already
-    await Resource.filter(id=resource.id).update(votes=F("votes") + 1)
+    await count_vote(resource.id)
     votes = resource.votes + 1
     return Message(ephemeral=True).add(
         Paragraph(

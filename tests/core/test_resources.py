@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import asyncio
+
+from bot.kernel.messages import message_text
 from data.models import Community, Resource, ResourceVote
 from tests.support.harness import Harness
 
@@ -81,6 +84,20 @@ async def test_only_members_share_and_vote_once(db: str) -> None:
     await h.core.press(h.who("Bob"), "upvote", str(resource.id))
     assert await ResourceVote.all().count() == 2
     assert (await Resource.get()).votes == 2
+
+
+async def test_a_double_click_on_upvote_counts_once(db: str) -> None:
+    h = Harness.build()
+    await community_with_members(h)
+    await h.say("Bob", "share https://x.example Handy")
+    resource = await Resource.get()
+    replies = await asyncio.gather(
+        *(h.core.press(h.who("Ada"), "upvote", str(resource.id)) for _ in range(2))
+    )
+    texts = sorted(message_text(reply) for reply in replies)
+    assert "now has 1 vote." in texts[0] and "already voted" in texts[1], texts
+    assert await ResourceVote.all().count() == 1
+    assert (await Resource.get()).votes == 1
 
 
 async def test_unshare_by_sharer_or_coordinator_only(db: str) -> None:
