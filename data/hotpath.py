@@ -148,6 +148,49 @@ async def coordinated_ids(member_id: int, community_ids: list[int]) -> set[int]:
     return {int(row["community_id"]) for row in await quick_rows(sql, [member_id, *community_ids])}
 
 
+@cache
+def _acquaintances_sql(count: int, dialect: str) -> str:
+    member = ", ".join(f'm."{c}" AS "m_{c}"' for c in column_names(Member))
+    no_interests = "'[]'" if dialect == "sqlite" else "'[]'::jsonb"
+    return (  # marks in the order they appear: SQLite's "?" are positional
+        f"SELECT {member}, s.role AS role, s.community_id AS community_id,"
+        " s.joined_at AS joined_at FROM membership s JOIN member m ON m.id = s.member_id"
+        f" WHERE m.workspace_id = {mark(dialect, 1)} AND m.id <> {mark(dialect, 2)}"
+        f" AND s.community_id IN ({marks(dialect, count, first=3)})"
+        " AND s.left_at IS NULL AND NOT m.is_bot"
+        f" AND (s.role = 'coordinator' OR m.interests <> {no_interests}"
+        " OR m.can_help_with <> '' OR m.wants_to_learn <> '')"
+        " ORDER BY s.role = 'coordinator' DESC, s.joined_at DESC"
+        f" LIMIT {mark(dialect, count + 3)}"
+    )
+
+
+class Acquaintance(NamedTuple):
+    member: Member
+    role: str
+    community_id: int
+    joined_at: Any  # as the driver gives it: for ordering only
+
+
+async def acquaintances(
+    workspace_id: int, member_id: int, community_ids: list[int], limit: int
+) -> list[Acquaintance]:
+    """Current members of these communities (not ``member_id``, no bots) who said
+    something about themselves, or coordinate one of them: coordinators first, then the
+    latest to join, ``limit`` at most. A member with an empty profile has nothing to be
+    suggested for, so a big community's join reads its profiled members, not all."""
+    if not community_ids:
+        return []
+    sql = _acquaintances_sql(len(community_ids), connection().capabilities.dialect)
+    rows = await quick_rows(sql, [workspace_id, member_id, *community_ids, limit])
+    return [
+        Acquaintance(
+            load(Member, row, "m_"), row["role"], int(row["community_id"]), row["joined_at"]
+        )
+        for row in rows
+    ]
+
+
 # ---- the community a command is about, with the asker's membership -------------------------
 
 

@@ -49,7 +49,8 @@ from bot.kernel.people import hashtags as _hashtags
 from bot.kernel.people import interest_keys, join_spans, mention, words_of
 from bot.kernel.registry import listens, on
 from bot.kernel.tags import tag_key
-from data.models import Community, Delivery, Member, Membership, Workspace
+from data.hotpath import acquaintances, insert_unless_taken
+from data.models import Community, Delivery, Member, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,9 @@ FIELD_LIMITS = {
 }
 TEXT_FIELDS = ("title", "organization", "location", "can_help_with", "wants_to_learn")
 MAX_SUGGESTIONS = 3
+# members weighed for suggestions, at most: coordinators, then the latest to join of those
+# who said something about themselves (a community of thousands is not read whole on a join)
+CANDIDATES = 500
 
 
 # the introduction form's questions and hints, and the profile's labels, by field name
@@ -168,9 +172,9 @@ async def claim_once(
 ) -> bool:
     """Record that (kind, target, subject) is being sent; True only for the first caller.
 
-    An INSERT that ignores conflicts, then a read of who owns the row: it never raises on
-    a duplicate, so on PostgreSQL it does not abort the surrounding transaction."""
-    token = secrets.token_hex(8)
+    One INSERT that does nothing when the row exists, and says whether it inserted: it
+    never raises on a duplicate, so on PostgreSQL it does not abort the surrounding
+    transaction; a concurrent caller's insert waits for the first one's transaction."""
     row = Delivery(
         workspace=workspace,
         kind=kind,
@@ -178,13 +182,11 @@ async def claim_once(
         subject=subject,
         due_at=now,
         status=status,
-        claimed_by=token,
+        claimed_by=secrets.token_hex(8),
         sent_at=now,
         attempts=1,
     )
-    await Delivery.bulk_create([row], ignore_conflicts=True)
-    stored = await Delivery.get(kind=kind, target=target, subject=subject)
-    return stored.claimed_by == token
+    return await insert_unless_taken(row, ("kind", "target", "subject"))
 
 
 def member_target(member: Member) -> str:
@@ -386,17 +388,7 @@ async def suggested_members(
     member themself, people who left or bots. With no overlap at all: the coordinators."""
     if not communities:
         return []
-    rows = (
-        await Membership.filter(
-            community_id__in=[c.id for c in communities],
-            left_at__isnull=True,
-            member__is_bot=False,
-            member__workspace_id=ctx.workspace.id,
-        )
-        .exclude(member_id=member.id)
-        .prefetch_related("member", "community")
-        .order_by("joined_at")
-    )
+    rows = await acquaintances(ctx.workspace.id, member.id, [c.id for c in communities], CANDIDATES)
     topics: dict[str, str] = {}  # a community tag's key: the community
     for community in communities:
         for tag in community.tags:
@@ -412,12 +404,13 @@ async def suggested_members(
     )
     if best:
         return best[:MAX_SUGGESTIONS]
+    names = {c.id: c.name for c in communities}
     coordinators: dict[int, Suggestion] = {}
-    for row in rows:
+    for row in sorted(rows, key=lambda row: row.joined_at):  # the longest-standing first
         if row.role == "coordinator" and row.member.id not in coordinators:
             reason = tr.spans(
                 "coordinator of “{community}”, happy to show you around",
-                community=row.community.name,
+                community=names[row.community_id],
             )
             coordinators[row.member.id] = Suggestion(row.member, 0, [reason])
     return list(coordinators.values())[:MAX_SUGGESTIONS]

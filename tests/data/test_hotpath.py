@@ -19,6 +19,7 @@ from bot.kernel.messages import message_text
 from data.db import close_database, dialect, quick_rows
 from data.fixed_sql import load
 from data.hotpath import (
+    acquaintances,
     coordinated_ids,
     home_community,
     insert_unless_taken,
@@ -141,6 +142,40 @@ async def test_members_by_platform_id_by_name_and_what_they_coordinate(db: str) 
     assert await coordinated_ids(ada.id, []) == set()
     await Membership.filter(member=ada).update(left_at=NOW)  # a coordinator who left is not
     assert await coordinated_ids(ada.id, [python.id]) == set()
+
+
+async def test_acquaintances_are_the_profiled_members_and_the_coordinators(db: str) -> None:
+    workspace, ada, bob, python, moodle = await _world()  # Ada coordinates Python
+
+    async def joined(name: str, minute: int, **profile: object) -> Member:
+        member = await Member.create(
+            workspace=workspace, external_id=name, display_name=name, first_seen=NOW, **profile
+        )
+        at = NOW.replace(minute=minute)
+        await Membership.create(member=member, community=python, joined_at=at)
+        return member
+
+    early = await joined("early", 1, interests=["moodle"])
+    await joined("blank", 2)  # nothing to be suggested for
+    late = await joined("late", 3, can_help_with="video editing")
+    learner = await joined("learner", 4, wants_to_learn="python")
+    await joined("bot", 5, interests=["moodle"], is_bot=True)
+    gone = await joined("gone", 6, interests=["moodle"])
+    await Membership.filter(member=gone).update(left_at=NOW)
+
+    found = await acquaintances(workspace.id, bob.id, [python.id, moodle.id], 10)
+    assert [(a.member.id, a.role, a.community_id) for a in found] == [
+        (ada.id, "coordinator", python.id),
+        (learner.id, "member", python.id),
+        (late.id, "member", python.id),
+        (early.id, "member", python.id),
+    ]
+    assert found[1].member.wants_to_learn == "python"  # whole members, as the ORM loads them
+    assert [a.member.id for a in await acquaintances(workspace.id, ada.id, [python.id], 2)] == [
+        learner.id,
+        late.id,
+    ]
+    assert await acquaintances(workspace.id, bob.id, [], 10) == []
 
 
 async def test_occurrences_answers_and_agenda_as_the_orm_reads_them(db: str) -> None:
