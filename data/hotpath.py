@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from tortoise.models import Model
 
@@ -24,18 +24,16 @@ from data.models import (
     Workspace,
 )
 
-M = TypeVar("M", bound=Model)
-
 
 @cache
 def _member_sql(dialect: str) -> str:
     member = ", ".join(f'm."{c}" AS "m_{c}"' for c in column_names(Member))
     workspace = ", ".join(f'w."{c}" AS "w_{c}"' for c in column_names(Workspace))
-    marks = [mark(dialect, i) for i in (1, 2, 3)]
+    places = [mark(dialect, i) for i in (1, 2, 3)]
     return (
         f"SELECT {member}, {workspace} FROM member m JOIN workspace w ON w.id = m.workspace_id"
-        f" WHERE w.platform = {marks[0]} AND w.external_id = {marks[1]}"
-        f" AND m.external_id = {marks[2]} LIMIT 1"
+        f" WHERE w.platform = {places[0]} AND w.external_id = {places[1]}"
+        f" AND m.external_id = {places[2]} LIMIT 1"
     )
 
 

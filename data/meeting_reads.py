@@ -50,8 +50,10 @@ async def meetings_titled(workspace_id: int, title: str) -> list[tuple[Meeting, 
 @cache
 def _meetings_sql(count: int, dialect: str) -> str:
     columns = ", ".join(f'"{c}"' for c in column_names(Meeting))
-    ids = ", ".join(mark(dialect, i) for i in range(1, count + 1))
-    return f"SELECT {columns} FROM meeting WHERE NOT cancelled AND community_id IN ({ids})"
+    return (
+        f"SELECT {columns} FROM meeting"
+        f" WHERE NOT cancelled AND community_id IN ({marks(dialect, count)})"
+    )
 
 
 async def meetings_of(community_ids: list[int]) -> list[Meeting]:
