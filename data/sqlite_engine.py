@@ -25,7 +25,8 @@ reads one indexed row (measured with ``make bench``, core_commands). So:
 * ``COMMIT`` waits for the disk, and the loop's thread waits with it while the disk is
   quick, that is while this connection's commits have lately taken under
   ``INLINE_COMMIT_BUDGET`` (a smoothed average, ``CommitTimes``). A ``share``'s commit
-  syncs ~17 pages in ~0.5 ms here, and the trip to the worker thread and back added
+  synced ~17 pages in ~0.5 ms here then (~13 in ~0.25 ms since: batched full-text
+  indexing, ``WAL_KEEP_BYTES``), and the trip to the worker thread and back added
   0.1-0.6 ms to the whole ``share``, more on a busy machine (1.9-2.6 ms a share with it,
   1.8-2.2 without, four runs side by side). A commit that runs a WAL checkpoint (every
   ~1,000 pages, ~60 shares) would hold the loop for 5-12 ms here, which is why they have
