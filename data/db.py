@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
@@ -33,7 +34,8 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     if database_url.startswith("sqlite:"):
         connection = expand_db_url(database_url)
         connection["engine"] = "data.sqlite_engine"  # small reads off aiosqlite's thread
-        if "journal_size_limit=" not in database_url:  # tortoise's default: see WAL_KEEP_BYTES
+        if "journal_size_limit" not in parse_qs(urlsplit(database_url).query):
+            # tortoise's 16 KiB otherwise: see WAL_KEEP_BYTES
             connection["credentials"]["journal_size_limit"] = WAL_KEEP_BYTES
     return {
         "connections": {"default": connection},

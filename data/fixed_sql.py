@@ -20,7 +20,7 @@ from tortoise import timezone
 from tortoise.fields import DatetimeField
 from tortoise.models import Model
 
-from data.db import connection, quick_rows
+from data.db import dialect, quick_rows
 
 M = TypeVar("M", bound=Model)
 
@@ -115,8 +115,7 @@ def _select_sql(model: type[Model], keys: tuple[str, ...], dialect: str) -> str:
 async def one(model: type[M], **where: Any) -> M | None:
     """The first row of ``model`` matching ``where`` (``key=None``: the column IS NULL)."""
     keys = tuple(key if value is not None else f"{key}:null" for key, value in where.items())
-    client = connection()
-    sql = _select_sql(model, keys, client.capabilities.dialect)
+    sql = _select_sql(model, keys, dialect())
     values = [value for value in where.values() if value is not None]
     rows = await quick_rows(sql, values)
     return load(model, rows[0]) if rows else None

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from tortoise.models import Model
 
-from data.db import connection, quick_rows, quick_write
+from data.db import dialect, quick_rows, quick_write
 from data.fixed_sql import column_names, load, mark, marks, one
 from data.models import (
     Community,
@@ -41,9 +41,8 @@ async def member_and_workspace(
     platform: str, workspace_external_id: str, user_external_id: str
 ) -> tuple[Workspace, Member] | None:
     """Someone met before and their workspace, in one statement; None when not met yet."""
-    client = connection()
     rows = await quick_rows(
-        _member_sql(client.capabilities.dialect),
+        _member_sql(dialect()),
         [platform, workspace_external_id, user_external_id],
     )
     if not rows:
@@ -91,10 +90,9 @@ async def community_listing(workspace_id: int, member_id: int) -> list[Listed]:
     """The workspace's active communities by name, each with its member count, whether
     ``member`` belongs to it and whether it has meetings: one statement for the whole
     list."""
-    client = connection()
     rows = await quick_rows(  # counts read index entries: thousands at most
         # in the order the marks appear: SQLite's "?" are positional
-        _listing_sql(client.capabilities.dialect),
+        _listing_sql(dialect()),
         [member_id, workspace_id],
     )
     return [
@@ -125,7 +123,7 @@ def _named_sql(dialect: str) -> str:
 async def members_named(workspace_id: int, name: str) -> list[Member]:
     """Members of the workspace with this display name, case aside: two at most, which is
     enough to tell a name that is not someone's own."""
-    rows = await quick_rows(_named_sql(connection().capabilities.dialect), [workspace_id, name])
+    rows = await quick_rows(_named_sql(dialect()), [workspace_id, name])
     return [load(Member, row) for row in rows]
 
 
@@ -142,7 +140,7 @@ async def coordinated_ids(member_id: int, community_ids: list[int]) -> set[int]:
     """Which of these communities the member coordinates (and has not left)."""
     if not community_ids:
         return set()
-    sql = _coordinated_sql(len(community_ids), connection().capabilities.dialect)
+    sql = _coordinated_sql(len(community_ids), dialect())
     return {int(row["community_id"]) for row in await quick_rows(sql, [member_id, *community_ids])}
 
 
@@ -179,7 +177,7 @@ async def acquaintances(
     suggested for, so a big community's join reads its profiled members, not all."""
     if not community_ids:
         return []
-    sql = _acquaintances_sql(len(community_ids), connection().capabilities.dialect)
+    sql = _acquaintances_sql(len(community_ids), dialect())
     rows = await quick_rows(sql, [workspace_id, member_id, *community_ids, limit])
     return [
         Acquaintance(
@@ -230,10 +228,7 @@ async def home_community(
 ) -> tuple[Community, Membership | None] | None:
     """The active community whose home is ``channel_id``, and the member's membership of it
     (None: not a member), in one statement."""
-    client = connection()
-    rows = await quick_rows(
-        _home_sql(client.capabilities.dialect), [member_id, workspace_id, channel_id]
-    )
+    rows = await quick_rows(_home_sql(dialect()), [member_id, workspace_id, channel_id])
     return _community_and_membership(rows[0]) if rows else None
 
 
@@ -241,8 +236,7 @@ async def joined_communities(
     workspace_id: int, member_id: int
 ) -> list[tuple[Community, Membership]]:
     """The active communities the member belongs to, by name, each with the membership."""
-    client = connection()
-    rows = await quick_rows(_joined_sql(client.capabilities.dialect), [member_id, workspace_id])
+    rows = await quick_rows(_joined_sql(dialect()), [member_id, workspace_id])
     pairs = [_community_and_membership(row) for row in rows]
     return [(community, membership) for community, membership in pairs if membership is not None]
 
@@ -259,9 +253,8 @@ def _languages_sql(dialect: str) -> str:
 
 async def reader_languages(community_id: int) -> list[tuple[str | None, int]]:
     """How many current members (bots aside) read each language (None: not chosen)."""
-    client = connection()
     rows = await quick_rows(  # one community's members: thousands of index entries at most
-        _languages_sql(client.capabilities.dialect), [community_id]
+        _languages_sql(dialect()), [community_id]
     )
     return [(row["language"], int(row["members"])) for row in rows]
 
@@ -318,11 +311,10 @@ async def insert_all(instances: Sequence[Model], key: str) -> None:
     if not instances:
         return
     model = type(instances[0])
-    client = connection()
     pk = model._meta.db_pk_column
     for start in range(0, len(instances), _INSERT_BATCH):
         batch = instances[start : start + _INSERT_BATCH]
-        sql = _insert_many_sql(model, len(batch), key, client.capabilities.dialect)
+        sql = _insert_many_sql(model, len(batch), key, dialect())
         values = [value for instance in batch for value in _insert_values(instance)]
         ids = {row[key]: row[pk] for row in await quick_write(sql, values)}
         for instance in batch:
@@ -336,8 +328,7 @@ async def insert_unless_taken(instance: Model, unique: tuple[str, ...]) -> bool:
     transaction); True when inserted, with its primary key set as ``save`` would set it."""
     model = type(instance)
     meta = model._meta
-    client = connection()
-    sql = _insert_sql(model, unique, client.capabilities.dialect)
+    sql = _insert_sql(model, unique, dialect())
     rows = await quick_write(sql, _insert_values(instance))
     if not rows:
         return False
@@ -353,7 +344,7 @@ def _vote_sql(dialect: str) -> str:
 
 async def count_vote(resource_id: int) -> None:
     """One more vote on the resource's count (its vote row is the caller's)."""
-    await quick_write(_vote_sql(connection().capabilities.dialect), [resource_id])
+    await quick_write(_vote_sql(dialect()), [resource_id])
 
 
 @cache
@@ -375,7 +366,7 @@ async def resources_with_people(workspace_id: int, ids: list[int]) -> dict[int, 
     ``prefetch_related("community", "shared_by")`` gives in three."""
     if not ids:
         return {}
-    sql = _resources_sql(len(ids), connection().capabilities.dialect)
+    sql = _resources_sql(len(ids), dialect())
     found = {}
     for row in await quick_rows(sql, [workspace_id, *ids]):
         resource = load(Resource, row, "r_")
@@ -396,8 +387,5 @@ def _tags_sql(count: int, dialect: str) -> str:
 
 async def tag_labels(workspace_id: int, keys: list[str]) -> dict[str, str]:
     """The workspace's label of each of these tag keys it has met."""
-    client = connection()
-    rows = await quick_rows(
-        _tags_sql(len(keys), client.capabilities.dialect), [workspace_id, *keys]
-    )
+    rows = await quick_rows(_tags_sql(len(keys), dialect()), [workspace_id, *keys])
     return {row["key"]: row["label"] for row in rows}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache
 
-from data.db import connection, quick_rows
+from data.db import dialect, quick_rows
 from data.fixed_sql import column_names, load, mark, marks
 from data.models import AgendaItem, Community, Meeting, Occurrence, Rsvp
 
@@ -30,7 +30,7 @@ def _workspace_meeting_sql(by_title: bool, dialect: str) -> str:
 async def _workspace_meetings(
     workspace_id: int, by_title: bool, key: int | str
 ) -> list[tuple[Meeting, Community]]:
-    sql = _workspace_meeting_sql(by_title, connection().capabilities.dialect)
+    sql = _workspace_meeting_sql(by_title, dialect())
     rows = await quick_rows(sql, [workspace_id, key])
     return [(load(Meeting, row, "m_"), load(Community, row, "c_")) for row in rows]
 
@@ -60,9 +60,7 @@ async def meetings_of(community_ids: list[int]) -> list[Meeting]:
     """The meetings (not cancelled) of these communities: a workspace has tens, not more."""
     if not community_ids:
         return []
-    rows = await quick_rows(
-        _meetings_sql(len(community_ids), connection().capabilities.dialect), community_ids
-    )
+    rows = await quick_rows(_meetings_sql(len(community_ids), dialect()), community_ids)
     return [load(Meeting, row) for row in rows]
 
 
@@ -88,7 +86,7 @@ async def occurrences_in(
         return []
     field = Occurrence._meta.fields_map["starts_at"]
     low, high = field.to_db_value(start, Occurrence), field.to_db_value(end, Occurrence)
-    sql = _occurrences_sql(len(meeting_ids), connection().capabilities.dialect)
+    sql = _occurrences_sql(len(meeting_ids), dialect())
     rows = await quick_rows(sql, [*meeting_ids, low, high, low, high])
     return [load(Occurrence, row) for row in rows]
 
@@ -105,7 +103,7 @@ async def answer_counts(occurrence_ids: list[int]) -> list[tuple[int, str, int]]
     """How many members gave each answer (going, maybe, no) to each of these occurrences."""
     if not occurrence_ids:
         return []
-    sql = _answers_sql(len(occurrence_ids), connection().capabilities.dialect)
+    sql = _answers_sql(len(occurrence_ids), dialect())
     rows = await quick_rows(sql, occurrence_ids)  # a few members' answers per occurrence
     return [(int(row["occurrence_id"]), str(row["status"]), int(row["members"])) for row in rows]
 
@@ -122,6 +120,6 @@ async def agenda_texts(occurrence_ids: list[int]) -> list[tuple[int, str]]:
     """The agenda items added to these occurrences, oldest first."""
     if not occurrence_ids:
         return []
-    sql = _agenda_sql(len(occurrence_ids), connection().capabilities.dialect)
+    sql = _agenda_sql(len(occurrence_ids), dialect())
     rows = await quick_rows(sql, occurrence_ids)
     return [(int(row["occurrence_id"]), str(row["text"])) for row in rows]

@@ -10,7 +10,6 @@ welcome post or fallback mention.
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -182,7 +181,6 @@ async def claim_once(
         subject=subject,
         due_at=now,
         status=status,
-        claimed_by=secrets.token_hex(8),
         sent_at=now,
         attempts=1,
     )
