@@ -12,6 +12,7 @@ from collections import Counter
 from bot.kernel.context import Ctx
 from bot.kernel.convert import clean_text
 from bot.kernel.errors import NotFound, PermissionDenied, UserError
+from bot.kernel.typed_names import close_names, same_name
 from data.hotpath import (
     community_by_key,
     coordinated_ids,
@@ -23,6 +24,9 @@ from data.hotpath import (
     reader_languages,
 )
 from data.models import Community, Member, Membership
+
+# names offered when a member's name is not found
+SUGGESTED_NAMES = 3
 
 
 def name_key(name: str) -> str:
@@ -184,17 +188,43 @@ async def require_member(ctx: Ctx, community: Community) -> Membership:
 
 
 async def find_member(ctx: Ctx, reference: str) -> Member:
-    """A member of this workspace by platform id (from a mention) or by display name."""
+    """A member of this workspace by platform id (from a mention) or by display name, as
+    ``bot.kernel.typed_names`` compares them. Never a part of a name; a name several
+    members share asks for a mention."""
     member = await member_by_id(ctx.workspace.id, reference)
-    if member is None:
-        matches = await members_named(ctx.workspace.id, reference.lstrip("@"))
-        if len(matches) == 1:
-            member = matches[0]
-    if member is None:
-        raise NotFound(
-            "I don't know anyone called “{name}” here. Mention them with @.", name=reference[:60]
+    if member is not None:
+        return member
+    name = reference.lstrip("@")
+    matches = await members_named(ctx.workspace.id, name)
+    names: list[tuple[int, str]] = []
+    if not matches:  # the rare path: every member's name, compared here
+        names = await _member_names(ctx)
+        same = same_name(name, names)
+        matches = await Member.filter(id__in=same[:2]) if same else []
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise UserError(
+            "Several members are called “{name}”: mention the one you mean with @.",
+            name=reference[:60],
         )
-    return member
+    close = close_names(name, (display for _, display in names), SUGGESTED_NAMES, 0.6)
+    if close:
+        raise NotFound(
+            "I don't know anyone called “{name}” here. Did you mean: {options}?",
+            name=reference[:60],
+            options=", ".join("@" + display for display in close),
+        )
+    raise NotFound(
+        "I don't know anyone called “{name}” here. Mention them with @.", name=reference[:60]
+    )
+
+
+async def _member_names(ctx: Ctx) -> list[tuple[int, str]]:
+    rows = await Member.filter(workspace=ctx.workspace, is_bot=False).values_list(
+        "id", "display_name"
+    )
+    return [(int(id_), str(display)) for id_, display in rows]
 
 
 async def community_language(community: Community, default: str) -> str:

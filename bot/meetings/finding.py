@@ -5,10 +5,11 @@ reference named one, and the meeting's community (which the declared checks read
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
+
+from tortoise.queryset import QuerySet
 
 from bot.kernel.context import Ctx
 from bot.kernel.errors import NotFound, UserError
@@ -18,7 +19,7 @@ from bot.kernel.messages import Choice
 from bot.kernel.occurrences import community_id_of, is_number, parse_occurrence_key
 from bot.kernel.registry import Arg, Param
 from bot.kernel.resolvers.base import Resolver
-from bot.kernel.timewords.lexicon import fold
+from bot.kernel.typed_names import close_names, containing, same_name
 from data.meeting_reads import meeting_numbered, meetings_titled
 from data.models import Community, Meeting
 
@@ -71,6 +72,11 @@ async def find_meeting(ctx: Ctx, reference: str) -> MeetingPick:
     exact = [meeting for meeting, _ in titled]
     if not exact:
         exact = await in_workspace.filter(title__icontains=text, cancelled=False).order_by("-id")
+    titles: list[tuple[int, str]] = []
+    if not exact:  # compared again as ``bot.kernel.typed_names`` does
+        titles = await _titles(in_workspace)
+        same = same_name(text, titles) or containing(text, titles)
+        exact = await Meeting.filter(id__in=same).order_by("-id") if same else []
     live = [m for m in exact if not m.cancelled] or exact
     if len(live) > 1:
         mine = {c.id for c in await my_communities(ctx)}
@@ -85,19 +91,28 @@ async def find_meeting(ctx: Ctx, reference: str) -> MeetingPick:
             name=text[:60],
             options=await _labels(live),
         )
-    titles = await in_workspace.filter(cancelled=False).limit(500).values_list("title", flat=True)
-    close = difflib.get_close_matches(fold(text), [fold(str(t)) for t in titles], n=3, cutoff=0.5)
+    close = close_names(text, (title for _, title in titles), 3, 0.5)
     if close:
-        originals = [str(t) for t in titles if fold(str(t)) in close][:3]
         raise NotFound(
             "There is no meeting “{name}”. Did you mean: {options}?",
             name=text[:60],
-            options=", ".join(originals),
+            options=", ".join(close),
         )
     raise NotFound(
         "There is no meeting “{name}”. Type `meetings` to see them with their numbers.",
         name=text[:60],
     )
+
+
+async def _titles(in_workspace: QuerySet[Meeting]) -> list[tuple[int, str]]:
+    """The latest meetings' numbers and titles (those not cancelled), compared here."""
+    rows = (
+        await in_workspace.filter(cancelled=False)
+        .order_by("-id")
+        .limit(500)
+        .values_list("id", "title")
+    )
+    return [(int(id_), str(title)) for id_, title in rows]
 
 
 async def _titled(ctx: Ctx, title: str) -> MeetingPick | None:
@@ -151,6 +166,10 @@ class MeetingResolver(Resolver):
         elif text:
             query = query.filter(title__icontains=text)
         meetings = await query.order_by("title").limit(25)
+        if text and not meetings and not is_number(text):  # as ``find_meeting`` compares
+            titles = await _titles(Meeting.filter(community__workspace=ctx.workspace))
+            found = containing(text, titles)[:25]
+            meetings = await Meeting.filter(id__in=found).order_by("title") if found else []
         ids = [community_id_of(m) for m in meetings]
         names = {c.id: c.name for c in await Community.filter(id__in=ids)}
         return [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Annotated
 
 from tortoise.queryset import QuerySet
@@ -31,6 +30,7 @@ from bot.kernel.messages import (
 from bot.kernel.registry import Arg, Param, button, command
 from bot.kernel.resolvers.base import Resolver
 from bot.kernel.tags import canonical_tags, tags_text
+from bot.kernel.typed_names import close_names, containing, same_name
 from bot.kernel.urls import clean_url, normalize_url
 from data.hotpath import count_vote, insert_unless_taken, resources_with_people
 from data.models import RESOURCE_KINDS, Community, Member, Resource, ResourceVote
@@ -259,6 +259,11 @@ class ResourceResolver(Resolver):
                 matches = []
         else:
             matches = await queryset.filter(title__icontains=wanted).limit(6)
+        titles: list[tuple[int, str]] = []
+        if not matches and "://" not in wanted:  # compared again as ``typed_names`` does
+            titles = await _latest_titles(ctx)
+            same = (same_name(wanted, titles) or containing(wanted, titles))[:6]
+            matches = await queryset.filter(id__in=same) if same else []
         if len(matches) == 1:
             return matches[0]
         if matches:
@@ -268,19 +273,12 @@ class ResourceResolver(Resolver):
                 ref=ref[:80],
                 options=options,
             )
-        titles = {
-            str(t).casefold(): str(t)
-            for t in await Resource.filter(workspace=ctx.workspace)
-            .order_by("-shared_at")
-            .limit(500)
-            .values_list("title", flat=True)
-        }
-        close = difflib.get_close_matches(wanted.casefold(), list(titles), n=3, cutoff=0.6)
+        close = close_names(wanted, (title for _, title in titles), 3, 0.6)
         if close:
             raise NotFound(
                 "I can't find resource “{ref}”. Did you mean: {options}?",
                 ref=ref[:80],
-                options=", ".join(f"“{titles[c]}”" for c in close),
+                options=", ".join(f"“{title}”" for title in close),
             )
         raise NotFound(
             "I can't find resource “{ref}”. Use its number from `resources`.", ref=ref[:80]
@@ -300,10 +298,21 @@ class ResourceResolver(Resolver):
         queryset = Resource.filter(workspace=ctx.workspace)
         if prefix:
             queryset = queryset.filter(title__icontains=prefix)
-        return [
-            Choice(f"#{r.id} {r.title}"[:100], str(r.id))
-            for r in await queryset.order_by("-shared_at").limit(25)
-        ]
+        found = [(r.id, r.title) for r in await queryset.order_by("-shared_at").limit(25)]
+        if prefix and not found:  # as ``resolve`` compares
+            found = containing(prefix, ((row, row[1]) for row in await _latest_titles(ctx)))
+        return [Choice(f"#{id_} {title}"[:100], str(id_)) for id_, title in found[:25]]
+
+
+async def _latest_titles(ctx: Ctx) -> list[tuple[int, str]]:
+    """The numbers and titles of the workspace's latest 500 resources."""
+    rows = (
+        await Resource.filter(workspace=ctx.workspace)
+        .order_by("-shared_at")
+        .limit(500)
+        .values_list("id", "title")
+    )
+    return [(int(id_), str(title)) for id_, title in rows]
 
 
 def _with_people(queryset: QuerySet[Resource]) -> QuerySet[Resource]:

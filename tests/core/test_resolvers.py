@@ -47,10 +47,10 @@ async def test_a_member_is_named_by_mention_or_by_name_in_any_case_never_by_gues
     for line in ("whois @bob", "whois bob", "whois BOB", "whois @BoB"):
         reply = await h.say("Ada", line)
         assert not reply.is_error and "python" in message_text(reply), (line, message_text(reply))
-    # someone else whose display name is Bob
+    # someone else whose display name is Bob: the name is theirs to share, so not a guess
     await h.core.handle_text(replace(h.who("Bob2"), user_name="Bob"), "language en")
     reply = await h.say("Ada", "whois BOB")
-    assert reply.is_error and "I don't know anyone called “BOB” here" in message_text(reply)
+    assert reply.is_error and "Several members are called “BOB”" in message_text(reply)
     assert not (await h.say("Ada", "whois bob")).is_error  # his id still names him
 
 
@@ -101,3 +101,62 @@ async def test_text_after_a_name_of_several_words_is_checked_like_any_text(db: s
     assert not edited.is_error, message_text(edited)
     community = await Community.get(name="Online course design")
     assert community.description == "Shorter words"
+
+
+async def test_a_name_is_found_whatever_its_accents_and_capitals(db: str) -> None:
+    h = await two_communities()
+    await h.core.handle_text(replace(h.who("elodie1"), user_name="Élodie Ñúñez"), "join python")
+    # typed as a keyboard without accents or the caps lock would type it
+    for typed in ("Élodie Ñúñez", "élodie ñúñez", "ÉLODIE ÑÚÑEZ", "Elodie Nunez", "elodie  nunez"):
+        reply = await h.say("Ada", f'whois "{typed}"')
+        assert not reply.is_error and "python" in message_text(reply), (typed, message_text(reply))
+    # a name that is nobody's is still nobody's: no guess from a part of it
+    assert (await h.say("Ada", "whois Élodie")).is_error
+    # and the member's autocomplete offers her from any of these beginnings
+    for prefix in ("Élo", "élo", "elo", "@ELO"):
+        offered = await h.core.autocomplete(h.who("Ada"), "member", prefix)
+        assert [c.label for c in offered] == ["Élodie Ñúñez"], prefix
+
+
+async def test_a_name_two_members_share_asks_for_a_mention(db: str) -> None:
+    h = await two_communities()
+    for user in ("zoe1", "zoe2"):
+        await h.core.handle_text(replace(h.who(user), user_name="Zoé"), "language en")
+    for typed in ("Zoé", "zoe"):
+        reply = await h.say("Ada", f"whois {typed}")
+        assert reply.is_error, typed
+        assert f"Several members are called “{typed}”: mention the one you mean with @." in (
+            message_text(reply)
+        ), message_text(reply)
+    await h.say("Ada", "language fr")
+    assert "Plusieurs membres s’appellent «\u00a0zoe\u00a0»\u202f: mentionnez avec @" in (
+        await h.text("Ada", "whois zoe")
+    )
+
+
+async def test_a_meeting_title_is_found_whatever_its_accents_and_capitals(db: str) -> None:
+    h = await two_communities()
+    reply = await h.say("Ada", "meeting schedule python 2027-03-12 10:00 Réunion d’équipe")
+    assert not reply.is_error, message_text(reply)
+    for typed in ("réunion d’équipe", "RÉUNION D'ÉQUIPE", "reunion d'equipe", "reunion"):
+        reply = await h.say("Bob", f"rsvp {typed} going")
+        assert not reply.is_error and "Réunion d’équipe" in message_text(reply), (
+            typed,
+            message_text(reply),
+        )
+
+
+async def test_a_resource_title_is_found_whatever_its_accents_and_capitals(db: str) -> None:
+    h = await two_communities()
+    shared = await h.say("Bob", 'share https://example.org/eval "Évaluation formative" in python')
+    assert not shared.is_error, message_text(shared)
+    for typed in ("ÉVALUATION FORMATIVE", "evaluation formative", "évaluation"):
+        reply = await h.say("Ada", f'upvote "{typed}"')
+        assert not reply.is_error or "already" in message_text(reply), (typed, message_text(reply))
+        assert "Évaluation formative" in message_text(reply), (typed, message_text(reply))
+    offered = await h.core.autocomplete(h.who("Ada"), "resource", "evaluat")
+    assert [c.label for c in offered] == ["#2 Évaluation formative"]
+    meeting = await h.say("Ada", "meeting schedule python 2027-03-12 10:00 Réunion d’équipe")
+    assert not meeting.is_error, message_text(meeting)
+    offered = await h.core.autocomplete(h.who("Ada"), "meeting", "REUNION")
+    assert [c.label for c in offered] == ["#2 Réunion d’équipe (python)"]
