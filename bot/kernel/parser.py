@@ -25,7 +25,7 @@ _MENTION = re.compile(r"^<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>$|^@(\S+)$")
 _SCHEMES = ("javascript:", "data:", "vbscript:", "file:", "mailto:")
 IN_WORDS = ("in", "dans")
 # kinds that take the rest of the line when they are the last positional parameter
-GREEDY_KINDS = ("text", "community", "meeting", "resource", "timezone")
+GREEDY_KINDS = ("text", "community", "meeting", "resource", "timezone", "member")
 # French words a member may type for a choice; the first listed value the command accepts wins
 CHOICE_ALIASES: dict[str, tuple[str, ...]] = {
     "oui": ("going", "yes", "on"),
