@@ -1,6 +1,6 @@
 """Commands through the whole core (parse, transaction, handler, SQL) on SQLite, beside the
-raw aiosqlite insert+commit rate (same pragmas) measured in the same run (three rounds,
-median shown);
+raw aiosqlite insert+commit rate (``benchmarks/sqlite_floor.py``) measured in the same run
+(three rounds, median shown);
 the SQL statements each registry command sends, in a workspace with 6 communities,
 members, meetings and resources (tests/perf_correctness checks they do not grow with it);
 and how long the commands members type most take through the core in that workspace.
@@ -24,8 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
-
+from benchmarks.sqlite_floor import WARM_UP, raw_insert_rate
 from copbot.heap import freeze_start_up_objects
 from data import sqlite_engine
 from data.db import close_database
@@ -36,7 +35,6 @@ from tests.support.databases import make_sqlite_template, open_empty, sqlite_cop
 from tests.support.harness import Harness
 
 SHARES = 300
-WARM_UP = 300  # writes before the timing starts, on both sides of the ratio
 ROUNDS = 3
 GOAL = 0.5
 # what members type most, timed one after another in the statement count's world
@@ -51,34 +49,6 @@ TIMED = [
 REPEATS = 60
 
 
-async def raw_insert_rate(path: Path, count: int) -> float:
-    """The floor: one INSERT and its COMMIT through aiosqlite, with the pragmas copbot's
-    connection uses (WAL, as tortoise sets it, and the log kept as copbot keeps it), so the
-    ratio compares like with like. Timed once the log has been written and checkpointed,
-    as the shares are (``WARM_UP``): while a new log file grows, every commit syncs its
-    size too, and the floor took 0.26-0.33 ms a commit instead of 0.17-0.19."""
-    async with aiosqlite.connect(path) as conn:
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute(f"PRAGMA journal_size_limit={sqlite_engine.WAL_KEEP_BYTES}")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, url TEXT UNIQUE, title TEXT)")
-        await conn.commit()
-
-        async def insert(index: int) -> None:
-            await conn.execute(
-                "INSERT INTO t (url, title) VALUES (?, ?)", (f"https://x.example/{index}", "t")
-            )
-            await conn.commit()
-
-        for index in range(WARM_UP):
-            await insert(-1 - index)
-        await conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        started = time.perf_counter()
-        for index in range(count):
-            await insert(index)
-        return count / (time.perf_counter() - started)
-
-
 async def share_rate(url: str, starting: Callable[[], None] = lambda: None) -> tuple[float, float]:
     """Shares per second, and the loop thread's CPU seconds per share; ``starting`` is
     called as the timing starts."""
@@ -89,7 +59,7 @@ async def share_rate(url: str, starting: Callable[[], None] = lambda: None) -> t
     await h.say("Ada", "community create python", channel="C1")
     for name in ("Bob", "Cy", "Dee"):
         await h.say(name, "join python")
-    for index in range(WARM_UP):
+    for index in range(WARM_UP):  # as many as the floor's warm-up rows
         await h.say("Ada", f"share https://x.example/warm{index} Warm-up {index} #tag")
     assert h.effects is not None
     await h.effects.settle()

@@ -30,9 +30,9 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import aiosqlite
 import asyncpg
 
+from benchmarks.sqlite_floor import raw_insert_rate
 from bot.kernel.clock import SystemClock
 from bot.kernel.context import Ctx
 from bot.kernel.core import Core
@@ -89,17 +89,6 @@ class BenchPlanner:
         message = Message([Paragraph((Text(delivery.subject),))])
         channel = delivery.target.removeprefix("channel:")
         await sender.to_channel(self.workspace, channel, message)
-
-
-async def raw_sqlite_rate(path: Path) -> float:
-    async with aiosqlite.connect(path) as conn:
-        await conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT UNIQUE, v TEXT)")
-        await conn.commit()
-        started = time.perf_counter()
-        for index in range(RAW_ROWS):
-            await conn.execute("INSERT INTO t (k, v) VALUES (?, ?)", (f"k{index}", "v"))
-            await conn.commit()
-        return RAW_ROWS / (time.perf_counter() - started)
 
 
 async def raw_pg_rate(name: str) -> float:
@@ -232,7 +221,7 @@ def main() -> None:
         directory = Path(folder)
         url = f"sqlite://{directory / 'bench.sqlite3'}"
         asyncio.run(migrate(url))
-        raw = asyncio.run(raw_sqlite_rate(directory / "raw.sqlite3"))
+        raw = asyncio.run(raw_insert_rate(directory / "raw.sqlite3", RAW_ROWS))
         report("SQLite", raw, *asyncio.run(engine_run(url)))
         url = f"sqlite://{directory / 'effects.sqlite3'}"
         asyncio.run(migrate(url))
