@@ -28,6 +28,8 @@ from benchmarks.sqlite_floor import WARM_UP, raw_insert_rate
 from copbot.heap import freeze_start_up_objects
 from data import sqlite_engine
 from data.db import close_database
+from data.models import Community, Member, Membership
+from data.readers import readers_changed
 from data.sqlite_checkpoints import CHECKPOINT_EVERY
 from scheduler.engine import EngineOptions
 from tests.perf_correctness.test_statements_per_command import Statements, build, run_script
@@ -47,6 +49,7 @@ TIMED = [
     ("Bob", "rsvp Meet0 maybe", None),  # a write: its answer rewritten, and committed
 ]
 REPEATS = 60
+CROWD = 5_000  # members of the community a share is timed in, beside the 4 of the others
 
 
 async def share_rate(url: str, starting: Callable[[], None] = lambda: None) -> tuple[float, float]:
@@ -140,6 +143,47 @@ async def statements_per_command(url: str) -> dict[str, int]:
     return world.counts
 
 
+async def crowded_share(url: str) -> float:
+    """Milliseconds a share takes in a community of ``CROWD`` members (the median of five
+    runs of ``REPEATS``): its channel post's language is the one most of them read."""
+    await open_empty(url)
+    h = Harness.build(record_after=EngineOptions.record_after)
+    await h.say("Ada", "community create python", channel="C1")
+    community = await Community.get(name="python")
+    now = h.clock.now()
+    await Member.bulk_create(
+        [
+            Member(
+                workspace_id=community.workspace_id,  # type: ignore[attr-defined]
+                external_id=f"crowd{index}",
+                display_name=f"Member {index}",
+                language="fr" if index % 3 else "en",
+                first_seen=now,
+            )
+            for index in range(CROWD)
+        ],
+        batch_size=1000,
+    )
+    crowd = await Member.filter(external_id__startswith="crowd").values_list("id", flat=True)
+    await Membership.bulk_create(
+        [Membership(member_id=id_, community=community, joined_at=now) for id_ in crowd],
+        batch_size=1000,
+    )
+    await readers_changed(community.id)  # as their joins would have
+    rounds = []
+    for round_ in range(5):
+        started = time.perf_counter()
+        for index in range(REPEATS):
+            await h.say("Ada", f"share https://x.example/{round_}/{index} Resource #tag")
+        rounds.append((time.perf_counter() - started) / REPEATS * 1000)
+    assert h.effects is not None
+    await h.effects.settle()
+    if h.effects.later is not None:
+        await h.effects.later.flush()
+    await close_database()
+    return statistics.median(rounds)
+
+
 async def command_times(url: str) -> dict[str, float]:
     """Milliseconds each of ``TIMED`` takes through the core: the median of five runs of
     ``REPEATS`` (the same member repeating a command, so an answer is rewritten in place)."""
@@ -200,6 +244,11 @@ async def run() -> None:
         )
         counts = await statements_per_command(sqlite_copy(template, directory))
         times = await command_times(sqlite_copy(template, directory))
+        crowded = await crowded_share(sqlite_copy(template, directory))
+    print(
+        f"a share in a community of {CROWD:,} members: {crowded:.2f} ms (its channel's "
+        "language counted once, then kept until its readers change)"
+    )
     print(
         "a command through the core, SQLite, 6 communities with meetings (ms, median of 5x"
         f"{REPEATS}):\n  " + " · ".join(f"{line} {ms:.2f}" for line, ms in times.items())

@@ -241,24 +241,6 @@ async def joined_communities(
     return [(community, membership) for community, membership in pairs if membership is not None]
 
 
-@cache
-def _languages_sql(dialect: str) -> str:
-    return (
-        "SELECT m.language AS language, count(*) AS members FROM membership s"
-        " JOIN member m ON m.id = s.member_id"
-        f" WHERE s.community_id = {mark(dialect, 1)} AND s.left_at IS NULL AND NOT m.is_bot"
-        " GROUP BY m.language"
-    )
-
-
-async def reader_languages(community_id: int) -> list[tuple[str | None, int]]:
-    """How many current members (bots aside) read each language (None: not chosen)."""
-    rows = await quick_rows(  # one community's members: thousands of index entries at most
-        _languages_sql(dialect()), [community_id]
-    )
-    return [(row["language"], int(row["members"])) for row in rows]
-
-
 # ---- writes -------------------------------------------------------------------------------
 
 

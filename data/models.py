@@ -107,6 +107,12 @@ class Community(Model):
     # who sees its web page: "public" (listed in the web directory) or "members" (signed-in
     # members of the community only)
     visibility = fields.CharField(max_length=8, default="members")
+    # how many of its current members read each language, as last counted, and the
+    # ``readers_version`` it was counted at; a join, a leave or a member's change of
+    # language moves the version (``data.readers``)
+    readers_version = fields.IntField(default=0)
+    reader_counts: dict[str, int] | None = fields.JSONField(null=True)  # type: ignore[assignment]
+    reader_counts_of = fields.IntField(null=True)
 
     class Meta:
         table = "community"

@@ -21,9 +21,9 @@ from data.hotpath import (
     joined_communities,
     member_by_id,
     members_named,
-    reader_languages,
 )
 from data.models import Community, Member, Membership
+from data.readers import reader_counts
 
 # names offered when a member's name is not found
 SUGGESTED_NAMES = 3
@@ -233,9 +233,8 @@ async def community_language(community: Community, default: str) -> str:
     most of its current members read (ties: the default)."""
     if community.language:
         return community.language
-    # counted by the database: a few rows, not one per member
     counts: Counter[str] = Counter()
-    for language, members in await reader_languages(community.id):
+    for language, members in (await reader_counts(community)).items():
         counts[language or default] += members
     ranked = counts.most_common(2)
     if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):

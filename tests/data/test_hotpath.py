@@ -26,7 +26,6 @@ from data.hotpath import (
     joined_communities,
     member_by_id,
     members_named,
-    reader_languages,
     tag_labels,
 )
 from data.meeting_reads import agenda_texts, answer_counts, meetings_of, occurrences_in
@@ -42,6 +41,7 @@ from data.models import (
     Tag,
     Workspace,
 )
+from data.readers import reader_languages
 from data.sqlite_engine import INLINE_COMMIT_BUDGET, CommitTimes
 from tests.support.databases import open_empty, sqlite_copy
 from tests.support.harness import Harness
