@@ -153,6 +153,11 @@ def is_url(text: str) -> bool:
     return bool(_URL.match(text)) and ("://" in text or text.lower().startswith(_SCHEMES))
 
 
+def _position(tokens: list[Token], token: Token) -> int:
+    """Where this very token stands in the line (two tokens may have the same text)."""
+    return next(index for index, each in enumerate(tokens) if each is token)
+
+
 def assign_arguments(
     command: Command, tokens: list[Token], *, read_in: bool = True
 ) -> dict[str, str]:
@@ -161,6 +166,7 @@ def assign_arguments(
     params = list(command.params)
     raw: dict[str, str] = {}
     rest = list(tokens)
+    typed_at: tuple[str, int] | None = None  # a member named "@name": its parameter, position
 
     via_in = next((p for p in params if p.arg.via_in), None)
     if via_in is not None and read_in:
@@ -188,6 +194,8 @@ def assign_arguments(
             mention = next((t for t in rest if not t.quoted and _MENTION.match(t.text)), None)
             if mention is not None:
                 raw[param.name] = mention.text
+                if mention.text.startswith("@"):  # typed, not a platform's <@U123>
+                    typed_at = (param.name, _position(tokens, mention))
                 rest.remove(mention)
         elif kind == "choice":
             # "kind:template" names its parameter, anywhere in the line
@@ -248,6 +256,10 @@ def assign_arguments(
             rest = []
         else:
             raw[param.name] = rest.pop(0).text
+    if rest and typed_at is not None and all(_position(tokens, t) > typed_at[1] for t in rest):
+        # "@Ada Lovelace": the words after a typed @name are the rest of a display name
+        raw[typed_at[0]] += " " + " ".join(t.text for t in rest)
+        rest = []
     if rest:
         raise UserError(
             "I didn't understand “{extra}” here. Put text with spaces in quotes.",

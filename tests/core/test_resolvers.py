@@ -110,8 +110,9 @@ async def test_a_name_is_found_whatever_its_accents_and_capitals(db: str) -> Non
     for typed in ("Élodie Ñúñez", "élodie ñúñez", "ÉLODIE ÑÚÑEZ", "Elodie Nunez", "elodie  nunez"):
         reply = await h.say("Ada", f'whois "{typed}"')
         assert not reply.is_error and "python" in message_text(reply), (typed, message_text(reply))
-    # a name of several words needs no quotes where it ends the command
+    # a name of several words needs no quotes where it ends the command, @ or not
     assert "python" in await h.text("Ada", "whois Elodie Nunez")
+    assert "python" in await h.text("Ada", "whois @Élodie Ñúñez")
     added = await h.say("Ada", "community coordinator add élodie ñúñez in python")
     assert not added.is_error and "Élodie Ñúñez" in message_text(added), message_text(added)
     # a name that is nobody's is still nobody's: no guess from a part of it
