@@ -106,11 +106,11 @@ class Community(Model):
     digest_since = fields.DatetimeField(null=True)
     # who sees its web page: "public" (listed in the web directory) or "members" (signed-in
     # members of the community only)
-    visibility = fields.CharField(max_length=8, default="members")
+    visibility = fields.CharField(max_length=8, default="members", db_default="members")
     # how many of its current members read each language, as last counted, and the
     # ``readers_version`` it was counted at; a join, a leave or a member's change of
     # language moves the version (``data.readers``)
-    readers_version = fields.IntField(default=0)
+    readers_version = fields.IntField(default=0, db_default=0)
     reader_counts: dict[str, int] | None = fields.JSONField(null=True)  # type: ignore[assignment]
     reader_counts_of = fields.IntField(null=True)
 
@@ -229,7 +229,7 @@ class Meeting(Model):
     ical_uid = fields.CharField(max_length=64, null=True, default=new_ical_uid)
     # bumped with revised_at whenever the meeting or one of its occurrences changes, so
     # calendar apps replace the event (SEQUENCE and DTSTAMP) instead of adding a copy
-    sequence = fields.IntField(default=0)
+    sequence = fields.IntField(default=0, db_default=0)
     revised_at = fields.DatetimeField(null=True)
 
     class Meta:

@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Meeting',
             name='sequence',
-            field=fields.IntField(default=0),
+            field=fields.IntField(default=0, db_default=0),  # meetings there already: 0
         ),
         ops.RunPython(_backfill),
     ]

@@ -28,7 +28,8 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Community',
             name='visibility',
-            field=fields.CharField(default='members', max_length=8),
+            # communities there already: members only, as before there was a choice
+            field=fields.CharField(default='members', db_default='members', max_length=8),
         ),
         ops.AddIndex(
             model_name='Resource',

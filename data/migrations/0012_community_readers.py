@@ -19,7 +19,11 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(model_name="Community", name="readers_version", field=fields.IntField(default=0)),
+        ops.AddField(
+            model_name="Community",
+            name="readers_version",
+            field=fields.IntField(default=0, db_default=0),  # rows there already: 0
+        ),
         ops.AddField(
             model_name="Community",
             name="reader_counts",
