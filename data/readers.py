@@ -6,7 +6,13 @@ the community (``reader_counts``) with the ``readers_version`` they were counted
 a leave, a member's change of language and a member forgotten move the version, in the
 same transaction as the change; a count kept for an older version is counted again. The
 count is stored tagged with the version read *before* counting, so a change that commits
-meanwhile leaves it stale-tagged, never wrongly current."""
+meanwhile leaves it stale-tagged, never wrongly current.
+
+What moves the version: ``join`` and ``leave`` (``bot.communities.commands``), ``language``
+(``bot.members.profiles``), a language first learned from the platform's locale
+(``bot.kernel.identity``) and ``forget-me`` (``bot.privacy.commands``). Anything new that
+changes who is in a community, or what a member reads, calls ``readers_changed`` or
+``member_readers_changed`` in its transaction (tests/data/test_readers.py)."""
 
 from __future__ import annotations
 

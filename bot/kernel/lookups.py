@@ -6,13 +6,12 @@ Texts for the errors every area can raise live here too."""
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from collections import Counter
 
 from bot.kernel.context import Ctx
 from bot.kernel.convert import clean_text
 from bot.kernel.errors import NotFound, PermissionDenied, UserError
-from bot.kernel.typed_names import close_names, same_name
+from bot.kernel.typed_names import Names
 from data.hotpath import (
     community_by_key,
     coordinated_ids,
@@ -20,6 +19,7 @@ from data.hotpath import (
     home_community,
     joined_communities,
     member_by_id,
+    member_names,
     members_named,
 )
 from data.models import Community, Member, Membership
@@ -32,11 +32,6 @@ SUGGESTED_NAMES = 3
 def name_key(name: str) -> str:
     """The case-insensitive identity of a community name."""
     return " ".join(name.casefold().split())
-
-
-def _unaccented(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 # punctuation that ends a sentence or wraps a name, never part of a community's name
@@ -57,9 +52,8 @@ async def community_named(ctx: Ctx, text: str) -> Community | None:
     found = await Community.get_or_none(workspace=ctx.workspace, name_key=name_key(name))
     if found is not None:
         return found
-    wanted = _unaccented(name_key(name))
     every = await Community.filter(workspace=ctx.workspace)
-    same = [c for c in every if _unaccented(c.name_key) == wanted]
+    same = Names((c, c.name_key) for c in every).same(name)
     return same[0] if len(same) == 1 else None
 
 
@@ -90,7 +84,7 @@ async def find_community(ctx: Ctx, name: str, *, allow_archived: bool = False) -
     if community is None:
         # "pedagogie numerique" is "Pédagogie numérique" when no other name folds the same
         active = await active_communities(ctx)
-        same = [c for c in active if _unaccented(c.name_key) == _unaccented(name_key(name))]
+        same = Names((c, c.name_key) for c in active).same(name)
         if len(same) == 1:
             return same[0]
     if community is None:
@@ -106,7 +100,9 @@ async def find_community(ctx: Ctx, name: str, *, allow_archived: bool = False) -
                 name=name,
                 options=", ".join(close),
             )
-        raise NotFound("There is no community called “{name}”.", name=name)
+        raise NotFound(
+            "There is no community called “{name}”. Type `communities` to see them.", name=name
+        )
     if community.archived and not allow_archived:
         raise UserError(
             "“{name}” is archived: its resources stay searchable (`resources in {name}`), and "
@@ -196,10 +192,10 @@ async def find_member(ctx: Ctx, reference: str) -> Member:
         return member
     name = reference.lstrip("@")
     matches = await members_named(ctx.workspace.id, name)
-    names: list[tuple[int, str]] = []
+    names: Names[int] = Names([])
     if not matches:  # the rare path: every member's name, compared here
-        names = await _member_names(ctx)
-        same = same_name(name, names)
+        names = Names(await member_names(ctx.workspace.id))
+        same = names.same(name)
         matches = await Member.filter(id__in=same[:2]) if same else []
     if len(matches) == 1:
         return matches[0]
@@ -208,7 +204,7 @@ async def find_member(ctx: Ctx, reference: str) -> Member:
             "Several members are called “{name}”: mention the one you mean with @.",
             name=reference[:60],
         )
-    close = close_names(name, (display for _, display in names), SUGGESTED_NAMES, 0.6)
+    close = names.close(name, SUGGESTED_NAMES, 0.6)
     if close:
         raise NotFound(
             "I don't know anyone called “{name}” here. Did you mean: {options}?",
@@ -218,13 +214,6 @@ async def find_member(ctx: Ctx, reference: str) -> Member:
     raise NotFound(
         "I don't know anyone called “{name}” here. Mention them with @.", name=reference[:60]
     )
-
-
-async def _member_names(ctx: Ctx) -> list[tuple[int, str]]:
-    rows = await Member.filter(workspace=ctx.workspace, is_bot=False).values_list(
-        "id", "display_name"
-    )
-    return [(int(id_), str(display)) for id_, display in rows]
 
 
 async def community_language(community: Community, default: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from bot.kernel.timewords.lexicon import fold
 
@@ -19,29 +19,35 @@ Key = TypeVar("Key")
 
 def typed_key(text: str) -> str:
     """What a typed name is compared as."""
+    if text.isascii():  # most names: nothing to decompose, ten times quicker
+        return " ".join(text.lower().split())
     return " ".join(fold(text).split())
 
 
-def same_name(typed: str, named: Iterable[tuple[Key, str]]) -> list[Key]:
-    """The keys of the names that are ``typed``, compared as ``typed_key``."""
-    wanted = typed_key(typed)
-    return [key for key, name in named if typed_key(name) == wanted]
+class Names(Generic[Key]):
+    """Stored names, each with what it stands for (a member's id, a meeting...), folded
+    once: a workspace's 20,000 member names take a few milliseconds to fold."""
 
+    def __init__(self, named: Iterable[tuple[Key, str]]) -> None:
+        self.entries = [(key, name, typed_key(name)) for key, name in named]
 
-def containing(typed: str, named: Iterable[tuple[Key, str]]) -> list[Key]:
-    """The keys of the names that contain ``typed``, compared as ``typed_key``."""
-    wanted = typed_key(typed)
-    return [key for key, name in named if wanted in typed_key(name)]
+    def same(self, typed: str) -> list[Key]:
+        """What the names that are ``typed`` stand for."""
+        wanted = typed_key(typed)
+        return [key for key, _, folded in self.entries if folded == wanted]
 
+    def containing(self, typed: str) -> list[Key]:
+        """What the names that contain ``typed`` stand for."""
+        wanted = typed_key(typed)
+        return [key for key, _, folded in self.entries if wanted in folded]
 
-def starting(typed: str, named: Iterable[tuple[Key, str]]) -> list[Key]:
-    """The keys of the names that begin with ``typed``, compared as ``typed_key``."""
-    wanted = typed_key(typed)
-    return [key for key, name in named if typed_key(name).startswith(wanted)]
+    def starting(self, typed: str) -> list[Key]:
+        """What the names that begin with ``typed`` stand for."""
+        wanted = typed_key(typed)
+        return [key for key, _, folded in self.entries if folded.startswith(wanted)]
 
-
-def close_names(typed: str, names: Iterable[str], count: int, cutoff: float) -> list[str]:
-    """Up to ``count`` of ``names`` (as stored) that look like ``typed``, best first."""
-    by_key = {typed_key(name): name for name in names}
-    close = difflib.get_close_matches(typed_key(typed), list(by_key), count, cutoff)
-    return [by_key[key] for key in close]
+    def close(self, typed: str, count: int, cutoff: float) -> list[str]:
+        """Up to ``count`` of the names (as stored) that look like ``typed``, best first."""
+        by_key = {folded: name for _, name, folded in self.entries}
+        close = difflib.get_close_matches(typed_key(typed), list(by_key), count, cutoff)
+        return [by_key[key] for key in close]

@@ -19,7 +19,7 @@ from bot.kernel.messages import Choice
 from bot.kernel.occurrences import community_id_of, is_number, parse_occurrence_key
 from bot.kernel.registry import Arg, Param
 from bot.kernel.resolvers.base import Resolver
-from bot.kernel.typed_names import close_names, containing, same_name
+from bot.kernel.typed_names import Names
 from data.meeting_reads import meeting_numbered, meetings_titled
 from data.models import Community, Meeting
 
@@ -72,10 +72,10 @@ async def find_meeting(ctx: Ctx, reference: str) -> MeetingPick:
     exact = [meeting for meeting, _ in titled]
     if not exact:
         exact = await in_workspace.filter(title__icontains=text, cancelled=False).order_by("-id")
-    titles: list[tuple[int, str]] = []
+    titles: Names[int] = Names([])
     if not exact:  # compared again as ``bot.kernel.typed_names`` does
-        titles = await _titles(in_workspace)
-        same = same_name(text, titles) or containing(text, titles)
+        titles = Names(await _titles(in_workspace))
+        same = titles.same(text) or titles.containing(text)
         exact = await Meeting.filter(id__in=same).order_by("-id") if same else []
     live = [m for m in exact if not m.cancelled] or exact
     if len(live) > 1:
@@ -91,7 +91,7 @@ async def find_meeting(ctx: Ctx, reference: str) -> MeetingPick:
             name=text[:60],
             options=await _labels(live),
         )
-    close = close_names(text, (title for _, title in titles), 3, 0.5)
+    close = titles.close(text, 3, 0.5)
     if close:
         raise NotFound(
             "There is no meeting “{name}”. Did you mean: {options}?",
@@ -168,7 +168,7 @@ class MeetingResolver(Resolver):
         meetings = await query.order_by("title").limit(25)
         if text and not meetings and not is_number(text):  # as ``find_meeting`` compares
             titles = await _titles(Meeting.filter(community__workspace=ctx.workspace))
-            found = containing(text, titles)[:25]
+            found = Names(titles).containing(text)[:25]
             meetings = await Meeting.filter(id__in=found).order_by("title") if found else []
         ids = [community_id_of(m) for m in meetings]
         names = {c.id: c.name for c in await Community.filter(id__in=ids)}

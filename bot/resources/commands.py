@@ -30,7 +30,7 @@ from bot.kernel.messages import (
 from bot.kernel.registry import Arg, Param, button, command
 from bot.kernel.resolvers.base import Resolver
 from bot.kernel.tags import canonical_tags, tags_text
-from bot.kernel.typed_names import close_names, containing, same_name
+from bot.kernel.typed_names import Names
 from bot.kernel.urls import clean_url, normalize_url
 from data.hotpath import count_vote, insert_unless_taken, resources_with_people
 from data.models import RESOURCE_KINDS, Community, Member, Resource, ResourceVote
@@ -259,10 +259,10 @@ class ResourceResolver(Resolver):
                 matches = []
         else:
             matches = await queryset.filter(title__icontains=wanted).limit(6)
-        titles: list[tuple[int, str]] = []
+        titles: Names[int] = Names([])
         if not matches and "://" not in wanted:  # compared again as ``typed_names`` does
-            titles = await _latest_titles(ctx)
-            same = (same_name(wanted, titles) or containing(wanted, titles))[:6]
+            titles = Names(await _latest_titles(ctx))
+            same = (titles.same(wanted) or titles.containing(wanted))[:6]
             matches = await queryset.filter(id__in=same) if same else []
         if len(matches) == 1:
             return matches[0]
@@ -273,7 +273,7 @@ class ResourceResolver(Resolver):
                 ref=ref[:80],
                 options=options,
             )
-        close = close_names(wanted, (title for _, title in titles), 3, 0.6)
+        close = titles.close(wanted, 3, 0.6)
         if close:
             raise NotFound(
                 "I can't find resource “{ref}”. Did you mean: {options}?",
@@ -300,7 +300,8 @@ class ResourceResolver(Resolver):
             queryset = queryset.filter(title__icontains=prefix)
         found = [(r.id, r.title) for r in await queryset.order_by("-shared_at").limit(25)]
         if prefix and not found:  # as ``resolve`` compares
-            found = containing(prefix, ((row, row[1]) for row in await _latest_titles(ctx)))
+            latest = await _latest_titles(ctx)
+            found = Names((row, row[1]) for row in latest).containing(prefix)
         return [Choice(f"#{id_} {title}"[:100], str(id_)) for id_, title in found[:25]]
 
 

@@ -29,6 +29,7 @@ async def test_a_miss_is_explained_with_close_names_for_every_kind(db: str) -> N
     h = await two_communities()
     cases = {
         "join pyhton": "Did you mean: python?",
+        "join quantum": "There is no community called “quantum”. Type `communities` to see them.",
         "whois @Bbo": "Did you mean: @Bob?",
         "upvote Rubrik": "Did you mean: “Rubric”?",
         "rsvp Pyton hour going": "Did you mean: Python hour?",
@@ -134,7 +135,7 @@ async def test_a_name_two_members_share_asks_for_a_mention(db: str) -> None:
             message_text(reply)
         ), message_text(reply)
     await h.say("Ada", "language fr")
-    assert "Plusieurs membres s’appellent «\u00a0zoe\u00a0»\u202f: mentionnez avec @" in (
+    assert "Plusieurs membres s’appellent « zoe »\u202f: mentionnez avec @" in (
         await h.text("Ada", "whois zoe")
     )
 

@@ -8,7 +8,7 @@ from bot.kernel.convert import convert
 from bot.kernel.lookups import find_member
 from bot.kernel.messages import Choice
 from bot.kernel.resolvers.base import Resolver
-from bot.kernel.typed_names import starting
+from bot.kernel.typed_names import Names
 from data.models import Member
 
 if TYPE_CHECKING:
@@ -35,5 +35,5 @@ class MemberResolver(Resolver):
             named = await Member.filter(workspace=ctx.workspace, is_bot=False).values_list(
                 "display_name", "external_id"
             )
-            rows = sorted(starting(wanted, ((row, str(row[0])) for row in named)))
+            rows = sorted(Names((row, str(row[0])) for row in named).starting(wanted))
         return [Choice(str(name)[:100], str(id_)) for name, id_ in rows[:COMPLETIONS]]
