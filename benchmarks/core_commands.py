@@ -29,7 +29,6 @@ from copbot.heap import freeze_start_up_objects
 from data import sqlite_engine
 from data.db import close_database
 from data.models import Community, Member, Membership
-from data.readers import readers_changed
 from data.sqlite_checkpoints import CHECKPOINT_EVERY
 from scheduler.engine import EngineOptions
 from tests.perf_correctness.test_statements_per_command import Statements, build, run_script
@@ -169,7 +168,6 @@ async def crowded_share(url: str) -> float:
         [Membership(member_id=id_, community=community, joined_at=now) for id_ in crowd],
         batch_size=1000,
     )
-    await readers_changed(community.id)  # as their joins would have
     rounds = []
     for round_ in range(5):
         started = time.perf_counter()

@@ -2,23 +2,25 @@
 its coordinators chose none (``bot.kernel.lookups.community_language``).
 
 Counting it reads every current membership of the community, so the counts are kept on
-the community (``reader_counts``) with the ``readers_version`` they were counted at. A join,
-a leave, a member's change of language and a member forgotten move the version, in the
-same transaction as the change; a count kept for an older version is counted again. The
-count is stored tagged with the version read *before* counting, so a change that commits
-meanwhile leaves it stale-tagged, never wrongly current.
+the community (``reader_counts``) with the ``readers_version`` they were counted at; a
+count kept for an older version is counted again. The count is stored tagged with the
+version read *before* counting, so a change that commits meanwhile leaves it
+stale-tagged, never wrongly current.
 
-What moves the version: ``join`` and ``leave`` (``bot.communities.commands``), ``language``
-(``bot.members.profiles``), a language first learned from the platform's locale
-(``bot.kernel.identity``) and ``forget-me`` (``bot.privacy.commands``). Anything new that
-changes who is in a community, or what a member reads, calls ``readers_changed`` or
-``member_readers_changed`` in its transaction (tests/data/test_readers.py)."""
+The database itself moves the version (migration 0013, ``READERS_TRIGGERS``), in the
+statement that changes who reads: a membership added, ended, revived or deleted (a join,
+a leave, a forgotten member, a community's creator, an import), and a member's change of
+language or of being a bot. Commands called a function for it before, and a change made
+anywhere else (a new command that forgot to, a bulk import, an edit by hand) left a
+stale count in place until the next join (tests/data/test_readers.py)."""
 
 from __future__ import annotations
 
 from functools import cache
 
-from data.db import dialect, quick_rows, quick_write
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from data.db import dialect, quick_rows
 from data.fixed_sql import mark
 from data.models import Community
 
@@ -54,28 +56,71 @@ async def reader_counts(community: Community) -> ReaderCounts:
     return counts
 
 
-@cache
-def _moved_sql(dialect: str) -> str:
-    return (
-        f"UPDATE community SET readers_version = readers_version + 1 WHERE id = {mark(dialect, 1)}"
-    )
+# the version moves when the readers may have: a current membership begins or ends, or a
+# current member's language or bot flag changes (tortoise's ``save`` sets every column it
+# is given, so each trigger compares the values rather than trust ``UPDATE OF``)
+_SQLITE_BUMP = "UPDATE community SET readers_version = readers_version + 1 WHERE id"
+READERS_TRIGGERS_SQLITE = [
+    f"""CREATE TRIGGER IF NOT EXISTS membership_readers_insert AFTER INSERT ON membership
+        WHEN new.left_at IS NULL
+        BEGIN {_SQLITE_BUMP} = new.community_id; END""",
+    f"""CREATE TRIGGER IF NOT EXISTS membership_readers_update AFTER UPDATE ON membership
+        WHEN old.left_at IS NOT new.left_at OR old.community_id IS NOT new.community_id
+            OR old.member_id IS NOT new.member_id
+        BEGIN {_SQLITE_BUMP} IN (old.community_id, new.community_id); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS membership_readers_delete AFTER DELETE ON membership
+        WHEN old.left_at IS NULL
+        BEGIN {_SQLITE_BUMP} = old.community_id; END""",
+    f"""CREATE TRIGGER IF NOT EXISTS member_readers_update AFTER UPDATE ON member
+        WHEN old.language IS NOT new.language OR old.is_bot IS NOT new.is_bot
+        BEGIN {_SQLITE_BUMP} IN (SELECT community_id FROM membership
+            WHERE member_id = new.id AND left_at IS NULL); END""",
+]
+_POSTGRES_BUMP = "UPDATE community SET readers_version = readers_version + 1 WHERE id"
+READERS_TRIGGERS_POSTGRES = [
+    f"""CREATE OR REPLACE FUNCTION membership_readers_moved() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            {_POSTGRES_BUMP} = NEW.community_id;
+        ELSIF TG_OP = 'DELETE' THEN
+            {_POSTGRES_BUMP} = OLD.community_id;
+        ELSE
+            {_POSTGRES_BUMP} IN (OLD.community_id, NEW.community_id);
+        END IF;
+        RETURN NULL;
+    END $$""",
+    f"""CREATE OR REPLACE FUNCTION member_readers_moved() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+    BEGIN
+        {_POSTGRES_BUMP} IN (SELECT community_id FROM membership
+            WHERE member_id = NEW.id AND left_at IS NULL);
+        RETURN NULL;
+    END $$""",
+    "DROP TRIGGER IF EXISTS membership_readers_insert ON membership",
+    """CREATE TRIGGER membership_readers_insert AFTER INSERT ON membership FOR EACH ROW
+        WHEN (NEW.left_at IS NULL) EXECUTE FUNCTION membership_readers_moved()""",
+    "DROP TRIGGER IF EXISTS membership_readers_update ON membership",
+    """CREATE TRIGGER membership_readers_update AFTER UPDATE ON membership FOR EACH ROW
+        WHEN (OLD.left_at IS DISTINCT FROM NEW.left_at
+            OR OLD.community_id IS DISTINCT FROM NEW.community_id
+            OR OLD.member_id IS DISTINCT FROM NEW.member_id)
+        EXECUTE FUNCTION membership_readers_moved()""",
+    "DROP TRIGGER IF EXISTS membership_readers_delete ON membership",
+    """CREATE TRIGGER membership_readers_delete AFTER DELETE ON membership FOR EACH ROW
+        WHEN (OLD.left_at IS NULL) EXECUTE FUNCTION membership_readers_moved()""",
+    "DROP TRIGGER IF EXISTS member_readers_update ON member",
+    """CREATE TRIGGER member_readers_update AFTER UPDATE ON member FOR EACH ROW
+        WHEN (OLD.language IS DISTINCT FROM NEW.language OR OLD.is_bot IS DISTINCT FROM NEW.is_bot)
+        EXECUTE FUNCTION member_readers_moved()""",
+]
 
 
-async def readers_changed(community_id: int) -> None:
-    """A member joined or left the community: its kept counts are no longer current."""
-    await quick_write(_moved_sql(dialect()), [community_id])
-
-
-@cache
-def _member_moved_sql(dialect: str) -> str:
-    return (
-        "UPDATE community SET readers_version = readers_version + 1 WHERE id IN"
-        f" (SELECT community_id FROM membership WHERE member_id = {mark(dialect, 1)}"
-        " AND left_at IS NULL)"
-    )
-
-
-async def member_readers_changed(member_id: int) -> None:
-    """A member's language changed (or they are forgotten): the counts of each community
-    they are in are no longer current."""
-    await quick_write(_member_moved_sql(dialect()), [member_id])
+async def install_readers_triggers(client: BaseDBAsyncClient) -> None:
+    """The triggers that move ``readers_version``; migration 0013. Each statement is
+    idempotent, and the counts kept so far are dropped: kept before the triggers existed,
+    they may have missed a change."""
+    on_sqlite = client.capabilities.dialect == "sqlite"
+    for statement in READERS_TRIGGERS_SQLITE if on_sqlite else READERS_TRIGGERS_POSTGRES:
+        await client.execute_script(statement)
+    await client.execute_script("UPDATE community SET reader_counts = NULL")

@@ -30,6 +30,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from data.db import MODELS_MODULE, connection, dialect
+from data.fixed_sql import mark
 from data.models import Community, Member, Resource, Workspace
 from data.search_schema import search_indexed_after
 
@@ -551,6 +552,7 @@ async def import_document(doc: Document, progress: Progress | None = None) -> di
                         batch = [table.model(**row) for row in rows[start : start + CHUNK]]
                         await table.model.bulk_create(batch, batch_size=CHUNK)
                         progress.advance(len(batch))
+            await _restore_reader_versions(doc.rows.get("community", []))
             if dialect() == "postgres":
                 await _advance_sequences()
     except TransferError:
@@ -574,6 +576,18 @@ def not_empty_message(busy: list[str]) -> str:
         "the target database is not empty (rows in: " + ", ".join(busy) + "); "
         "import only restores into an empty database, so nothing was changed"
     )
+
+
+async def _restore_reader_versions(communities: list[dict[str, Any]]) -> None:
+    """Each community's ``readers_version`` as exported. The triggers of ``data.readers``
+    moved it as the memberships arrived, but the reader counts kept beside it were counted
+    from those very memberships, so they are still current (and the copy is exact)."""
+    if not communities:
+        return
+    on = dialect()
+    sql = f"UPDATE community SET readers_version = {mark(on, 1)} WHERE id = {mark(on, 2)}"
+    values = [[row.get("readers_version", 0), row["id"]] for row in communities]
+    await connection().execute_many(sql, values)
 
 
 async def _advance_sequences() -> None:

@@ -39,7 +39,6 @@ from bot.kernel.registry import Arg, button, command, on
 from bot.kernel.tags import canonical_tags
 from data.hotpath import community_listing
 from data.models import Community, Member, Membership, MembershipEvent
-from data.readers import readers_changed
 
 CHOICE_ADD_REMOVE = ("add", "remove")
 MIN_NAME, MAX_NAME = 2, 80
@@ -317,7 +316,6 @@ async def _join(member: Member, community: Community, now: datetime) -> Membersh
         membership.joined_at = now
         await membership.save(update_fields=["left_at", "role", "joined_at"])
     await MembershipEvent.create(member=member, community=community, kind="join", at=now)
-    await readers_changed(community.id)
     return membership
 
 
@@ -372,7 +370,6 @@ async def leave(ctx: Ctx, community: AnyCommunityArg) -> Message:
     membership.left_at = now
     await membership.save(update_fields=["left_at"])
     await MembershipEvent.create(member=ctx.member, community=found, kind="leave", at=now)
-    await readers_changed(found.id)
     if membership.role == "coordinator":  # the last one: someone is offered the role
         await lifecycle.hand_over(ctx, found, ctx.member)
     return Message(ephemeral=True).add(

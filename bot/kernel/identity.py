@@ -12,7 +12,6 @@ from bot.kernel.settings import Settings
 from bot.kernel.who import Who
 from data.hotpath import member_and_workspace
 from data.models import Member, Workspace
-from data.readers import member_readers_changed
 
 # "last active" feeds the 30- and 90-day activity figures, so an hour is fine enough: taking
 # part costs a write only on a member's first act of the hour, not on every act
@@ -80,9 +79,8 @@ async def ensure_member(who: Who, now: datetime, settings: Settings) -> tuple[Wo
         member.is_admin = who.is_admin
         changed.append("is_admin")
     if changed:
+        # a new language moves its communities' readers_version (data.readers' triggers)
         await member.save(update_fields=changed)
-        if "language" in changed:
-            await member_readers_changed(member.id)
     return workspace, member
 
 

@@ -31,7 +31,6 @@ from bot.kernel.messages import (
 from bot.kernel.registry import Arg, command, form
 from bot.members import newcomers
 from bot.members.newcomers import FIELD_LIMITS, TEXT_FIELDS, mention
-from data.readers import member_readers_changed
 
 MAX_TAGS = 10
 _TAG = re.compile(r"^[\w][\w\-.+]{0,39}$", re.UNICODE)
@@ -380,7 +379,6 @@ async def language(
     # the languages offered are the LANGUAGES setting: a new language is a catalog file
     ctx.member.language = language
     await ctx.member.save(update_fields=["language"])
-    await member_readers_changed(ctx.member.id)
     tr = ctx.translator_for(ctx.member)
     return Message(ephemeral=True).add(
         Paragraph(

@@ -37,7 +37,6 @@ from data.models import (
     ResourceVote,
     Rsvp,
 )
-from data.readers import member_readers_changed
 
 CONFIRM_MINUTES = 15
 FORGET_ACTION = "forget-me"
@@ -255,7 +254,6 @@ async def erase_member(ctx: Ctx, member: Member) -> None:
         memberships__left_at__isnull=True,
     )
     await MembershipEvent.filter(member=member).delete()
-    await member_readers_changed(member.id)
     await Membership.filter(member=member).delete()
     for community in coordinated:  # never left without anyone able to run it
         await ctx.emit("coordinator.gone", community=community, member=member)

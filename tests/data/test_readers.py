@@ -1,6 +1,7 @@
 """The language most of a community's members read (its channel posts' language when its
 coordinators chose none) is counted once and kept, and follows every join, leave, change
-of language and forgotten member at once (``data.readers``)."""
+of language and forgotten member at once, made by a command or by anything else that
+writes to the database (``data.readers``' triggers)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 
 from bot.kernel.messages import Buttons
 from data import readers
-from data.models import Community
+from data.models import Community, Member, Membership
 from tests.support.harness import Harness
 
 ENGLISH = "shared a resource:"
@@ -81,3 +82,29 @@ async def test_a_count_made_while_the_readers_changed_is_not_kept_as_current(db:
     assert fresh.reader_counts_of == seen.readers_version < fresh.readers_version
     await h.say("Bea", "language fr")
     assert await readers.reader_counts(await Community.get(id=seen.id)) == {"": 1, "fr": 1}
+
+
+async def test_the_channel_follows_changes_made_outside_the_commands(db: str) -> None:
+    """An import, a future command or an edit by hand: the database moves the version."""
+    h = Harness.build()
+    await h.say("Ada", "community create python", channel="C1")
+    assert ENGLISH in await _share(h, 1)  # counted and kept: Ada alone
+    for name in ("Bea", "Cy"):
+        await h.say(name, "language fr")  # met, and reading French, but not members
+    community = await Community.get(name="python")
+    french = await Member.filter(external_id__in=["bea", "cy"]).order_by("id")
+    for member in french:
+        await Membership.create(member=member, community=community, joined_at=h.clock.now())
+    assert FRENCH in await _share(h, 2)  # two French readers of three
+    await Member.filter(id=french[0].id).update(language="en")
+    assert ENGLISH in await _share(h, 3)  # two English (Ada reads the default) of three
+    await Membership.filter(member_id=french[0].id).update(left_at=h.clock.now())
+    assert ENGLISH in await _share(h, 4)  # one each: a tie goes to the default
+    await Member.filter(id=french[1].id).update(is_bot=True)  # bots are not readers
+    await Member.filter(id=french[0].id).update(language="fr")  # not a member: no change
+    assert ENGLISH in await _share(h, 5)
+    await Membership.filter(member_id=french[0].id).update(left_at=None)
+    await Member.filter(id=french[1].id).update(is_bot=False)
+    assert FRENCH in await _share(h, 6)  # back, and Cy no longer a bot: two of three
+    await Membership.filter(member_id=french[1].id).delete()
+    assert ENGLISH in await _share(h, 7)  # one each again
