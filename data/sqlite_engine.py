@@ -57,6 +57,7 @@ from tortoise.backends.sqlite.client import (
 from tortoise.exceptions import TransactionManagementError
 
 from data.sqlite_checkpoints import BACKSTOP_PAGES, Checkpointer
+from data.sqlite_readers import ReaderPool
 
 # a commit may run on the loop's thread while this connection's recent commits took less
 INLINE_COMMIT_BUDGET = 0.002  # seconds
@@ -166,6 +167,7 @@ class Client(_QuickReads):
         self.pragmas.setdefault("cache_size", -CACHE_KIB)
         self.commits = CommitTimes()
         self._checkpoints: Checkpointer | None = None
+        self._readers: ReaderPool | None = None
 
     async def create_connection(self, with_db: bool) -> None:
         """As tortoise opens it, but usable from the loop's thread too: SQLite serializes
@@ -185,9 +187,22 @@ class Client(_QuickReads):
         if journal == "wal":  # a file (a database in memory has no log to copy back)
             self._connection._conn.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
             self._checkpoints = Checkpointer(self.filename)
+            self._readers = ReaderPool(self.filename, self.busy_ms, CACHE_KIB)
         await self._post_connect()
 
+    @translate_exceptions
+    async def parallel_rows(self, query: str, values: list[Any]) -> list[dict[str, Any]]:
+        """The rows of a read that takes milliseconds, outside any transaction: on a
+        connection of its own in a thread, so several run at once (``data.sqlite_readers``).
+        """
+        if self._readers is None:  # a database in memory
+            return await self.execute_query_dict(query, values)
+        return await self._readers.rows(query, values)
+
     async def close(self) -> None:
+        if self._readers is not None:
+            self._readers.close()
+            self._readers = None
         if self._checkpoints is not None:
             await asyncio.to_thread(self._checkpoints.stop)  # ends within one checkpoint
             self._checkpoints = None

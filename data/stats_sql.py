@@ -58,6 +58,11 @@ def _bind(sql: str, values: dict[str, object], dialect: str) -> tuple[str, list[
 async def _rows(sql: str, **values: object) -> list[dict[str, object]]:
     client = connection()
     text, ordered = _bind(sql, values, client.capabilities.dialect)
+    # SQLite outside a transaction: a connection of its own, so the figures a page asks
+    # for together are counted at once (data.sqlite_readers); PostgreSQL's pool does so
+    parallel = getattr(client, "parallel_rows", None)
+    if parallel is not None:
+        return list(await parallel(text, ordered))
     return list(await client.execute_query_dict(text, ordered))
 
 

@@ -138,8 +138,8 @@ async def community_stats(community: Community, now: datetime, zone: str) -> Com
     window = _Window(now)
     ids = [community.id]
     # independent figures, asked together: on PostgreSQL each takes a connection of the
-    # pool, so the page waits for the slowest rather than for their sum (on SQLite the one
-    # connection still runs them one after another)
+    # pool, and on SQLite the counts take reader connections of their own
+    # (data.sqlite_readers), so the page waits for the slowest rather than for their sum
     (
         activities,
         (meetings, next_meeting),
