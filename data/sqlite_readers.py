@@ -45,12 +45,20 @@ class ReaderPool:
             idle = self._idle.pop() if self._idle else None
             try:
                 connection, rows = await asyncio.to_thread(self._fetch, idle, sql, values)
-            except BaseException:
+            except asyncio.CancelledError:
+                raise  # its thread may still be reading: the connection is left to it
+            except Exception:
                 if idle is not None:
-                    self._idle.append(idle)
+                    self._put_back(idle)
                 raise
-            self._idle.append(connection)
+            self._put_back(connection)
             return rows
+
+    def _put_back(self, connection: sqlite3.Connection) -> None:
+        if self._closed:  # closed while it was reading
+            connection.close()
+        else:
+            self._idle.append(connection)
 
     def _fetch(
         self, connection: sqlite3.Connection | None, sql: str, values: list[Any]
