@@ -197,6 +197,7 @@ class Client(_QuickReads):
         """
         if self._readers is None:  # a database in memory
             return await self.execute_query_dict(query, values)
+        self.log.debug("%s: %s", query, values)  # as every statement is (and counted so)
         return await self._readers.rows(query, values)
 
     async def close(self) -> None:

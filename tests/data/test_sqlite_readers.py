@@ -6,6 +6,7 @@ reader connections cannot write."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
@@ -109,3 +110,13 @@ async def test_closing_the_database_closes_the_reader_connections(
     await close_database()
     with pytest.raises(sqlite3.ProgrammingError):
         reader.execute("SELECT 1")
+
+
+async def test_reads_on_reader_connections_are_logged_as_every_statement_is(
+    workspace: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The statement counts (tests/perf_correctness, ``make bench``) read this log."""
+    python = await _community(workspace, "python")
+    with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+        await resources_shared([python.id], NOW - timedelta(days=7), NOW)
+    assert any("FROM resource" in record.getMessage() for record in caplog.records)
