@@ -29,7 +29,8 @@ from pathlib import Path
 
 import asyncpg
 
-from data.db import close_database, connection, init_database
+from data import sqlite_engine
+from data.db import close_database, connection, init_database, quick_rows
 from data.search import (
     SearchFilter,
     _filters,
@@ -45,6 +46,7 @@ ROUNDS = 3
 REPEATS = 3  # each query of a shape, per round
 GOAL_MS = 20.0
 AGREEMENT_GOAL = 9.0  # of 10
+BESIDE_SECONDS = 3.0  # the look-ups timed beside searches, each way
 SYLLABLES = [
     "ka",
     "lo",
@@ -291,6 +293,51 @@ async def measure(label: str, size: int, corpus: Corpus) -> dict[str, tuple[floa
     return result
 
 
+async def lookup_beside_searches(corpus: Corpus) -> tuple[float, float, float]:
+    """While two members search (one-word queries, back to back), the small look-up every
+    command starts with (a member by key) is timed: its p50 and p99 in ms, and the
+    searches a second meanwhile."""
+    bounded, _ = searchers(1)
+    queries = corpus.queries()["1-word"]
+    until = time.perf_counter() + BESIDE_SECONDS
+    searched = 0
+
+    async def searcher(offset: int) -> None:
+        nonlocal searched
+        while time.perf_counter() < until:
+            await bounded(queries[(searched + offset) % len(queries)])
+            searched += 1
+
+    async def looker() -> list[float]:
+        timings = []
+        while time.perf_counter() < until:
+            started = time.perf_counter()
+            await quick_rows("SELECT id FROM workspace WHERE id = ?", [1])
+            timings.append((time.perf_counter() - started) * 1000)
+            await asyncio.sleep(0.001)  # a command now and then, not a flood
+        return timings
+
+    *_, timings = await asyncio.gather(searcher(0), searcher(5), looker())
+    rate = searched / BESIDE_SECONDS
+    return statistics.median(timings), percentile(timings, 0.99), rate
+
+
+async def print_lookup_beside_searches(corpus: Corpus, size: int) -> None:
+    readers = await lookup_beside_searches(corpus)
+    own = sqlite_engine.Client.parallel_rows
+    del sqlite_engine.Client.parallel_rows  # as before: every read on the one connection
+    try:
+        one = await lookup_beside_searches(corpus)
+    finally:
+        sqlite_engine.Client.parallel_rows = own  # type: ignore[method-assign]
+    print(
+        f"{'':>20}a command's first look-up while two members search ({size:,}): p50/p99 "
+        f"{readers[0]:.2f} / {readers[1]:.2f} ms, {readers[2]:.0f} searches/s; with the "
+        f"searches on the one connection: {one[0]:.2f} / {one[1]:.2f} ms, {one[2]:.0f}/s",
+        flush=True,
+    )
+
+
 async def run_sqlite(corpus: Corpus) -> None:
     with tempfile.TemporaryDirectory() as folder:
         template = await asyncio.to_thread(make_sqlite_template, Path(folder))
@@ -305,6 +352,8 @@ async def run_sqlite(corpus: Corpus) -> None:
             await init_database(url)
             try:
                 await measure(f"SQLite ({load:.0f} s load)", size, corpus)
+                if size == SIZES[-1]:
+                    await print_lookup_beside_searches(corpus, size)
             finally:
                 await close_database()
 

@@ -1,12 +1,15 @@
-"""Connections of their own, in threads, for the few SQLite reads that take milliseconds
-(the statistics of ``data.stats_sql``), so that independent ones run at once.
+"""Connections of their own, in threads, for the SQLite reads that take milliseconds: the
+statistics of ``data.stats_sql`` and the searches of ``data.search``.
 
-tortoise's SQLite client has one connection, so the dashboard's figures were counted one
-statement after another even though the page asks for them together: a community of
-5,000 members and 20,000 resources spent ~24 ms on its activity counts, then ~16 on its
-newcomers, then the rest. In WAL mode a reader never waits for a writer nor for another
-reader, and ``sqlite3`` lets go of the GIL while SQLite works, so the same statements on
-connections of their own, each in a thread, run on both cores.
+tortoise's SQLite client has one connection, and every statement holds it. So a search
+(~5 ms at 100,000 resources) held up every other member's command, whose first look-up
+waited for it (p50 4.1 ms while two members searched, against 0.02 here), and the
+dashboard's figures were counted one after another although the page asks for them
+together (its activity counts ~24 ms, then its newcomers ~16, then the rest). In WAL mode
+a reader never waits for a writer nor for another reader, and ``sqlite3`` lets go of the
+GIL while SQLite works, so on connections of their own, each in a thread, these reads
+leave the client's connection free and run on both cores (``make bench``: search_scale,
+web_pages).
 
 Only reads outside a transaction come here (``data.sqlite_engine.Client.parallel_rows``):
 a transaction's own connection is the only one that sees its writes. Each connection is

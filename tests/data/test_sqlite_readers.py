@@ -1,7 +1,8 @@
-"""On SQLite the statistics' counts run on reader connections of their own, in threads,
-so the figures a page asks for together are counted at once (``data.sqlite_readers``):
-they see every committed row, a transaction's reads keep its own connection, and the
-reader connections cannot write."""
+"""On SQLite the statistics' counts and the searches run on reader connections of their
+own, in threads (``data.sqlite_readers``): the figures a page asks for together are
+counted at once, and a search no longer holds the connection every command needs. They
+see every committed row, a transaction's reads keep its own connection, and the reader
+connections cannot write."""
 
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 
 from data import sqlite_readers
-from data.db import close_database, connection
+from data.db import close_database, connection, quick_rows
 from data.models import Community, Resource, Workspace
+from data.search import SearchFilter, search_resource_ids
 from data.stats_sql import resources_shared
 from tests.support.databases import open_empty, sqlite_copy
 
@@ -120,3 +122,36 @@ async def test_reads_on_reader_connections_are_logged_as_every_statement_is(
     with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
         await resources_shared([python.id], NOW - timedelta(days=7), NOW)
     assert any("FROM resource" in record.getMessage() for record in caplog.records)
+
+
+async def test_a_search_leaves_the_connection_to_the_other_commands(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a search reads (held in its thread here), the look-up every command starts
+    with runs on the client's connection: it did wait behind every search."""
+    python = await _community(workspace, "python")
+    await Resource.create(
+        workspace=workspace,
+        community=python,
+        url="https://x.example/rubric",
+        url_key="x.example/rubric",
+        title="Python rubric",
+        shared_at=NOW,
+    )
+    reading, go_on = threading.Event(), threading.Event()
+    fetch = sqlite_readers.ReaderPool._fetch
+
+    def held(self: sqlite_readers.ReaderPool, *args: Any) -> Any:
+        reading.set()
+        go_on.wait(10)
+        return fetch(self, *args)
+
+    monkeypatch.setattr(sqlite_readers.ReaderPool, "_fetch", held)
+    search = asyncio.create_task(search_resource_ids("rubric", SearchFilter(workspace.id)))
+    assert await asyncio.to_thread(reading.wait, 10)  # the search is reading
+    found = await asyncio.wait_for(
+        quick_rows("SELECT id FROM workspace WHERE id = ?", [workspace.id]), 5
+    )
+    assert found == [{"id": workspace.id}]
+    go_on.set()
+    assert await search == [1]
