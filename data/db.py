@@ -88,6 +88,21 @@ async def _quick(method: str, sql: str, values: list[Any]) -> list[dict[str, Any
     return rows
 
 
+async def long_rows(
+    sql: str, values: list[Any], client: BaseDBAsyncClient | None = None
+) -> list[dict[str, Any]]:
+    """The rows of a read that takes milliseconds (a search, a statistic). On SQLite,
+    outside a transaction, it runs on a reader connection of its own in a thread
+    (``data.sqlite_readers``), leaving the client's one connection to the commands; in a
+    transaction, and on PostgreSQL (a pool already), it is an ordinary statement."""
+    client = client or connection()
+    parallel = getattr(client, "parallel_rows", None)
+    if parallel is not None:
+        rows: list[dict[str, Any]] = await parallel(sql, values)
+        return rows
+    return await client.execute_query_dict(sql, values)
+
+
 def in_open_transaction() -> bool:
     """Whether this task runs inside ``in_transaction()`` (tortoise puts the transaction's
     client in a context variable for the task and the tasks it starts)."""

@@ -7,7 +7,7 @@ count kept for an older version is counted again. The count is stored tagged wit
 version read *before* counting, so a change that commits meanwhile leaves it
 stale-tagged, never wrongly current.
 
-The database itself moves the version (migration 0013, ``READERS_TRIGGERS``), in the
+The database itself moves the version (migration 0013, ``READERS_TRIGGERS_*``), in the
 statement that changes who reads: a membership added, ended, revived or deleted (a join,
 a leave, a forgotten member, a community's creator, an import), and a member's change of
 language or of being a bot. Commands called a function for it before, and a change made
@@ -59,41 +59,40 @@ async def reader_counts(community: Community) -> ReaderCounts:
 # the version moves when the readers may have: a current membership begins or ends, or a
 # current member's language or bot flag changes (tortoise's ``save`` sets every column it
 # is given, so each trigger compares the values rather than trust ``UPDATE OF``)
-_SQLITE_BUMP = "UPDATE community SET readers_version = readers_version + 1 WHERE id"
+_BUMP = "UPDATE community SET readers_version = readers_version + 1 WHERE id"
 READERS_TRIGGERS_SQLITE = [
     f"""CREATE TRIGGER IF NOT EXISTS membership_readers_insert AFTER INSERT ON membership
         WHEN new.left_at IS NULL
-        BEGIN {_SQLITE_BUMP} = new.community_id; END""",
+        BEGIN {_BUMP} = new.community_id; END""",
     f"""CREATE TRIGGER IF NOT EXISTS membership_readers_update AFTER UPDATE ON membership
         WHEN old.left_at IS NOT new.left_at OR old.community_id IS NOT new.community_id
             OR old.member_id IS NOT new.member_id
-        BEGIN {_SQLITE_BUMP} IN (old.community_id, new.community_id); END""",
+        BEGIN {_BUMP} IN (old.community_id, new.community_id); END""",
     f"""CREATE TRIGGER IF NOT EXISTS membership_readers_delete AFTER DELETE ON membership
         WHEN old.left_at IS NULL
-        BEGIN {_SQLITE_BUMP} = old.community_id; END""",
+        BEGIN {_BUMP} = old.community_id; END""",
     f"""CREATE TRIGGER IF NOT EXISTS member_readers_update AFTER UPDATE ON member
         WHEN old.language IS NOT new.language OR old.is_bot IS NOT new.is_bot
-        BEGIN {_SQLITE_BUMP} IN (SELECT community_id FROM membership
+        BEGIN {_BUMP} IN (SELECT community_id FROM membership
             WHERE member_id = new.id AND left_at IS NULL); END""",
 ]
-_POSTGRES_BUMP = "UPDATE community SET readers_version = readers_version + 1 WHERE id"
 READERS_TRIGGERS_POSTGRES = [
     f"""CREATE OR REPLACE FUNCTION membership_readers_moved() RETURNS trigger
         LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'INSERT' THEN
-            {_POSTGRES_BUMP} = NEW.community_id;
+            {_BUMP} = NEW.community_id;
         ELSIF TG_OP = 'DELETE' THEN
-            {_POSTGRES_BUMP} = OLD.community_id;
+            {_BUMP} = OLD.community_id;
         ELSE
-            {_POSTGRES_BUMP} IN (OLD.community_id, NEW.community_id);
+            {_BUMP} IN (OLD.community_id, NEW.community_id);
         END IF;
         RETURN NULL;
     END $$""",
     f"""CREATE OR REPLACE FUNCTION member_readers_moved() RETURNS trigger
         LANGUAGE plpgsql AS $$
     BEGIN
-        {_POSTGRES_BUMP} IN (SELECT community_id FROM membership
+        {_BUMP} IN (SELECT community_id FROM membership
             WHERE member_id = NEW.id AND left_at IS NULL);
         RETURN NULL;
     END $$""",

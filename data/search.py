@@ -133,11 +133,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from data.db import connection
+from data.db import connection, long_rows
 from data.search_schema import ID_BITS, PG_TAG_KEYS, index_waiting
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -272,19 +271,8 @@ async def latest_resource_ids(where: SearchFilter, limit: int = 10) -> list[int]
         SELECT r.id AS id FROM resource r WHERE {conditions}{hint}
         ORDER BY r.shared_at DESC, r.id DESC
         LIMIT {int(limit)}"""
-    rows = await _read(client, sql, params)
+    rows = await long_rows(sql, params, client)
     return [int(row["id"]) for row in rows]
-
-
-async def _read(client: BaseDBAsyncClient, sql: str, params: list[object]) -> list[dict[str, Any]]:
-    """A search's read. On SQLite outside a transaction it runs on a reader connection of
-    its own (``data.sqlite_readers``): the client's one connection is left to the other
-    members' commands, which waited behind every search (~5 ms at 100,000 resources)."""
-    parallel = getattr(client, "parallel_rows", None)
-    if parallel is not None:
-        rows: list[dict[str, Any]] = await parallel(sql, params)
-        return rows
-    return await client.execute_query_dict(sql, params)
 
 
 # ---- SQLite -------------------------------------------------------------------------
@@ -312,7 +300,7 @@ async def _search_sqlite(
     match = _fts_words(words)
     # a walk of the doclists that stops at EXACT_MATCHES + 1, no scoring (~0.3-2 ms)
     sizes = f"SELECT {_bounded_count(1, EXACT_MATCHES)} AS every"
-    rows = await _read(client, sizes, [match])
+    rows = await long_rows(sizes, [match], client)
     if int(rows[0]["every"]) <= EXACT_MATCHES:
         return await _rank_sqlite(client, match, where, limit)
     found = await _rank_sqlite(
@@ -372,7 +360,7 @@ async def _rank_sqlite(
         SELECT r.id AS id FROM ({ranked} ORDER BY score, id DESC LIMIT {OVERFETCH}) f
         CROSS JOIN resource r ON r.id = f.id WHERE {conditions}
         ORDER BY f.score, r.shared_at DESC LIMIT {int(limit)}"""
-    rows = await _read(client, best_first, [expression, *bound_params, *params])
+    rows = await long_rows(best_first, [expression, *bound_params, *params], client)
     if len(rows) < limit:
         # the whole tier this time (a search scoped to a small community: its best matches
         # may be longer ones). CROSS JOIN keeps the full-text index as the outer loop: left
@@ -380,7 +368,7 @@ async def _rank_sqlite(
         filtered = f"""
             SELECT r.id AS id FROM ({every}) f CROSS JOIN resource r ON r.id = f.id
             WHERE {conditions} ORDER BY f.score, r.shared_at DESC LIMIT {int(limit)}"""
-        rows = await _read(client, filtered, [expression, *bound_params, *params])
+        rows = await long_rows(filtered, [expression, *bound_params, *params], client)
     return [int(row["id"]) for row in rows]
 
 

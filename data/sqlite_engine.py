@@ -34,8 +34,10 @@ reads one indexed row (measured with ``make bench``, core_commands). So:
   commits go back to the worker thread until it falls again.
 
 Checkpoints of the write-ahead log run on a thread of their own
-(``data.sqlite_checkpoints``), so no command's commit runs one. Every other statement
-stays on the worker thread. Selected in ``data.db.tortoise_config`` for ``sqlite://``
+(``data.sqlite_checkpoints``), so no command's commit runs one, and the reads that take
+milliseconds (searches, statistics) on reader connections of their own
+(``data.sqlite_readers``, ``parallel_rows``). Every other statement stays on the worker
+thread. Selected in ``data.db.tortoise_config`` for ``sqlite://``
 URLs.
 """
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from data.db import connection
+from data.db import connection, long_rows
 
 # the kinds of activity, as ``activity_counts`` names them; "other" is a newer
 # Member.last_active_at, counted only for members with none of the named kinds
@@ -58,12 +58,9 @@ def _bind(sql: str, values: dict[str, object], dialect: str) -> tuple[str, list[
 async def _rows(sql: str, **values: object) -> list[dict[str, object]]:
     client = connection()
     text, ordered = _bind(sql, values, client.capabilities.dialect)
-    # SQLite outside a transaction: a connection of its own, so the figures a page asks
-    # for together are counted at once (data.sqlite_readers); PostgreSQL's pool does so
-    parallel = getattr(client, "parallel_rows", None)
-    if parallel is not None:
-        return list(await parallel(text, ordered))
-    return list(await client.execute_query_dict(text, ordered))
+    # on connections of their own, so the figures a page asks for together are counted at
+    # once (data.sqlite_readers on SQLite, the pool on PostgreSQL)
+    return list(await long_rows(text, ordered, client))
 
 
 def _epoch_micros(dialect: str, instant: str) -> str:
