@@ -56,6 +56,15 @@ async def reader_counts(community: Community) -> ReaderCounts:
     return counts
 
 
+def readers_moved(community: Community) -> None:
+    """A membership of ``community`` began or ended in the statement just made, and the
+    database's triggers moved its version by one: the instance in memory follows, so a post
+    the same command makes with it (the welcome after a join) counts the readers as they
+    now are instead of taking the count kept before. Never ahead of the row's version: a
+    change made meanwhile elsewhere only leaves a count made now stale-tagged."""
+    community.readers_version += 1
+
+
 # the version moves when the readers may have: a current membership begins or ends, or a
 # current member's language or bot flag changes (tortoise's ``save`` sets every column it
 # is given, so each trigger compares the values rather than trust ``UPDATE OF``)

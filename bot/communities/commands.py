@@ -39,6 +39,7 @@ from bot.kernel.registry import Arg, button, command, on
 from bot.kernel.tags import canonical_tags
 from data.hotpath import community_listing
 from data.models import Community, Member, Membership, MembershipEvent
+from data.readers import readers_moved
 
 CHOICE_ADD_REMOVE = ("add", "remove")
 MIN_NAME, MAX_NAME = 2, 80
@@ -147,6 +148,7 @@ async def create_community(
     await Membership.create(
         member=ctx.member, community=community, role="coordinator", joined_at=now
     )
+    readers_moved(community)
     await MembershipEvent.create(member=ctx.member, community=community, kind="join", at=now)
     reply = Message(ephemeral=True).add(
         Paragraph(ctx.tr.spans("Community “{name}” created. You are its coordinator.", name=name))
@@ -315,6 +317,7 @@ async def _join(member: Member, community: Community, now: datetime) -> Membersh
         membership.role = "member"
         membership.joined_at = now
         await membership.save(update_fields=["left_at", "role", "joined_at"])
+    readers_moved(community)
     await MembershipEvent.create(member=member, community=community, kind="join", at=now)
     return membership
 
@@ -369,6 +372,7 @@ async def leave(ctx: Ctx, community: AnyCommunityArg) -> Message:
     now = ctx.clock.now()
     membership.left_at = now
     await membership.save(update_fields=["left_at"])
+    readers_moved(found)
     await MembershipEvent.create(member=ctx.member, community=found, kind="leave", at=now)
     if membership.role == "coordinator":  # the last one: someone is offered the role
         await lifecycle.hand_over(ctx, found, ctx.member)

@@ -108,3 +108,22 @@ async def test_the_channel_follows_changes_made_outside_the_commands(db: str) ->
     assert FRENCH in await _share(h, 6)  # back, and Cy no longer a bot: two of three
     await Membership.filter(member_id=french[1].id).delete()
     assert ENGLISH in await _share(h, 7)  # one each again
+
+
+async def test_the_welcome_after_a_join_counts_the_newcomer(db: str) -> None:
+    """The join's own post reads the community as the join left it, not as it was read
+    before: its kept count no longer holds once the newcomer is in."""
+    h = Harness.build()
+    await h.say("Ada", "community create python", channel="C1")
+    await h.say("Bea", "language fr")
+    await h.say("Bea", "join python")
+    assert ENGLISH in await _share(h, 1)  # one each: a tie goes to the default; kept
+    await h.say("Cy", "language fr")
+    reply = await h.core.submit_form(h.who("Cy"), "intro", {"title": "Tisserand"})
+    assert not reply.is_error
+    h.outbox.clear()
+    assert not (await h.say("Cy", "join python")).is_error
+    assert h.effects is not None
+    await h.effects.settle()
+    [welcome] = h.outbox.to("C1")
+    assert welcome.text.startswith("Souhaitons la bienvenue à @Cy")  # two French of three
