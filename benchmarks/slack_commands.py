@@ -200,7 +200,7 @@ async def measure() -> None:
                 ratio, copbot_rate, bare_rate, acks = sorted(rounds, key=lambda r: r[0])[1]
                 alone = await core_only(core, adapter, total, concurrency)
                 goal = GOALS[concurrency]
-                gap = "" if ratio >= goal else f"  ({goal / ratio:.1f}x short of {goal})"
+                gap = "" if ratio >= goal else f"  ({goal / ratio:.2f}x short of {goal})"
                 print(
                     f"{concurrency:>11} {copbot_rate:>12.0f} {bare_rate:>15.0f} "
                     f"{ratio:>5.2f} {alone:>11.0f} "

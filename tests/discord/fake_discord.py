@@ -553,13 +553,19 @@ class FakeDiscord:
         data = {"custom_id": custom_id, "components": _modal_components(values)}
         return await self.send_interaction(self.dm_interaction(user, 5, data))
 
-    async def send_interaction(self, payload: dict[str, Any], *, wait: bool = True) -> Response:
+    async def send_interaction(
+        self, payload: dict[str, Any], *, wait: bool = True, session: Session | None = None
+    ) -> Response:
         """Dispatch INTERACTION_CREATE and wait for the bot's complete answer (one from a
-        direct message goes to shard 0, as Discord sends DMs)."""
+        direct message goes to shard 0, as Discord sends DMs). ``session``: to that gateway
+        session rather than the guild's newest (two bots of one process on one fake, as
+        discord.py points every client of a process at one API)."""
         iid = payload["id"]
         self.responses[iid] = Response(iid)
         self._answered[iid] = asyncio.Event()
-        if "guild_id" in payload:
+        if session is not None:
+            await self._send(session, "INTERACTION_CREATE", payload)
+        elif "guild_id" in payload:
             await self.dispatch(payload["guild_id"], "INTERACTION_CREATE", payload)
         else:
             shard = (0, self.shard_of("0")[1])
