@@ -9,7 +9,6 @@ a member sends can crash the process.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -24,6 +23,7 @@ from bot.kernel import effects, forms
 from bot.kernel import identity as member_store
 from bot.kernel.checks import enforce
 from bot.kernel.clock import Clock
+from bot.kernel.command_words import suggested_commands
 from bot.kernel.context import Ctx
 from bot.kernel.convert import clean_text
 from bot.kernel.errors import UserError
@@ -421,7 +421,7 @@ class Core:
         if error.field:
             message.field_errors[error.field] = tr(error.key, **error.values)
         if isinstance(error, UnknownCommand):
-            close = difflib.get_close_matches(error.name.lower(), self._command_names(), n=3)
+            close = suggested_commands(error.name, self._command_names())
             if close:
                 message.add(
                     Paragraph(tr.spans("Did you mean: {options}?", options=", ".join(close)))
