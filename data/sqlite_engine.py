@@ -189,7 +189,7 @@ class Client(_QuickReads):
         if journal == "wal":  # a file (a database in memory has no log to copy back)
             self._connection._conn.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
             self._checkpoints = Checkpointer(self.filename)
-            self._readers = ReaderPool(self.filename, self.busy_ms, CACHE_KIB)
+            self._readers = ReaderPool(self.filename, self.busy_ms)
         await self._post_connect()
 
     @translate_exceptions

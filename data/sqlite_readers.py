@@ -23,18 +23,27 @@ import asyncio
 import sqlite3
 from typing import Any
 
-SIZE = 2  # the dashboard's two slowest counts at once; 4 bought nothing more here, and each
-# connection keeps a page cache of its own
+SIZE = 2  # the dashboard's two slowest counts at once; 4 bought nothing more here
+# The database file is read through a memory map, the operating system's page cache,
+# which every connection shares and the system can take back, rather than through a page
+# cache of each connection's own: with 64 MiB caches like the writer's, searches at
+# 100,000 resources added 27 MiB of private memory to the process and ran no faster
+# (p50 4.6-4.7 ms against 4.5-4.6 mapped; search_scale prints both figures). The map only
+# reads (SQLite maps files read-only), so nothing can write through it; the small cache
+# left holds the pages read from the write-ahead log, which is not mapped.
+MAP_BYTES = 256 * 1024 * 1024  # a bigger file's remainder is read as usual
+CACHE_KIB = 2048  # SQLite's default
 
 
 class ReaderPool:
     """Up to ``SIZE`` read-only connections to the database file at ``path``."""
 
-    def __init__(self, path: str, busy_ms: int, cache_kib: int) -> None:
+    def __init__(self, path: str, busy_ms: int) -> None:
         self._path = path
         self._pragmas = (
             f"PRAGMA busy_timeout={busy_ms}",
-            f"PRAGMA cache_size=-{cache_kib}",
+            f"PRAGMA mmap_size={MAP_BYTES}",
+            f"PRAGMA cache_size=-{CACHE_KIB}",
             "PRAGMA query_only=1",
         )
         self._idle: list[sqlite3.Connection] = []

@@ -80,6 +80,20 @@ async def test_reader_connections_cannot_write(workspace: Workspace) -> None:
     assert await Workspace.all().count() == 1
 
 
+async def test_reader_connections_read_the_file_through_a_shared_map(
+    workspace: Workspace,
+) -> None:
+    """The operating system's page cache, shared and reclaimable, rather than a large
+    private cache per connection."""
+    client = connection()
+    [mapped] = await client.parallel_rows("PRAGMA mmap_size", [])  # type: ignore[attr-defined]
+    assert mapped["mmap_size"] == sqlite_readers.MAP_BYTES
+    [cache] = await client.parallel_rows("PRAGMA cache_size", [])  # type: ignore[attr-defined]
+    assert cache["cache_size"] == -sqlite_readers.CACHE_KIB
+    [own] = await quick_rows("PRAGMA mmap_size", [])  # the writer's connection is unchanged
+    assert own["mmap_size"] == 0
+
+
 async def test_counts_asked_together_run_at_once(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
