@@ -23,7 +23,7 @@ from bot.kernel import effects, forms
 from bot.kernel import identity as member_store
 from bot.kernel.checks import enforce
 from bot.kernel.clock import Clock
-from bot.kernel.command_words import suggested_commands
+from bot.kernel.command_words import suggested_commands, words_meaning
 from bot.kernel.context import Ctx
 from bot.kernel.convert import clean_text
 from bot.kernel.errors import UserError
@@ -67,6 +67,7 @@ class Core:
         self.effect_delivery: effects.EffectDelivery | None = None
         self.observers: list[CommandObserver] = []
         self._events_recorded = 0
+        self._meant: dict[str, str] | None = None  # see _words_meaning
         for code in settings.language_codes:  # read the catalogs now, not at a first message
             self.translator(code)
 
@@ -421,13 +422,21 @@ class Core:
         if error.field:
             message.field_errors[error.field] = tr(error.key, **error.values)
         if isinstance(error, UnknownCommand):
-            close = suggested_commands(error.name, self._command_names())
+            close = suggested_commands(error.name, self._command_names(), self._words_meaning())
             if close:
                 message.add(
                     Paragraph(tr.spans("Did you mean: {options}?", options=", ".join(close)))
                 )
             message.add(Paragraph(tr.spans("Type `help` to see what I can do.")))
         return message
+
+    def _words_meaning(self) -> dict[str, str]:
+        """The words members use for what commands do, in every offered language (read
+        from the catalogs once, at the first unknown command)."""
+        if self._meant is None:
+            languages = [self.translator(code) for code in self.settings.language_codes]
+            self._meant = words_meaning(languages)
+        return self._meant
 
     def _command_names(self) -> list[str]:
         names = set()

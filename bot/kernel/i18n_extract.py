@@ -33,10 +33,22 @@ KEYWORDS = {
     "PermissionDenied": None,
     "Arg": None,
     "LibraryPrompt": (2,),
+    # the words members type for what a command does (bot/kernel/command_words.py)
+    "said": None,
     # the web front's words (adapters/web/words.py) and its templates' _()
     "_": None,
     "words": None,
     "plain": None,
+}
+
+
+# what a translator is told of a keyword's strings (``#.`` in the catalogs)
+NOTES = {
+    "said": (
+        "Words members type for what a command does (the command is named on the source "
+        "line), in your language, separated by spaces; an unknown command typed as one of "
+        "them is answered with that command.",
+    ),
 }
 
 
@@ -81,7 +93,7 @@ def keyword_calls(source: str, keywords: Mapping[str, Any]) -> Iterator[Extracte
         if isinstance(name, str) and name in keywords and node.args:
             arguments = tuple(_text(arg) for arg in node.args)
             if any(argument is not None for argument in arguments):
-                yield node.lineno, name, arguments, []
+                yield node.lineno, name, arguments, list(NOTES.get(name, ()))
 
 
 def registry_messages(source: str) -> Iterator[Extracted]:

@@ -4,10 +4,11 @@ else the ones spelled close to it."""
 
 from __future__ import annotations
 
-from bot.kernel.command_words import MEANT
+from bot.kernel.command_words import words_meaning
 from bot.kernel.discovery import default_registry
+from bot.kernel.i18n import translator_for
 from data.models import Resource
-from tests.support.harness import Harness
+from tests.support.harness import Harness, test_settings
 
 
 async def test_a_word_for_what_a_command_does_names_that_command(db: str) -> None:
@@ -31,6 +32,9 @@ async def test_french_words_and_accents_are_understood_too(db: str) -> None:
     assert "Je ne connais pas la commande « chercher »." in text
     assert "Vouliez-vous dire\u202f: resources\u202f?" in text
     assert "Vouliez-vous dire\u202f: meetings\u202f?" in await h.text("Bea", "Évènements")
+    # every offered language's words are understood, whatever the member's own
+    assert "Vouliez-vous dire\u202f: resources\u202f?" in await h.text("Bea", "search grille")
+    assert "Did you mean: networking?" in await h.text("Ada", "café")
 
 
 async def test_a_misspelt_command_still_gets_the_commands_spelled_like_it(db: str) -> None:
@@ -41,7 +45,10 @@ async def test_a_misspelt_command_still_gets_the_commands_spelled_like_it(db: st
 
 
 def test_every_word_names_a_command_and_none_is_one() -> None:
+    settings = test_settings()
+    meant = words_meaning(translator_for(settings, code) for code in settings.language_codes)
+    assert {"search", "chercher", "evenements", "coffee", "cafe"} <= set(meant)  # folded
     registry = default_registry()
     visible = {c.words[0] for c in registry.commands.values() if not c.hidden}
-    assert set(MEANT.values()) <= visible  # a renamed command would leave words behind
-    assert not set(MEANT) & visible  # a command's own name never needs a suggestion
+    assert set(meant.values()) <= visible  # a renamed command would leave words behind
+    assert not set(meant) & visible  # a command's own name never needs a suggestion
