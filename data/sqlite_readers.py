@@ -28,9 +28,9 @@ SIZE = 2  # the dashboard's two slowest counts at once; 4 bought nothing more he
 # which every connection shares and the system can take back, rather than through a page
 # cache of each connection's own: with 64 MiB caches like the writer's, searches at
 # 100,000 resources added 27 MiB of private memory to the process and ran no faster
-# (p50 4.6-4.7 ms against 4.5-4.6 mapped; search_scale prints both figures). The map only
-# reads (SQLite maps files read-only), so nothing can write through it; the small cache
-# left holds the pages read from the write-ahead log, which is not mapped.
+# (p50 4.6-4.7 ms against 4.5-4.6 mapped, interleaved runs); mapped, under 1 MiB
+# (search_scale prints it). SQLite maps the file read-only, so nothing can write through
+# it; the small cache left holds the pages read from the write-ahead log, not mapped.
 MAP_BYTES = 256 * 1024 * 1024  # a bigger file's remainder is read as usual
 CACHE_KIB = 2048  # SQLite's default
 
