@@ -186,8 +186,11 @@ class Resource(Model):
         table = "resource"
         unique_together = (("community", "url_key"),)
         # a community's newest resources (web repertoire, per-month counts) without a sort,
-        # and its most upvoted (stats)
-        indexes = (("community_id", "shared_at"), ("community_id", "votes", "shared_at"))
+        # with their sharers (the dashboard's activity), and its most upvoted (stats)
+        indexes = (
+            ("community_id", "shared_at", "shared_by_id"),
+            ("community_id", "votes", "shared_at"),
+        )
 
 
 class ResourceVote(Model):
