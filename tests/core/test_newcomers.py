@@ -234,7 +234,7 @@ async def test_french_member_is_greeted_in_french(db: str) -> None:
     text = message_text(reply)
     assert "Je vous ai envoyé un message privé pour vous présenter\u202f; vous pouvez" in text
     assert "Des personnes à rencontrer\u202f:" in text
-    assert "coordonnateur de « Python », pour vous orienter" in text
+    assert "coordonne « Python » et peut vous orienter" in text
     assert reply.form_request is not None and reply.form_request.label == "Me présenter"
     [dm] = dms(h, "zoé")
     assert dm.message.form_request is not None and dm.message.form_request.label == "Me présenter"

@@ -194,7 +194,7 @@ async def test_forget_me_warns_a_sole_coordinator_and_speaks_french(db: str) -> 
     await h.say("Ada", "community create Python", locale="fr-CA")
     text = await h.text("Ada", "forget-me")
     assert "Supprimer vos données\u202f?" in text
-    assert "Vous êtes le seul coordonnateur de Python\u202f: le rôle sera proposé" in text
+    assert "Vous êtes la seule personne à coordonner Python\u202f: le rôle sera proposé" in text
     assert "[Oui, supprimer mes données] [Annuler]" in text
     export = await h.say("Ada", "export-my-data")
     assert "Vos données" in message_text(export)
