@@ -23,7 +23,7 @@ from typing import Protocol
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import choose_encoder
 
-COMMAND_OUTCOMES = ("ok", "user_error", "conflict", "error")
+COMMAND_OUTCOMES = ("ok", "user_error", "conflict", "busy", "error")
 DELIVERY_OUTCOMES = ("sent", "failed", "late", "skipped")
 # most commands are a few database round trips: milliseconds; a slow one is seconds
 LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)

@@ -49,15 +49,21 @@ import time
 from typing import Any
 
 import aiosqlite
-from tortoise.backends.base.client import NestedTransactionContext, TransactionContext
+from tortoise.backends.base.client import (
+    ConnectionWrapper,
+    NestedTransactionContext,
+    TransactionContext,
+)
 from tortoise.backends.sqlite.client import (
     SqliteClient,
     SqliteTransactionContext,
     SqliteTransactionWrapper,
     translate_exceptions,
 )
+from tortoise.connection import get_connections
 from tortoise.exceptions import TransactionManagementError
 
+from data.errors import DatabaseBusy
 from data.sqlite_checkpoints import BACKSTOP_PAGES, Checkpointer
 from data.sqlite_readers import ReaderPool
 
@@ -93,7 +99,48 @@ class CommitTimes:
         self.recent += _SMOOTHING * (seconds - self.recent)
 
 
+class _Connection(ConnectionWrapper):  # type: ignore[type-arg]
+    """The client's connection under its lock, as tortoise's wrapper takes it, except that
+    a connection that cannot be opened (a file in a folder that does not exist) lets the
+    lock go: tortoise's kept it, and the next statement, the migrations' own, waited on it
+    forever, so ``copbot run`` hung instead of saying why it could not start."""
+
+    async def __aenter__(self) -> Any:
+        await self._lock.acquire()
+        try:
+            await self.ensure_connection()
+        except BaseException:
+            self._lock.release()
+            raise
+        return self.connection
+
+
+class _TransactionContext(SqliteTransactionContext):
+    """tortoise's transaction, except that a ``BEGIN`` that fails lets the client's lock go
+    (and this task's transaction client): tortoise's kept it, so after one command gave up
+    waiting for another process's write lock, every later transaction of the process
+    waited on it forever."""
+
+    async def __aenter__(self) -> Any:
+        await self._trxlock.acquire()
+        try:
+            await self.ensure_connection()
+            self.token = get_connections().set(self.connection_name, self.connection)
+            try:
+                await self.connection.begin()
+            except BaseException:
+                get_connections().reset(self.token)
+                raise
+        except BaseException:
+            self._trxlock.release()
+            raise
+        return self.connection
+
+
 class _QuickReads(SqliteClient):
+    def acquire_connection(self) -> ConnectionWrapper:  # type: ignore[type-arg]
+        return _Connection(self._lock, self)
+
     @translate_exceptions
     async def quick_rows(self, query: str, values: list[Any]) -> list[dict[str, Any]]:
         async with self.acquire_connection() as connection:
@@ -131,6 +178,8 @@ class _Transaction(_QuickReads, SqliteTransactionWrapper):
             if not _begin_at_once(connection, self.busy_ms):
                 await self._connection.execute("BEGIN IMMEDIATE")  # waits for the lock
         except sqlite3.Error as error:  # as tortoise reports it
+            if getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY:
+                raise DatabaseBusy(error) from error  # waited busy_ms for another process
             raise TransactionManagementError(error) from error
 
     async def commit(self) -> None:
@@ -212,7 +261,7 @@ class Client(_QuickReads):
         await super().close()
 
     def _in_transaction(self) -> TransactionContext:
-        return SqliteTransactionContext(_Transaction(self, self.busy_ms, self.commits), self._lock)
+        return _TransactionContext(_Transaction(self, self.busy_ms, self.commits), self._lock)
 
 
 client_class = Client

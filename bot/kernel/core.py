@@ -37,6 +37,7 @@ from bot.kernel.parser import ParsedCommand, UnknownCommand, parse_line
 from bot.kernel.registry import Action, Command, Registry
 from bot.kernel.settings import Settings
 from bot.kernel.who import Who
+from data.errors import DatabaseBusy
 from data.models import Delivery, Member, ProcessedEvent
 
 log = logging.getLogger(__name__)
@@ -365,6 +366,14 @@ class Core:
         except UserError as error:
             outcome = "user_error"
             return self._error(tr, error)
+        except DatabaseBusy:
+            # another copbot process held the write lock past the wait: nothing written
+            outcome = "busy"
+            log.warning("%s: the database stayed busy with another process", name)
+            return self._error(
+                tr,
+                UserError("I'm busy with other requests right now. Please try again in a moment."),
+            )
         except IntegrityError:
             # two requests raced on a unique key; the loser is told to try again
             outcome = "conflict"

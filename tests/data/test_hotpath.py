@@ -352,6 +352,35 @@ async def _waits_for_the_other_writer() -> None:
     assert await Workspace.filter(name="Renamed").exists()
 
 
+async def test_a_command_that_gives_up_on_the_write_lock_leaves_the_next_ones_working(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    """When another process holds the write lock past the wait, the command is told to try
+    again and changes nothing; the commands after it work as soon as the lock is free.
+    (tortoise's transaction took its lock and kept it when BEGIN failed: every later
+    command of the process waited on it forever.)"""
+    await open_empty(sqlite_copy(sqlite_template, tmp_path))
+    try:
+        h = Harness.build()
+        await h.say("Ada", "community create python", channel="C1")
+        client = connections.get("default")
+        client.busy_ms = 50  # the wait for another process's lock, short for the test
+        other = sqlite3.connect(client.filename, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process writing, for longer than that
+
+        refused = await asyncio.wait_for(h.say("Ada", "share https://example.org/a A"), 5)
+        assert refused.is_error
+        assert "busy with other requests right now" in message_text(refused)
+        other.execute("COMMIT")
+        other.close()
+
+        reply = await asyncio.wait_for(h.say("Ada", "share https://example.org/b B"), 5)
+        assert not reply.is_error, message_text(reply)
+        assert [r.title for r in await Resource.all().order_by("id")] == ["B"]
+    finally:
+        await close_database()
+
+
 async def test_a_quick_disk_commits_on_the_loop_and_a_slow_one_on_the_worker(
     sqlite_template: Path, tmp_path: Path
 ) -> None:
