@@ -22,6 +22,11 @@ from data.db import close_database, init_database, migrate
 log = logging.getLogger(__name__)
 
 
+class StartupError(Exception):
+    """What keeps ``copbot run`` from starting, in one line for the operator: a database
+    it cannot open, a port it cannot listen on."""
+
+
 class Adapter(Protocol):
     """What every platform adapter offers the composition root."""
 
@@ -71,8 +76,7 @@ async def run(settings: Settings, *, demo: bool = False, clock: Clock | None = N
     """``copbot run``: migrate, then serve until stopped (or the console's input ends)."""
     from scheduler.service import SchedulerService
 
-    await migrate(settings.database_url)
-    await init_database(settings.database_url)
+    await _open_database(settings.database_url)
     clock = clock or SystemClock()
     core = Core(settings, clock, default_registry())
     stop = asyncio.Event()
@@ -104,6 +108,20 @@ async def run(settings: Settings, *, demo: bool = False, clock: Clock | None = N
         log.info("stopping")
 
 
+async def _open_database(url: str) -> None:
+    from copbot.commands.check import database_label
+
+    try:
+        await migrate(url)
+        await init_database(url)
+    except Exception as error:  # a server that does not answer, a file that cannot open
+        log.debug("opening the database failed", exc_info=True)
+        raise StartupError(
+            f"cannot open the database {database_label(url)}: {error}"
+            " (`copbot check` says more; LOG_LEVEL=DEBUG shows where it failed)"
+        ) from error
+
+
 async def serve_http(settings: Settings, core: Core, adapters: list[Adapter]) -> web.AppRunner:
     from copbot.http import build_http_app
 
@@ -111,7 +129,14 @@ async def serve_http(settings: Settings, core: Core, adapters: list[Adapter]) ->
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.effective_http_port)
-    await site.start()
+    try:
+        await site.start()
+    except OSError as error:  # the port is taken, or the host is not this machine's
+        await runner.cleanup()
+        raise StartupError(
+            f"cannot listen on {settings.http_host}:{settings.effective_http_port}"
+            f" (HTTP_HOST, HTTP_PORT): {error.strerror or error}"
+        ) from error
     log.info("HTTP server on %s:%s", settings.http_host, settings.effective_http_port)
     return runner
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 
 from bot.kernel.settings import Settings
 
@@ -14,7 +15,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
-    from copbot.bootstrap import run
+    from copbot.bootstrap import StartupError, run
 
-    asyncio.run(run(settings, demo=args.demo))
+    try:
+        asyncio.run(run(settings, demo=args.demo))
+    except StartupError as error:
+        print(f"copbot: {error}", file=sys.stderr)
+        return 1
     return 0

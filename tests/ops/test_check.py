@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -118,6 +119,36 @@ def test_good_configuration_through_the_command_line(tmp_path: Path) -> None:
     result = copbot(tmp_path, "check", DATABASE_URL=database)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ready (0 warning(s))" in result.stdout
+
+
+def test_run_with_a_missing_sqlite_folder_says_why_and_stops(tmp_path: Path) -> None:
+    """It hung before: the failed open kept tortoise's connection lock, and the
+    migrations' next statement waited on it forever."""
+    database = f"sqlite://{tmp_path / 'nope' / 'copbot.sqlite3'}"
+    result = copbot(tmp_path, "run", DATABASE_URL=database)
+    assert result.returncode == 1
+    assert f"copbot: cannot open the database {database}: unable to open database file" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_run_with_its_http_port_taken_says_why_and_stops(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = copbot(
+            tmp_path,
+            "run",
+            DATABASE_URL=f"sqlite://{tmp_path / 'copbot.sqlite3'}",
+            HTTP_HOST="127.0.0.1",
+            HTTP_PORT=str(port),
+        )
+    assert result.returncode == 1
+    assert f"copbot: cannot listen on 127.0.0.1:{port} (HTTP_HOST, HTTP_PORT)" in result.stderr
+    assert "address already in use" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_unreachable_database_fails(capsys: pytest.CaptureFixture[str]) -> None:
