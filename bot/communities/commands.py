@@ -148,8 +148,7 @@ async def create_community(
     await Membership.create(
         member=ctx.member, community=community, role="coordinator", joined_at=now
     )
-    readers_moved(community)
-    await MembershipEvent.create(member=ctx.member, community=community, kind="join", at=now)
+    await _membership_changed(ctx.member, community, "join", now)
     reply = Message(ephemeral=True).add(
         Paragraph(ctx.tr.spans("Community “{name}” created. You are its coordinator.", name=name))
     )
@@ -307,6 +306,17 @@ def _mention(member: Member) -> Mention:
     return Mention(member.external_id, member.display_name)
 
 
+async def _membership_changed(
+    member: Member, community: Community, kind: str, now: datetime
+) -> None:
+    """A membership of ``community`` began ("join") or ended ("leave") in the statement
+    just made: its event is recorded, and the readers' version in memory moves as the
+    database's trigger moved the row's (``data.readers``), so a post this command makes
+    with ``community`` counts the readers as they now are."""
+    readers_moved(community)
+    await MembershipEvent.create(member=member, community=community, kind=kind, at=now)
+
+
 async def _join(member: Member, community: Community, now: datetime) -> Membership:
     """Create or revive the membership row and record the join."""
     membership = await Membership.get_or_none(member=member, community=community)
@@ -317,8 +327,7 @@ async def _join(member: Member, community: Community, now: datetime) -> Membersh
         membership.role = "member"
         membership.joined_at = now
         await membership.save(update_fields=["left_at", "role", "joined_at"])
-    readers_moved(community)
-    await MembershipEvent.create(member=member, community=community, kind="join", at=now)
+    await _membership_changed(member, community, "join", now)
     return membership
 
 
@@ -372,8 +381,7 @@ async def leave(ctx: Ctx, community: AnyCommunityArg) -> Message:
     now = ctx.clock.now()
     membership.left_at = now
     await membership.save(update_fields=["left_at"])
-    readers_moved(found)
-    await MembershipEvent.create(member=ctx.member, community=found, kind="leave", at=now)
+    await _membership_changed(ctx.member, found, "leave", now)
     if membership.role == "coordinator":  # the last one: someone is offered the role
         await lifecycle.hand_over(ctx, found, ctx.member)
     return Message(ephemeral=True).add(
